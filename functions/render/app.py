@@ -1,0 +1,45 @@
+"""RenderFunction: "Post Validated" | "Post Withdrawn" → page, catalogue and index.
+
+Emits "Post Published" | "Post Unpublished" | "Post Rejected" (a slug already taken).
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import UTC, datetime
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent, event_source
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from pressroom.events import PostValidated, PostWithdrawn, parse_detail
+from pressroom.pipeline.render import RenderStage
+from pressroom.settings import Settings
+from pressroom.wiring import build_render_stage
+
+logger = Logger()
+metrics = Metrics()
+
+
+@functools.cache
+def stage() -> RenderStage:
+    return build_render_stage(Settings.from_env())
+
+
+@logger.inject_lambda_context
+@metrics.log_metrics
+@event_source(data_class=EventBridgeEvent)
+def lambda_handler(event: EventBridgeEvent, context: LambdaContext) -> dict[str, Any]:
+    detail = parse_detail(event.detail_type, event.detail)
+    if not isinstance(detail, PostValidated | PostWithdrawn):
+        raise ValueError(f"RenderFunction does not handle {event.detail_type!r} events")
+    logger.append_keys(key=detail.source.key, detail_type=event.detail_type)
+    if isinstance(detail, PostValidated):
+        outcome = stage().on_validated(detail, now=datetime.now(UTC))
+    else:
+        outcome = stage().on_withdrawn(detail)
+    if outcome:
+        metrics.add_metric(name=outcome.value.replace(" ", ""), unit=MetricUnit.Count, value=1)
+    return {"emitted": outcome.value if outcome else None}

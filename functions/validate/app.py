@@ -1,0 +1,42 @@
+"""ValidateFunction: S3 notifications for posts/*.md and *.markdown → a verdict on the bus.
+
+Emits "Post Validated" | "Post Rejected" | "Post Withdrawn".
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import UTC, datetime
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.data_classes import S3Event, event_source
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from pressroom.pipeline.validate import ValidateStage, upload_change
+from pressroom.settings import Settings
+from pressroom.wiring import build_validate_stage
+
+logger = Logger()
+metrics = Metrics()
+
+
+@functools.cache
+def stage() -> ValidateStage:
+    return build_validate_stage(Settings.from_env())
+
+
+@logger.inject_lambda_context
+@metrics.log_metrics
+@event_source(data_class=S3Event)
+def lambda_handler(event: S3Event, context: LambdaContext) -> dict[str, Any]:
+    emitted = []
+    for record in event.records:
+        change = upload_change(record)
+        logger.append_keys(key=change.source.key)
+        outcome = stage().handle(change, now=datetime.now(UTC))
+        if outcome:
+            metrics.add_metric(name=outcome.value.replace(" ", ""), unit=MetricUnit.Count, value=1)
+        emitted.append({"key": change.source.key, "emitted": outcome.value if outcome else None})
+    return {"results": emitted}

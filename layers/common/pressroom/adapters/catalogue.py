@@ -1,0 +1,244 @@
+"""The catalogue in DynamoDB: one item per published post, one per source key.
+
+Items (partition key `pk`, sort key `sk`):
+  POST#<slug>   / POST    the published post; its owner is `sourceKey`. The `byDate` index
+                          (gsi1pk = "POSTS", gsi1sk = <UTC date>#<slug>) lists posts newest first.
+  SOURCE#<key>  / SOURCE  the latest event applied for an uploaded key: its sequencer (sortable
+                          form in `sortSequencer`), state (live, withdrawn, draft, scheduled), slug.
+Both change in one transaction, so a slug has one owner and a late, older event never wins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+
+from pressroom.model import post_path
+from pressroom.ordering import sequencer_sort_key
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
+
+BY_DATE_INDEX = "byDate"
+PUBLISHED_PARTITION = "POSTS"
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+class SourceStateKind(StrEnum):
+    LIVE = "live"
+    WITHDRAWN = "withdrawn"
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+
+
+class StaleEventError(Exception):
+    """A newer event for the same key has already been applied."""
+
+
+class SlugTakenError(Exception):
+    """Another source key already publishes under this slug."""
+
+    def __init__(self, slug: str, owner_key: str | None) -> None:
+        owner = f" by {owner_key}" if owner_key else ""
+        super().__init__(f"the slug {slug!r} is already used{owner}")
+        self.slug = slug
+        self.owner_key = owner_key
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    slug: str
+    title: str
+    date: datetime
+    source_key: str
+    summary: str | None = None
+    tags: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    sequencer: str | None = None
+    version_id: str | None = None
+    etag: str | None = None
+
+    @property
+    def path(self) -> str:
+        return post_path(self.slug)
+
+
+@dataclass(frozen=True)
+class SourceState:
+    key: str
+    state: SourceStateKind
+    slug: str | None
+    sequencer: str | None
+    update: bool = False
+
+
+def _post_key(slug: str) -> dict[str, Any]:
+    return {"pk": {"S": f"POST#{slug}"}, "sk": {"S": "POST"}}
+
+
+def _source_key(key: str) -> dict[str, Any]:
+    return {"pk": {"S": f"SOURCE#{key}"}, "sk": {"S": "SOURCE"}}
+
+
+def _item(values: dict[str, Any]) -> dict[str, Any]:
+    return {name: _serializer.serialize(value) for name, value in values.items() if value is not None}
+
+
+def _plain(item: dict[str, Any]) -> dict[str, Any]:
+    return {name: _deserializer.deserialize(value) for name, value in item.items()}
+
+
+class Catalogue:
+    def __init__(self, client: DynamoDBClient, table_name: str) -> None:
+        self.client = client
+        self.table_name = table_name
+
+    def source_state(self, key: str) -> SourceState | None:
+        response = self.client.get_item(TableName=self.table_name, Key=_source_key(key), ConsistentRead=True)
+        if "Item" not in response:
+            return None
+        item = _plain(response["Item"])
+        return SourceState(
+            key=key,
+            state=SourceStateKind(item["state"]),
+            slug=item.get("slug"),
+            sequencer=item.get("sequencer"),
+            update=bool(item.get("update", False)),
+        )
+
+    def _source_put(
+        self,
+        key: str,
+        sequencer: str | None,
+        state: SourceStateKind,
+        slug: str | None,
+        update: bool,
+    ) -> TransactWriteItemTypeDef:
+        put: dict[str, Any] = {
+            "TableName": self.table_name,
+            "Item": {
+                **_source_key(key),
+                **_item(
+                    {
+                        "sourceKey": key,
+                        "state": state.value,
+                        "slug": slug,
+                        "sequencer": sequencer,
+                        "sortSequencer": sequencer_sort_key(sequencer) if sequencer else None,
+                        "update": update,
+                        "changedAt": datetime.now(UTC).isoformat(),
+                    }
+                ),
+            },
+        }
+        if sequencer:
+            # Equal passes so that a retried event can finish what a failed attempt began.
+            put["ConditionExpression"] = "attribute_not_exists(pk) OR sortSequencer <= :seq"
+            put["ExpressionAttributeValues"] = {":seq": {"S": sequencer_sort_key(sequencer)}}
+        return {"Put": put}  # type: ignore[typeddict-item]
+
+    def publish(self, entry: CatalogueEntry, previous: SourceState | None, update: bool) -> None:
+        """Record `entry` as live for its source key, releasing a slug the key used before."""
+        date_utc = entry.date.astimezone(UTC).isoformat()
+        actions: list[TransactWriteItemTypeDef] = [
+            self._source_put(entry.source_key, entry.sequencer, SourceStateKind.LIVE, entry.slug, update),
+            {
+                "Put": {
+                    "TableName": self.table_name,
+                    "Item": {
+                        **_post_key(entry.slug),
+                        **_item(
+                            {
+                                "slug": entry.slug,
+                                "title": entry.title,
+                                "date": entry.date.isoformat(),
+                                "sourceKey": entry.source_key,
+                                "summary": entry.summary,
+                                "tags": list(entry.tags),
+                                "authors": list(entry.authors),
+                                "sequencer": entry.sequencer,
+                                "versionId": entry.version_id,
+                                "etag": entry.etag,
+                                "gsi1pk": PUBLISHED_PARTITION,
+                                "gsi1sk": f"{date_utc}#{entry.slug}",
+                            }
+                        ),
+                    },
+                    "ConditionExpression": "attribute_not_exists(pk) OR sourceKey = :key",
+                    "ExpressionAttributeValues": {":key": {"S": entry.source_key}},
+                }
+            },
+        ]
+        if previous and previous.slug and previous.slug != entry.slug:
+            actions.append(self._release(previous.slug, entry.source_key))
+        self._transact(actions, slug=entry.slug)
+
+    def take_down(self, key: str, sequencer: str | None, state: SourceStateKind, slug: str | None) -> None:
+        """Record that `key` is no longer live, removing its post entry if it had one."""
+        actions = [self._source_put(key, sequencer, state, None, update=False)]
+        if slug:
+            actions.append(self._release(slug, key))
+        self._transact(actions, slug=slug)
+
+    def _release(self, slug: str, owner_key: str) -> TransactWriteItemTypeDef:
+        return {
+            "Delete": {
+                "TableName": self.table_name,
+                "Key": _post_key(slug),
+                "ConditionExpression": "attribute_not_exists(pk) OR sourceKey = :key",
+                "ExpressionAttributeValues": {":key": {"S": owner_key}},
+            }
+        }
+
+    def _transact(self, actions: list[TransactWriteItemTypeDef], slug: str | None) -> None:
+        try:
+            self.client.transact_write_items(TransactItems=actions)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+                raise
+            reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
+            if reasons and reasons[0] == "ConditionalCheckFailed":
+                raise StaleEventError(str(error)) from error
+            if slug and "ConditionalCheckFailed" in reasons[1:2]:
+                raise SlugTakenError(slug, self.owner_of(slug)) from error
+            raise
+
+    def owner_of(self, slug: str) -> str | None:
+        response = self.client.get_item(TableName=self.table_name, Key=_post_key(slug), ConsistentRead=True)
+        item = response.get("Item")
+        return str(_plain(item)["sourceKey"]) if item else None
+
+    def latest(self, limit: int) -> list[CatalogueEntry]:
+        """The newest published posts, newest first, read from the date index (cost: one page)."""
+        response = self.client.query(
+            TableName=self.table_name,
+            IndexName=BY_DATE_INDEX,
+            KeyConditionExpression="gsi1pk = :posts",
+            ExpressionAttributeValues={":posts": {"S": PUBLISHED_PARTITION}},
+            ScanIndexForward=False,
+            Limit=limit,
+        )
+        return [_entry(_plain(item)) for item in response.get("Items", [])]
+
+
+def _entry(item: dict[str, Any]) -> CatalogueEntry:
+    return CatalogueEntry(
+        slug=item["slug"],
+        title=item["title"],
+        date=datetime.fromisoformat(item["date"]),
+        source_key=item["sourceKey"],
+        summary=item.get("summary"),
+        tags=tuple(item.get("tags", ())),
+        authors=tuple(item.get("authors", ())),
+        sequencer=item.get("sequencer"),
+        version_id=item.get("versionId"),
+        etag=item.get("etag"),
+    )

@@ -1,0 +1,33 @@
+"""Publishing announcements to the SNS topic."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from pressroom.announcements import Announcement
+
+if TYPE_CHECKING:
+    from mypy_boto3_sns import SNSClient
+
+
+class AnnouncementTopic:
+    def __init__(self, client: SNSClient, topic_arn: str) -> None:
+        self.client = client
+        self.topic_arn = topic_arn
+
+    def publish(self, announcement: Announcement) -> str:
+        """Publish to every subscriber; returns SNS's message id."""
+        attributes = {
+            "kind": {"DataType": "String", "StringValue": announcement.kind.value},
+        }
+        tags = announcement.data.get("tags") or []
+        if tags:
+            attributes["tags"] = {"DataType": "String.Array", "StringValue": json.dumps(tags)}
+        response = self.client.publish(
+            TopicArn=self.topic_arn,
+            Subject=announcement.subject,
+            Message=announcement.text,
+            MessageAttributes=attributes,  # type: ignore[arg-type]
+        )
+        return response["MessageId"]

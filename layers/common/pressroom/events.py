@@ -1,0 +1,130 @@
+"""The event contracts on the publishing bus: detail-types, sources and detail models.
+
+Each stage reads and writes these models only, so a producer and its consumers cannot
+disagree about a field. docs/events.md shows an example of each.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+from pydantic.alias_generators import to_camel
+
+from pressroom.model import Post, PostStatus, Problem
+
+
+class DetailType(StrEnum):
+    POST_VALIDATED = "Post Validated"
+    POST_REJECTED = "Post Rejected"
+    POST_WITHDRAWN = "Post Withdrawn"
+    POST_PUBLISHED = "Post Published"
+    POST_UNPUBLISHED = "Post Unpublished"
+
+
+class EventSource(StrEnum):
+    VALIDATE = "pressroom.validate"
+    RENDER = "pressroom.render"
+
+
+class Contract(BaseModel):
+    """Base of every detail: camelCase on the wire, snake_case in Python, unknown fields kept out."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True, extra="ignore")
+
+    def to_json(self) -> str:
+        return self.model_dump_json(by_alias=True)
+
+
+class SourceObject(Contract):
+    """The uploaded object an event is about, with what orders events for its key."""
+
+    bucket: str
+    key: str
+    version_id: str | None = None
+    sequencer: str | None = None
+    etag: str | None = None
+    size: int | None = None
+
+
+class PostMetadata(Contract):
+    slug: str
+    title: str
+    date: datetime
+    status: PostStatus
+    summary: str | None = None
+    tags: list[str] = []
+    authors: list[str] = []
+
+    @classmethod
+    def of(cls, post: Post) -> PostMetadata:
+        return cls(
+            slug=post.slug,
+            title=post.title,
+            date=post.date,
+            status=post.status,
+            summary=post.summary,
+            tags=list(post.tags),
+            authors=list(post.authors),
+        )
+
+
+class Reason(Contract):
+    message: str
+    field: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+    @classmethod
+    def of(cls, problem: Problem) -> Reason:
+        return cls(message=problem.message, field=problem.field, line=problem.line, column=problem.column)
+
+    def describe(self) -> str:
+        return Problem(self.message, self.field, self.line, self.column).describe()
+
+
+class PostValidated(Contract):
+    source: SourceObject
+    post: PostMetadata
+
+
+class PostRejected(Contract):
+    source: SourceObject
+    reasons: list[Reason]
+
+
+class PostWithdrawn(Contract):
+    source: SourceObject
+
+
+class PostPublished(Contract):
+    source: SourceObject
+    post: PostMetadata
+    url: str
+    path: str
+    update: bool = False
+
+
+class PostUnpublished(Contract):
+    source: SourceObject
+    slug: str
+    path: str
+
+
+DETAIL_MODELS: dict[DetailType, type[Contract]] = {
+    DetailType.POST_VALIDATED: PostValidated,
+    DetailType.POST_REJECTED: PostRejected,
+    DetailType.POST_WITHDRAWN: PostWithdrawn,
+    DetailType.POST_PUBLISHED: PostPublished,
+    DetailType.POST_UNPUBLISHED: PostUnpublished,
+}
+
+
+def parse_detail(detail_type: str, detail: object) -> Contract:
+    """Read an event's detail into its contract model; unknown detail-types are an error."""
+    try:
+        model = DETAIL_MODELS[DetailType(detail_type)]
+    except ValueError as error:
+        raise ValueError(f"pressroom does not handle events of detail-type {detail_type!r}") from error
+    return model.model_validate(detail)

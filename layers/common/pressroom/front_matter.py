@@ -1,0 +1,105 @@
+"""Splitting an upload into YAML front matter and Markdown body, with located errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+from pressroom.model import Problem
+
+TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+
+class FrontMatterLoader(yaml.SafeLoader):
+    """YAML's safe loader, minus the surprises that matter for front matter.
+
+    Timestamps stay strings so that dates are parsed once, by rules the project documents
+    (PyYAML would turn `2024-13-45` into an exception and `2024-05-01` into a `date`),
+    and a key given twice is an error rather than a silent overwrite.
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, str) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    "while reading front matter",
+                    node.start_mark,
+                    f"the key {key!r} is given more than once",
+                    key_node.start_mark,
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != TIMESTAMP_TAG]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass(frozen=True)
+class SplitPost:
+    """The parts of an upload: its front matter as read, and the Markdown body."""
+
+    front_matter: dict[str, Any]
+    body: str
+
+
+class FrontMatterError(ValueError):
+    """The upload's front matter cannot be read; `problem` says where and why."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.describe())
+        self.problem = problem
+
+
+_HANDLER = YAMLHandler()
+
+
+def split_post(text: str) -> SplitPost:
+    """Separate YAML front matter from the body, raising FrontMatterError with a location."""
+    if not _HANDLER.detect(text):
+        raise FrontMatterError(
+            Problem(
+                "the file has no front matter: start it with a line of three dashes (---), "
+                "then YAML such as `title: My post`, then another --- line",
+                line=1,
+            )
+        )
+    try:
+        raw_front_matter, body = _HANDLER.split(text)
+    except ValueError as error:
+        raise FrontMatterError(
+            Problem(
+                "the front matter is never closed: add a line of three dashes (---) after it",
+                line=1,
+            )
+        ) from error
+    try:
+        front_matter = yaml.load(raw_front_matter, Loader=FrontMatterLoader)  # noqa: S506
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        # The front matter starts on the line after the opening ---.
+        line = mark.line + 2 if mark else None
+        column = mark.column + 1 if mark else None
+        reason = error.problem or "invalid YAML"
+        raise FrontMatterError(
+            Problem(f"the front matter is not valid YAML: {reason}", line=line, column=column)
+        ) from error
+    except yaml.YAMLError as error:
+        raise FrontMatterError(Problem(f"the front matter is not valid YAML: {error}")) from error
+    if front_matter is None:
+        front_matter = {}
+    if not isinstance(front_matter, dict):
+        raise FrontMatterError(
+            Problem(
+                f"the front matter must be a set of `key: value` lines, not a {type(front_matter).__name__}",
+                line=2,
+            )
+        )
+    return SplitPost(front_matter={str(key): value for key, value in front_matter.items()}, body=body)

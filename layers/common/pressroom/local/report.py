@@ -1,0 +1,126 @@
+"""What a local run did to each post, and what it announced, for people and for machines."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pressroom.events import DetailType, Reason
+
+
+class OutcomeStatus(StrEnum):
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    WITHDRAWN = "withdrawn"
+    PENDING = "pending"
+    SKIPPED = "skipped"
+
+
+@dataclass
+class PostOutcome:
+    source: str
+    status: OutcomeStatus
+    slug: str | None = None
+    path: str | None = None
+    url: str | None = None
+    title: str | None = None
+    reasons: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "status": self.status.value}
+
+
+@dataclass(frozen=True)
+class AnnouncementRecord:
+    kind: str
+    subject: str
+    message: str
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class OutcomeBook:
+    """Builds each post's outcome from the bus events the local stack observed, in order."""
+
+    def __init__(self) -> None:
+        self._outcomes: dict[str, PostOutcome] = {}
+        self.announcements: list[AnnouncementRecord] = []
+
+    def skip(self, name: str, reason: str) -> None:
+        self._outcomes[name] = PostOutcome(source=name, status=OutcomeStatus.SKIPPED, reasons=[reason])
+
+    def record_event(self, envelope: dict[str, Any]) -> None:
+        detail = envelope.get("detail", {})
+        key = detail.get("source", {}).get("key")
+        if not key:
+            return
+        outcome = self._outcomes.setdefault(key, PostOutcome(source=key, status=OutcomeStatus.PENDING))
+        detail_type = envelope.get("detail-type")
+        post = detail.get("post", {})
+        if detail_type == DetailType.POST_VALIDATED:
+            outcome.slug, outcome.title, outcome.reasons = post.get("slug"), post.get("title"), []
+            status = post.get("status")
+            outcome.status = (
+                OutcomeStatus(status) if status in ("draft", "scheduled") else OutcomeStatus.PENDING
+            )
+            if outcome.status is not OutcomeStatus.PENDING:
+                outcome.path = outcome.url = None
+        elif detail_type == DetailType.POST_PUBLISHED:
+            outcome.status = OutcomeStatus.PUBLISHED
+            outcome.slug, outcome.title = post.get("slug"), post.get("title")
+            outcome.path, outcome.url = detail.get("path"), detail.get("url")
+        elif detail_type == DetailType.POST_REJECTED:
+            outcome.status = OutcomeStatus.REJECTED
+            outcome.reasons = [Reason.model_validate(r).describe() for r in detail.get("reasons", [])]
+        elif detail_type in (DetailType.POST_WITHDRAWN, DetailType.POST_UNPUBLISHED):
+            outcome.status = OutcomeStatus.WITHDRAWN
+            outcome.path = outcome.url = None
+
+    def record_announcement(self, notification: dict[str, Any]) -> None:
+        attributes = notification.get("MessageAttributes", {})
+        self.announcements.append(
+            AnnouncementRecord(
+                kind=attributes.get("kind", {}).get("Value", ""),
+                subject=notification.get("Subject", ""),
+                message=notification.get("Message", ""),
+            )
+        )
+
+    def outcomes(self) -> list[PostOutcome]:
+        return [self._outcomes[key] for key in sorted(self._outcomes)]
+
+
+def report_document(outcomes: list[PostOutcome], announcements: list[AnnouncementRecord]) -> dict[str, Any]:
+    return {
+        "posts": [outcome.to_json() for outcome in outcomes],
+        "announcements": [announcement.to_json() for announcement in announcements],
+    }
+
+
+def write_report(path: Path, outcomes: list[PostOutcome], announcements: list[AnnouncementRecord]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report_document(outcomes, announcements), indent=2) + "\n", encoding="utf-8")
+
+
+def format_outcomes(outcomes: list[PostOutcome], announcements: list[AnnouncementRecord]) -> str:
+    """The run's results as a person reads them: one block per post, then the announcements."""
+    lines: list[str] = []
+    width = max((len(outcome.source) for outcome in outcomes), default=0)
+    for outcome in outcomes:
+        where = outcome.path or ""
+        if outcome.status is OutcomeStatus.SCHEDULED and outcome.slug:
+            where = f"/posts/{outcome.slug}/ (when its date comes)"
+        lines.append(f"  {outcome.status.value:<9}  {outcome.source:<{width}}  {where}".rstrip())
+        lines.extend(f"             - {reason}" for reason in outcome.reasons)
+    counts = {status: sum(o.status is status for o in outcomes) for status in OutcomeStatus}
+    summary = ", ".join(f"{count} {status.value}" for status, count in counts.items() if count)
+    header = [f"Posts ({summary or 'none'}):"]
+    footer = ["", f"Announcements ({len(announcements)}):"]
+    footer += [f"  [{a.kind}] {a.subject}" for a in announcements] or ["  none"]
+    return "\n".join(header + lines + footer)

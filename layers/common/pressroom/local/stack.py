@@ -1,0 +1,585 @@
+"""The local stack: the template's resources created in moto, its wiring routed to the handlers.
+
+Nothing here repeats template.yaml. Buckets, tables, buses, topics and queues are created from
+its Resources; each function's S3 and EventBridge events are pointed at an SQS queue of that
+function's own (moto delivers both to SQS), and `run_until_quiet` plays the Lambda service:
+it takes what is queued, invokes the handler in-process with the function's environment,
+retries as its EventInvokeConfig says, and sends what still fails to its on-failure destination.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import traceback
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+from unittest import mock
+
+import boto3
+from moto import mock_aws
+
+from pressroom.local.report import AnnouncementRecord, OutcomeBook, PostOutcome
+from pressroom.local.s3_events import faithful_s3_notifications
+from pressroom.local.template import Resolver, TemplateError, load_template
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_sqs import SQSClient
+    from mypy_boto3_sqs.type_defs import MessageTypeDef
+
+ACCOUNT_ID = "123456789012"
+POST_SUFFIXES = (".md", ".markdown")
+
+# Resource types the local stack knows and deliberately does not create, and why.
+NOT_EMULATED = {
+    "AWS::Serverless::LayerVersion": "the layer's code is the installed pressroom package",
+    "AWS::S3::BucketPolicy": "moto does not enforce IAM or bucket policies",
+    "AWS::SNS::Subscription": "announcements are collected from a queue subscribed by the local stack",
+    "AWS::Logs::LogGroup": "function logs go to the terminal",
+    "AWS::CloudFront::Distribution": "the site is exported to --out and served by --serve",
+    "AWS::CloudFront::OriginAccessControl": "the site is exported to --out and served by --serve",
+    "AWS::CloudFront::Function": "--serve applies the same pretty-URL rules",
+}
+
+ProgressCallback = Callable[[str], None]
+
+
+@dataclass
+class LocalFunction:
+    """One AWS::Serverless::Function, as the local Lambda service runs it."""
+
+    logical_id: str
+    name: str
+    code_path: Path
+    handler_name: str
+    environment: dict[str, str]
+    queue_url: str
+    memory_mb: int
+    timeout_seconds: int
+    max_retries: int
+    on_failure_queue_url: str | None
+    module: ModuleType | None = None
+
+    @property
+    def arn(self) -> str:
+        return f"arn:aws:lambda:{self.environment['AWS_REGION']}:{ACCOUNT_ID}:function:{self.name}"
+
+
+@dataclass
+class Invocation:
+    function: str
+    succeeded: bool
+    attempts: int
+    error: str | None = None
+
+
+@dataclass
+class RunStats:
+    invocations: list[Invocation] = field(default_factory=list)
+
+    @property
+    def failures(self) -> list[Invocation]:
+        return [invocation for invocation in self.invocations if not invocation.succeeded]
+
+
+class LocalContext:
+    """The parts of Lambda's context object that handlers and Powertools read."""
+
+    def __init__(self, function: LocalFunction) -> None:
+        self.function_name = function.name
+        self.function_version = "$LATEST"
+        self.invoked_function_arn = function.arn
+        self.memory_limit_in_mb = function.memory_mb
+        self.aws_request_id = str(uuid.uuid4())
+        self.log_group_name = f"/aws/lambda/{function.name}"
+        self.log_stream_name = "local"
+        self._deadline = datetime.now(UTC).timestamp() + function.timeout_seconds
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self._deadline - datetime.now(UTC).timestamp()) * 1000))
+
+
+class LocalStack:
+    """template.yaml in moto. Use as a context manager; everything lives in this process."""
+
+    def __init__(
+        self,
+        template_path: Path,
+        *,
+        site_url: str = "http://127.0.0.1:8000",
+        stack_name: str = "pressroom-local",
+        region: str = "us-east-1",
+        parameters: Mapping[str, str] | None = None,
+        log_level: str = "WARNING",
+    ) -> None:
+        self.template_path = template_path.resolve()
+        self.template = load_template(self.template_path)
+        self.stack_name = stack_name
+        self.region = region
+        self.log_level = log_level
+        defaults = {
+            name: str(spec.get("Default", "")) for name, spec in self.template.get("Parameters", {}).items()
+        }
+        self.resolver = Resolver(
+            template=self.template,
+            parameters={**defaults, "PublicSiteUrl": site_url, **(parameters or {})},
+            pseudo={
+                "AWS::AccountId": ACCOUNT_ID,
+                "AWS::Region": region,
+                "AWS::StackName": stack_name,
+                "AWS::Partition": "aws",
+                "AWS::URLSuffix": "amazonaws.com",
+                "AWS::StackId": f"arn:aws:cloudformation:{region}:{ACCOUNT_ID}:stack/{stack_name}/local",
+            },
+        )
+        self.functions: list[LocalFunction] = []
+        self.not_emulated: dict[str, str] = {}
+        self.book = OutcomeBook()
+        self._exit = ExitStack()
+        self._observer_queue_url = ""
+        self._inbox_queue_url = ""
+
+    # ------------------------------------------------------------------ lifecycle
+    def __enter__(self) -> LocalStack:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        self._exit.enter_context(
+            mock.patch.dict(
+                os.environ,
+                {
+                    "AWS_ACCESS_KEY_ID": "testing",
+                    "AWS_SECRET_ACCESS_KEY": "testing",
+                    "AWS_SESSION_TOKEN": "testing",
+                    "AWS_DEFAULT_REGION": self.region,
+                    "AWS_REGION": self.region,
+                },
+            )
+        )
+        self._exit.enter_context(mock_aws())
+        self._exit.enter_context(faithful_s3_notifications())
+        self.session = boto3.Session(region_name=self.region)
+        self.s3: S3Client = self.session.client("s3")
+        self.sqs: SQSClient = self.session.client("sqs")
+        self._create_resources()
+        self._create_functions()
+        self._observe()
+
+    def stop(self) -> None:
+        self._exit.close()
+
+    # ------------------------------------------------------------------ resources
+    def _resources(self) -> dict[str, dict[str, Any]]:
+        resources: dict[str, dict[str, Any]] = self.template["Resources"]
+        return {
+            logical_id: resource
+            for logical_id, resource in resources.items()
+            if "Condition" not in resource or self.resolver.condition(resource["Condition"])
+        }
+
+    def _create_resources(self) -> None:
+        creators: dict[str, Callable[[str, dict[str, Any]], None]] = {
+            "AWS::S3::Bucket": self._create_bucket,
+            "AWS::DynamoDB::Table": self._create_table,
+            "AWS::Events::EventBus": self._create_bus,
+            "AWS::SNS::Topic": self._create_topic,
+            "AWS::SQS::Queue": self._create_queue,
+        }
+        for logical_id, resource in self._resources().items():
+            kind = resource["Type"]
+            if kind in creators:
+                creators[kind](logical_id, resource.get("Properties", {}))
+            elif kind in NOT_EMULATED:
+                self.not_emulated[logical_id] = NOT_EMULATED[kind]
+            elif kind != "AWS::Serverless::Function":
+                raise TemplateError(
+                    f"{logical_id} is a {kind}, which the local stack does not know how to emulate: "
+                    "teach pressroom/local/stack.py about it"
+                )
+
+    def _physical_name(self, logical_id: str) -> str:
+        return f"{self.stack_name}-{logical_id}"
+
+    def _create_bucket(self, logical_id: str, properties: dict[str, Any]) -> None:
+        name = self._physical_name(logical_id).lower()
+        self.s3.create_bucket(Bucket=name)
+        versioning = self.resolver.resolve(properties.get("VersioningConfiguration", {}))
+        if versioning.get("Status") == "Enabled":
+            self.s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+        self.resolver.physical_ids[logical_id] = name
+        self.resolver.attributes.update(
+            {
+                (logical_id, "Arn"): f"arn:aws:s3:::{name}",
+                (logical_id, "RegionalDomainName"): f"{name}.s3.{self.region}.amazonaws.com",
+                (logical_id, "DomainName"): f"{name}.s3.amazonaws.com",
+            }
+        )
+
+    def _create_table(self, logical_id: str, properties: dict[str, Any]) -> None:
+        spec = self.resolver.resolve(properties)
+        name = spec.get("TableName") or self._physical_name(logical_id)
+        arguments: dict[str, Any] = {
+            "TableName": name,
+            "AttributeDefinitions": spec["AttributeDefinitions"],
+            "KeySchema": spec["KeySchema"],
+            "BillingMode": spec.get("BillingMode", "PAY_PER_REQUEST"),
+        }
+        if spec.get("GlobalSecondaryIndexes"):
+            arguments["GlobalSecondaryIndexes"] = spec["GlobalSecondaryIndexes"]
+        dynamodb = self.session.client("dynamodb")
+        table = dynamodb.create_table(**arguments)
+        ttl = spec.get("TimeToLiveSpecification")
+        if ttl:
+            dynamodb.update_time_to_live(TableName=name, TimeToLiveSpecification=ttl)
+        self.resolver.physical_ids[logical_id] = name
+        self.resolver.attributes[(logical_id, "Arn")] = table["TableDescription"]["TableArn"]
+
+    def _create_bus(self, logical_id: str, properties: dict[str, Any]) -> None:
+        name = self.resolver.resolve(properties.get("Name")) or self._physical_name(logical_id)
+        arn = self.session.client("events").create_event_bus(Name=name)["EventBusArn"]
+        self.resolver.physical_ids[logical_id] = name
+        self.resolver.attributes.update({(logical_id, "Arn"): arn, (logical_id, "Name"): name})
+
+    def _create_topic(self, logical_id: str, properties: dict[str, Any]) -> None:
+        name = self.resolver.resolve(properties.get("TopicName")) or self._physical_name(logical_id)
+        arn = self.session.client("sns").create_topic(Name=name)["TopicArn"]
+        self.resolver.physical_ids[logical_id] = arn
+        self.resolver.attributes.update({(logical_id, "TopicArn"): arn, (logical_id, "TopicName"): name})
+
+    def _create_queue(self, logical_id: str, properties: dict[str, Any]) -> None:
+        name = self.resolver.resolve(properties.get("QueueName")) or self._physical_name(logical_id)
+        url = self.sqs.create_queue(QueueName=name)["QueueUrl"]
+        arn = self._queue_arn(url)
+        self.resolver.physical_ids[logical_id] = url
+        self.resolver.attributes.update(
+            {
+                (logical_id, "Arn"): arn,
+                (logical_id, "QueueName"): name,
+                (logical_id, "QueueUrl"): url,
+            }
+        )
+
+    def _queue_arn(self, url: str) -> str:
+        attributes = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
+        return attributes["Attributes"]["QueueArn"]
+
+    def _queue_url_for_arn(self, arn: str) -> str:
+        return self.sqs.get_queue_url(QueueName=arn.rsplit(":", 1)[1])["QueueUrl"]
+
+    # ------------------------------------------------------------------ functions and wiring
+    def _function_properties(self, resource: dict[str, Any]) -> dict[str, Any]:
+        """A function's properties with the template's Globals applied, as SAM merges them."""
+        merged = dict(self.template.get("Globals", {}).get("Function", {}))
+        own = resource.get("Properties", {})
+        for name, value in own.items():
+            if name == "Environment":
+                variables = {
+                    **merged.get("Environment", {}).get("Variables", {}),
+                    **value.get("Variables", {}),
+                }
+                merged["Environment"] = {"Variables": variables}
+            else:
+                merged[name] = value
+        return merged
+
+    def _create_functions(self) -> None:
+        notification_targets: dict[str, list[dict[str, Any]]] = {}
+        events = self.session.client("events")
+        for logical_id, resource in self._resources().items():
+            if resource["Type"] != "AWS::Serverless::Function":
+                continue
+            properties = self._function_properties(resource)
+            function = self._local_function(logical_id, properties)
+            queue_arn = self._queue_arn(function.queue_url)
+            for event_name, event in properties.get("Events", {}).items():
+                event_properties = self.resolver.resolve(event.get("Properties", {}))
+                if event["Type"] == "S3":
+                    notification_targets.setdefault(event_properties["Bucket"], []).append(
+                        {
+                            "Id": f"{logical_id}{event_name}",
+                            "QueueArn": queue_arn,
+                            "Events": event_properties["Events"],
+                            "Filter": {"Key": {"FilterRules": event_properties["Filter"]["S3Key"]["Rules"]}},
+                        }
+                    )
+                elif event["Type"] == "EventBridgeRule":
+                    rule_name = f"{function.name}-{event_name}"
+                    bus = event_properties.get("EventBusName", "default")
+                    events.put_rule(
+                        Name=rule_name,
+                        EventBusName=bus,
+                        EventPattern=json.dumps(event_properties["Pattern"]),
+                    )
+                    events.put_targets(
+                        Rule=rule_name,
+                        EventBusName=bus,
+                        Targets=[{"Id": "function", "Arn": queue_arn}],
+                    )
+                else:
+                    raise TemplateError(
+                        f"{logical_id}.Events.{event_name} is of type {event['Type']}, "
+                        "which the local stack does not route"
+                    )
+            self.functions.append(function)
+        for bucket, targets in notification_targets.items():
+            self.s3.put_bucket_notification_configuration(
+                Bucket=bucket,
+                NotificationConfiguration={"QueueConfigurations": targets},  # type: ignore[typeddict-item]
+            )
+        self._drain_test_events()
+
+    def _local_function(self, logical_id: str, properties: dict[str, Any]) -> LocalFunction:
+        name = self._physical_name(logical_id)
+        module_name, _, handler_name = properties["Handler"].rpartition(".")
+        code_path = self.template_path.parent / properties["CodeUri"] / f"{module_name.replace('.', '/')}.py"
+        variables = self.resolver.resolve(properties.get("Environment", {}).get("Variables", {}))
+        environment = {key: str(value) for key, value in variables.items()}
+        environment.update(
+            {
+                "AWS_LAMBDA_FUNCTION_NAME": name,
+                "AWS_REGION": self.region,
+                "POWERTOOLS_LOG_LEVEL": self.log_level,
+                # Metrics would print CloudWatch EMF documents into the terminal.
+                "POWERTOOLS_METRICS_DISABLED": "true",
+            }
+        )
+        invoke_config = self.resolver.resolve(properties.get("EventInvokeConfig", {}))
+        on_failure = invoke_config.get("DestinationConfig", {}).get("OnFailure", {}).get("Destination")
+        queue_url = self.sqs.create_queue(QueueName=f"{name}-invocations")["QueueUrl"]
+        return LocalFunction(
+            logical_id=logical_id,
+            name=name,
+            code_path=code_path,
+            handler_name=handler_name,
+            environment=environment,
+            queue_url=queue_url,
+            memory_mb=int(properties.get("MemorySize", 128)),
+            timeout_seconds=int(properties.get("Timeout", 3)),
+            max_retries=int(invoke_config.get("MaximumRetryAttempts", 2)),
+            on_failure_queue_url=self._queue_url_for_arn(on_failure) if on_failure else None,
+        )
+
+    def _observe(self) -> None:
+        """Subscribe the local stack's own listeners: every bus event, every announcement."""
+        events = self.session.client("events")
+        self._observer_queue_url = self.sqs.create_queue(QueueName=f"{self.stack_name}-observer")["QueueUrl"]
+        for logical_id, resource in self._resources().items():
+            if resource["Type"] == "AWS::Events::EventBus":
+                bus = self.resolver.physical_ids[logical_id]
+                rule = f"{self.stack_name}-observer-{logical_id}"
+                events.put_rule(
+                    Name=rule,
+                    EventBusName=bus,
+                    EventPattern=json.dumps({"source": [{"prefix": "pressroom."}]}),
+                )
+                events.put_targets(
+                    Rule=rule,
+                    EventBusName=bus,
+                    Targets=[{"Id": "observer", "Arn": self._queue_arn(self._observer_queue_url)}],
+                )
+        self._inbox_queue_url = self.sqs.create_queue(QueueName=f"{self.stack_name}-inbox")["QueueUrl"]
+        sns = self.session.client("sns")
+        for logical_id, resource in self._resources().items():
+            if resource["Type"] == "AWS::SNS::Topic":
+                sns.subscribe(
+                    TopicArn=self.resolver.physical_ids[logical_id],
+                    Protocol="sqs",
+                    Endpoint=self._queue_arn(self._inbox_queue_url),
+                )
+
+    def _drain_test_events(self) -> None:
+        for function in self.functions:
+            for message in self._receive(function.queue_url):
+                if _is_s3_test_event(json.loads(message["Body"])):
+                    self.sqs.delete_message(
+                        QueueUrl=function.queue_url, ReceiptHandle=message["ReceiptHandle"]
+                    )
+
+    # ------------------------------------------------------------------ what a user does
+    def output(self, name: str) -> str:
+        """A stack output, as `sam deploy` would print it (e.g. UploadsBucketName)."""
+        outputs = self.template.get("Outputs", {})
+        if name not in outputs:
+            raise KeyError(f"template.yaml has no output {name!r}")
+        return str(self.resolver.resolve(outputs[name]["Value"]))
+
+    def upload(self, key: str, data: bytes) -> None:
+        self.s3.put_object(
+            Bucket=self.output("UploadsBucketName"),
+            Key=key,
+            Body=data,
+            ContentType="text/markdown; charset=utf-8",
+        )
+
+    def delete(self, key: str) -> None:
+        self.s3.delete_object(Bucket=self.output("UploadsBucketName"), Key=key)
+
+    def upload_posts(self, directory: Path, progress: ProgressCallback | None = None) -> list[str]:
+        """Upload every .md and .markdown file in `directory` as posts/<file name>."""
+        files = sorted(path for path in directory.iterdir() if path.is_file())
+        posts = [path for path in files if path.name.endswith(POST_SUFFIXES)]
+        for skipped in sorted(set(files) - set(posts)):
+            self.book.skip(skipped.name, "not a post: only .md and .markdown files are uploaded")
+        keys = []
+        for number, path in enumerate(posts, start=1):
+            key = f"posts/{path.name}"
+            self.upload(key, path.read_bytes())
+            keys.append(key)
+            if progress:
+                progress(f"uploaded {number}/{len(posts)}: {key}")
+        return keys
+
+    # ------------------------------------------------------------------ the Lambda service
+    def _receive(self, queue_url: str) -> list[MessageTypeDef]:
+        response = self.sqs.receive_message(
+            QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0, VisibilityTimeout=60
+        )
+        return list(response.get("Messages", []))
+
+    def run_until_quiet(self, progress: ProgressCallback | None = None) -> RunStats:
+        """Deliver queued events to handlers until no function has anything left to do."""
+        stats = RunStats()
+        while True:
+            delivered = 0
+            for function in self.functions:
+                for message in self._receive(function.queue_url):
+                    event = json.loads(message["Body"])
+                    if not _is_s3_test_event(event):
+                        stats.invocations.append(self._invoke(function, event))
+                        delivered += 1
+                        if progress:
+                            progress(f"{len(stats.invocations)} invocations, last: {function.logical_id}")
+                    self.sqs.delete_message(
+                        QueueUrl=function.queue_url, ReceiptHandle=message["ReceiptHandle"]
+                    )
+            if not delivered:
+                break
+        self._collect()
+        return stats
+
+    def invoke(self, logical_id: str, event: dict[str, Any]) -> Invocation:
+        """Invoke one function directly with an event, as `sam local invoke -e` would."""
+        for function in self.functions:
+            if function.logical_id == logical_id:
+                return self._invoke(function, event)
+        raise KeyError(f"template.yaml has no function {logical_id!r}")
+
+    def _invoke(self, function: LocalFunction, event: dict[str, Any]) -> Invocation:
+        attempts = 0
+        error = ""
+        while attempts <= function.max_retries:
+            attempts += 1
+            try:
+                with self._function_environment(function):
+                    handler = getattr(self._module(function), function.handler_name)
+                    handler(event, LocalContext(function))
+                return Invocation(function.logical_id, succeeded=True, attempts=attempts)
+            except Exception as exception:
+                error = "".join(traceback.format_exception_only(exception)).strip()
+        self._send_to_failure_destination(function, event, error, attempts)
+        return Invocation(function.logical_id, succeeded=False, attempts=attempts, error=error)
+
+    def _send_to_failure_destination(
+        self, function: LocalFunction, event: dict[str, Any], error: str, attempts: int
+    ) -> None:
+        if not function.on_failure_queue_url:
+            return
+        record = {
+            "version": "1.0",
+            "timestamp": datetime.now(UTC).isoformat(),
+            "requestContext": {
+                "requestId": str(uuid.uuid4()),
+                "functionArn": function.arn,
+                "condition": "RetriesExhausted",
+                "approximateInvokeCount": attempts,
+            },
+            "requestPayload": event,
+            "responseContext": {
+                "statusCode": 200,
+                "executedVersion": "$LATEST",
+                "functionError": "Unhandled",
+            },
+            "responsePayload": {"errorMessage": error},
+        }
+        self.sqs.send_message(QueueUrl=function.on_failure_queue_url, MessageBody=json.dumps(record))
+
+    @contextmanager
+    def _function_environment(self, function: LocalFunction) -> Iterator[None]:
+        with mock.patch.dict(os.environ, function.environment):
+            yield
+
+    def _module(self, function: LocalFunction) -> ModuleType:
+        """Import the handler's module once per function, like a warm Lambda container."""
+        if function.module is None:
+            module_name = f"pressroom_local_{self.stack_name.replace('-', '_')}_{function.logical_id}"
+            spec = importlib.util.spec_from_file_location(module_name, function.code_path)
+            if spec is None or spec.loader is None:
+                raise TemplateError(f"cannot load {function.code_path} for {function.logical_id}")
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            function.module = module
+        return function.module
+
+    # ------------------------------------------------------------------ what came out
+    def _collect(self) -> None:
+        while messages := self._receive(self._observer_queue_url):
+            for message in messages:
+                self.book.record_event(json.loads(message["Body"]))
+                self.sqs.delete_message(
+                    QueueUrl=self._observer_queue_url, ReceiptHandle=message["ReceiptHandle"]
+                )
+        while messages := self._receive(self._inbox_queue_url):
+            for message in messages:
+                self.book.record_announcement(json.loads(message["Body"]))
+                self.sqs.delete_message(
+                    QueueUrl=self._inbox_queue_url, ReceiptHandle=message["ReceiptHandle"]
+                )
+
+    def outcomes(self) -> list[PostOutcome]:
+        return self.book.outcomes()
+
+    def announcements(self) -> list[AnnouncementRecord]:
+        return list(self.book.announcements)
+
+    def failed_events(self) -> dict[str, list[dict[str, Any]]]:
+        """What each function's on-failure destination holds (read without removing)."""
+        failed: dict[str, list[dict[str, Any]]] = {}
+        for function in self.functions:
+            if function.on_failure_queue_url:
+                response = self.sqs.receive_message(
+                    QueueUrl=function.on_failure_queue_url,
+                    MaxNumberOfMessages=10,
+                    VisibilityTimeout=0,
+                )
+                failed[function.logical_id] = [json.loads(m["Body"]) for m in response.get("Messages", [])]
+        return failed
+
+    def site_objects(self) -> dict[str, dict[str, Any]]:
+        """Every object in the hosting bucket: key → {body, content_type, cache_control}."""
+        bucket = self.output("HostingBucketName")
+        objects: dict[str, dict[str, Any]] = {}
+        for page in self.s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+            for item in page.get("Contents", []):
+                response = self.s3.get_object(Bucket=bucket, Key=item["Key"])
+                objects[item["Key"]] = {
+                    "body": response["Body"].read(),
+                    "content_type": response.get("ContentType"),
+                    "cache_control": response.get("CacheControl"),
+                }
+        return objects
+
+
+def _is_s3_test_event(event: object) -> bool:
+    return isinstance(event, dict) and event.get("Event") == "s3:TestEvent"

@@ -1,0 +1,79 @@
+"""The post model every dialect of front matter is normalised into, and what is said about it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class PostStatus(StrEnum):
+    """What the pipeline does with a valid post."""
+
+    PUBLISHED = "published"
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an upload, located as precisely as the input allows."""
+
+    message: str
+    field: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+    def describe(self) -> str:
+        """The problem as one line an author can act on."""
+        if self.line is not None:
+            where = f"line {self.line}" + (f", column {self.column}" if self.column else "")
+            if self.field:
+                where = f"{self.field} ({where})"
+        else:
+            where = self.field or ""
+        return f"{where}: {self.message}" if where else self.message
+
+
+@dataclass(frozen=True)
+class Post:
+    """A valid post: normalised metadata, the Markdown body, and every front-matter key as read."""
+
+    source_key: str
+    slug: str
+    title: str
+    date: datetime
+    body: str
+    status: PostStatus = PostStatus.PUBLISHED
+    summary: str | None = None
+    tags: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    front_matter: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def path(self) -> str:
+        """The site path readers visit."""
+        return post_path(self.slug)
+
+    @property
+    def page_key(self) -> str:
+        """The hosting bucket key of the post's page."""
+        return post_page_key(self.slug)
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """An upload that cannot be published, with every reason found."""
+
+    source_key: str
+    problems: tuple[Problem, ...]
+
+
+def post_path(slug: str) -> str:
+    return f"/posts/{slug}/"
+
+
+def post_page_key(slug: str) -> str:
+    return f"posts/{slug}/index.html"

@@ -1,0 +1,99 @@
+"""Validate stage: an S3 change to an uploaded post becomes a bus event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from urllib.parse import unquote_plus
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.data_classes.s3_event import S3EventRecord
+
+from pressroom.adapters.bus import EventPublisher
+from pressroom.adapters.uploads import UploadStore
+from pressroom.events import (
+    DetailType,
+    PostMetadata,
+    PostRejected,
+    PostValidated,
+    PostWithdrawn,
+    Reason,
+    SourceObject,
+)
+from pressroom.model import Problem, Rejection
+from pressroom.validation import ValidationRules, is_post_key, size_problem, validate_post
+
+logger = Logger(child=True)
+
+
+class UploadChangeKind(StrEnum):
+    CREATED = "created"
+    REMOVED = "removed"
+
+
+@dataclass(frozen=True)
+class UploadChange:
+    kind: UploadChangeKind
+    source: SourceObject
+
+
+def upload_change(record: S3EventRecord) -> UploadChange:
+    """Read one S3 notification record; its key arrives URL-encoded and is decoded here."""
+    obj = record.s3.get_object
+    kind = (
+        UploadChangeKind.REMOVED
+        if record.event_name.startswith("ObjectRemoved")
+        else UploadChangeKind.CREATED
+    )
+    return UploadChange(
+        kind=kind,
+        source=SourceObject(
+            bucket=record.s3.bucket.name,
+            key=unquote_plus(obj.key),
+            version_id=obj.version_id,
+            sequencer=obj.get("sequencer"),
+            etag=obj.etag or None,
+            size=obj.get("size"),
+        ),
+    )
+
+
+class ValidateStage:
+    def __init__(self, uploads: UploadStore, bus: EventPublisher, rules: ValidationRules) -> None:
+        self.uploads = uploads
+        self.bus = bus
+        self.rules = rules
+
+    def handle(self, change: UploadChange, now: datetime) -> DetailType | None:
+        """Validate or withdraw one uploaded post; returns the detail-type emitted, if any."""
+        source = change.source
+        if not is_post_key(source.key):
+            logger.warning("ignoring a change outside posts/*.md", extra={"key": source.key})
+            return None
+        if change.kind is UploadChangeKind.REMOVED:
+            self.bus.publish(DetailType.POST_WITHDRAWN, PostWithdrawn(source=source))
+            return DetailType.POST_WITHDRAWN
+        oversize = size_problem(source.size or 0, self.rules)
+        if oversize:
+            return self._reject(source, (oversize,))
+        data = self.uploads.read(source)
+        if data is None:
+            # Deleted (or overwritten without versioning) before we read it; its own event follows.
+            logger.info("upload vanished before validation", extra={"key": source.key})
+            return None
+        result = validate_post(source.key, data, self.rules, now)
+        if isinstance(result, Rejection):
+            return self._reject(source, result.problems)
+        self.bus.publish(
+            DetailType.POST_VALIDATED, PostValidated(source=source, post=PostMetadata.of(result))
+        )
+        return DetailType.POST_VALIDATED
+
+    def _reject(self, source: SourceObject, problems: tuple[Problem, ...]) -> DetailType:
+        logger.info("post rejected", extra={"key": source.key, "problems": [p.describe() for p in problems]})
+        self.bus.publish(
+            DetailType.POST_REJECTED,
+            PostRejected(source=source, reasons=[Reason.of(problem) for problem in problems]),
+        )
+        return DetailType.POST_REJECTED

@@ -1,0 +1,88 @@
+"""Settings read once from the environment, shared by every function and the CLI."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import ClassVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+class SettingsError(RuntimeError):
+    """The environment lacks a variable or holds an unusable value."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    hosting_bucket: str
+    posts_table: str
+    event_bus_name: str
+    topic_arn: str
+    site_url: str
+    site_title: str = "pressroom"
+    site_timezone: str = "UTC"
+    max_post_bytes: int = 1_000_000
+    index_page_size: int = 20
+
+    REQUIRED: ClassVar[dict[str, str]] = {
+        "HOSTING_BUCKET": "hosting_bucket",
+        "POSTS_TABLE": "posts_table",
+        "EVENT_BUS_NAME": "event_bus_name",
+        "TOPIC_ARN": "topic_arn",
+        "SITE_URL": "site_url",
+    }
+    OPTIONAL: ClassVar[dict[str, str]] = {
+        "SITE_TITLE": "site_title",
+        "SITE_TIMEZONE": "site_timezone",
+        "MAX_POST_BYTES": "max_post_bytes",
+        "INDEX_PAGE_SIZE": "index_page_size",
+    }
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from environment variables, naming every missing or bad one at once."""
+        env = os.environ if environ is None else environ
+        missing = [name for name in cls.REQUIRED if not env.get(name)]
+        if missing:
+            raise SettingsError(
+                "pressroom needs these environment variables, which are unset or empty: "
+                + ", ".join(missing)
+                + ". template.yaml sets them for deployed functions; set them yourself elsewhere."
+            )
+        values: dict[str, object] = {field: env[name] for name, field in cls.REQUIRED.items()}
+        for name, field in cls.OPTIONAL.items():
+            if env.get(name):
+                values[field] = env[name]
+        for field in ("max_post_bytes", "index_page_size"):
+            raw = values.get(field)
+            if isinstance(raw, str):
+                values[field] = _positive_int(raw, field.upper())
+        settings = cls(**values)  # type: ignore[arg-type]
+        settings.timezone()  # fail now, not at the first dated post
+        return settings
+
+    def timezone(self) -> ZoneInfo:
+        """The zone in which dates without an offset are read."""
+        try:
+            return ZoneInfo(self.site_timezone)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise SettingsError(
+                f"SITE_TIMEZONE={self.site_timezone!r} is not an IANA time zone "
+                "(for example UTC or Europe/London)."
+            ) from error
+
+    @property
+    def base_url(self) -> str:
+        """The site URL without a trailing slash, ready to have a path appended."""
+        return self.site_url.rstrip("/")
+
+
+def _positive_int(raw: str, name: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise SettingsError(f"{name}={raw!r} must be a positive whole number.")
+    return value

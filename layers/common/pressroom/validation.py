@@ -1,0 +1,241 @@
+"""Validation: an upload's bytes in, a normalised Post or every reason to refuse it out."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from pathlib import PurePosixPath
+from typing import Any
+
+from pressroom.dates import DATE_FORMAT_HINT, DateError, parse_date
+from pressroom.front_matter import FrontMatterError, split_post
+from pressroom.model import Post, PostStatus, Problem, Rejection
+from pressroom.slugs import slug_problem, slugify, split_file_name
+
+POST_SUFFIXES = (".md", ".markdown")
+# Front-matter fields that may carry the publication date, strongest claim first:
+# the CMS export's publicationDate, Hugo's publishDate, then everyone's date.
+DATE_FIELDS = ("publicationDate", "publishDate", "date")
+_TAG_SEPARATORS = re.compile(r"[,\s]+")
+
+
+@dataclass(frozen=True)
+class ValidationRules:
+    """What the site accepts; built from Settings by the caller."""
+
+    timezone: tzinfo
+    max_bytes: int
+
+
+def size_problem(size: int, rules: ValidationRules) -> Problem | None:
+    """Refuse an oversize upload from its declared size, before reading it."""
+    if size > rules.max_bytes:
+        return Problem(
+            f"the file is {size:,} bytes; the limit is {rules.max_bytes:,} bytes. "
+            "Move large images beside the post instead of embedding them."
+        )
+    return None
+
+
+def validate_post(source_key: str, data: bytes, rules: ValidationRules, now: datetime) -> Post | Rejection:
+    """Check an uploaded post and normalise its front matter, whatever dialect wrote it."""
+    oversize = size_problem(len(data), rules)
+    if oversize:
+        return Rejection(source_key, (oversize,))
+    try:
+        text = _decode(data)
+        split = split_post(text)
+    except FrontMatterError as error:
+        return Rejection(source_key, (error.problem,))
+
+    reader = _FieldReader(split.front_matter)
+    title = reader.title()
+    date_from_name, name_rest = split_file_name(_stem(source_key))
+    published_at = reader.date(date_from_name, rules.timezone)
+    slug = reader.slug(name_rest, title)
+    status = reader.status()
+    if not split.body.strip():
+        reader.problems.append(Problem("the post has no body: write the post below the closing ---"))
+    if reader.problems or title is None or published_at is None or slug is None:
+        return Rejection(source_key, tuple(reader.problems))
+    if status is PostStatus.PUBLISHED and published_at > now:
+        status = PostStatus.SCHEDULED
+    return Post(
+        source_key=source_key,
+        slug=slug,
+        title=title,
+        date=published_at,
+        body=split.body,
+        status=status,
+        summary=reader.text("summary") or reader.text("description"),
+        tags=reader.string_list("tags"),
+        authors=reader.authors(),
+        front_matter=split.front_matter,
+    )
+
+
+def is_post_key(key: str) -> bool:
+    return key.startswith("posts/") and key.lower().endswith(POST_SUFFIXES)
+
+
+def _stem(source_key: str) -> str:
+    name = PurePosixPath(source_key).name
+    for suffix in POST_SUFFIXES:
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def _decode(data: bytes) -> str:
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise FrontMatterError(
+            Problem("the file contains a NUL byte: it is binary, not a Markdown post", line=line)
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise FrontMatterError(
+            Problem(
+                f"the file is not UTF-8 text (byte 0x{data[error.start]:02x}): save it with UTF-8 encoding",
+                line=line,
+            )
+        ) from error
+    # Editors on Windows add a byte-order mark and CRLF line ends; both would hide the front matter.
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+class _FieldReader:
+    """Reads normalised fields out of front matter, collecting a Problem per bad field."""
+
+    def __init__(self, front_matter: Mapping[str, Any]) -> None:
+        self.front_matter = front_matter
+        self.problems: list[Problem] = []
+
+    def _refuse(self, field: str, message: str) -> None:
+        self.problems.append(Problem(message, field=field))
+
+    def title(self) -> str | None:
+        value = self.front_matter.get("title")
+        if value is None:
+            self._refuse("title", "the post has no title: add a line such as `title: My first post`")
+            return None
+        if isinstance(value, bool | int | float):
+            self._refuse(
+                "title",
+                f"YAML read the title as {value!r}, not as text (unquoted yes/no/on/off and "
+                f'numbers are not strings): put it in quotes, for example title: "{value}"',
+            )
+            return None
+        if not isinstance(value, str):
+            self._refuse("title", f"the title must be text, not a {_kind(value)}")
+            return None
+        if not value.strip():
+            self._refuse("title", "the title is empty")
+            return None
+        return value.strip()
+
+    def date(self, date_from_name: str | None, zone: tzinfo) -> datetime | None:
+        for field in DATE_FIELDS:
+            if field in self.front_matter and self.front_matter[field] not in (None, ""):
+                try:
+                    return parse_date(self.front_matter[field], zone)
+                except DateError as error:
+                    self._refuse(field, str(error))
+                    return None
+        if date_from_name:
+            try:
+                return parse_date(date_from_name, zone)
+            except DateError as error:
+                self._refuse("date", f"the date in the file name is not valid: {error}")
+                return None
+        self._refuse(
+            "date",
+            f"the post has no date: add a line such as `date: 2024-05-01`; {DATE_FORMAT_HINT}",
+        )
+        return None
+
+    def slug(self, name_rest: str, title: str | None) -> str | None:
+        declared = self.front_matter.get("slug")
+        if declared is not None:
+            if not isinstance(declared, str):
+                self._refuse("slug", f"the slug must be text, not a {_kind(declared)}")
+                return None
+            problem = slug_problem(declared)
+            if problem:
+                self._refuse("slug", problem)
+                return None
+            return declared
+        for candidate in (slugify(name_rest), slugify(title or "")):
+            if candidate and not slug_problem(candidate):
+                return candidate
+        derived = slugify(name_rest) or slugify(title or "")
+        self._refuse(
+            "slug",
+            (slug_problem(derived) or "no slug can be made from the file name or title")
+            + "; set one with a line such as `slug: my-first-post`",
+        )
+        return None
+
+    def status(self) -> PostStatus:
+        draft = self._flag("draft")
+        published = self._flag("published")
+        if draft is True or published is False:
+            return PostStatus.DRAFT
+        return PostStatus.PUBLISHED
+
+    def _flag(self, field: str) -> bool | None:
+        value = self.front_matter.get(field)
+        if value is None or isinstance(value, bool):
+            return value
+        self._refuse(field, f"{field} must be true or false, not {value!r}")
+        return None
+
+    def text(self, field: str) -> str | None:
+        value = self.front_matter.get(field)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            self._refuse(field, f"{field} must be text, not a {_kind(value)}: put it in quotes")
+            return None
+        return value.strip() or None
+
+    def string_list(self, field: str) -> tuple[str, ...]:
+        value = self.front_matter.get(field)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            items: list[object] = [item for item in _TAG_SEPARATORS.split(value) if item]
+        elif isinstance(value, list):
+            items = value
+        else:
+            self._refuse(field, f"{field} must be a list such as [news, ai], not a {_kind(value)}")
+            return ()
+        result: list[str] = []
+        for item in items:
+            if isinstance(item, bool) or not isinstance(item, str | int | float):
+                self._refuse(field, f"every entry of {field} must be text; {item!r} is not")
+                continue
+            text = str(item).strip()
+            if text and text not in result:
+                result.append(text)
+        return tuple(result)
+
+    def authors(self) -> tuple[str, ...]:
+        """Author names; CMS references ({id, contentType}) without a name are kept only in front matter."""
+        names: list[str] = []
+        for field in ("author", "authors"):
+            value = self.front_matter.get(field)
+            entries = value if isinstance(value, list) else [value] if value is not None else []
+            for entry in entries:
+                name = entry.get("name") if isinstance(entry, dict) else entry
+                if isinstance(name, str) and name.strip() and name.strip() not in names:
+                    names.append(name.strip())
+        return tuple(names)
+
+
+def _kind(value: object) -> str:
+    return {dict: "mapping", list: "list", bool: "true/false value"}.get(type(value), type(value).__name__)

@@ -1,0 +1,76 @@
+"""Builds each stage with its clients from Settings: the one place that creates boto3 clients."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import boto3
+from botocore.config import Config
+
+from pressroom.adapters.bus import EventPublisher
+from pressroom.adapters.catalogue import Catalogue
+from pressroom.adapters.site import SiteStore
+from pressroom.adapters.topic import AnnouncementTopic
+from pressroom.adapters.uploads import UploadStore
+from pressroom.events import EventSource
+from pressroom.pipeline.notify import NotifyStage
+from pressroom.pipeline.render import RenderStage
+from pressroom.pipeline.validate import ValidateStage
+from pressroom.settings import Settings
+from pressroom.theme import SiteInfo, Theme
+from pressroom.validation import ValidationRules
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+# Adaptive retries ride out throttling (S3 503 SlowDown, DynamoDB) before failing the invocation.
+CLIENT_CONFIG = Config(retries={"mode": "adaptive", "max_attempts": 6}, connect_timeout=5, read_timeout=20)
+
+
+def validation_rules(settings: Settings) -> ValidationRules:
+    return ValidationRules(timezone=settings.timezone(), max_bytes=settings.max_post_bytes)
+
+
+def build_validate_stage(settings: Settings) -> ValidateStage:
+    return ValidateStage(
+        uploads=UploadStore(boto3.client("s3", config=CLIENT_CONFIG)),
+        bus=EventPublisher(
+            boto3.client("events", config=CLIENT_CONFIG),
+            settings.event_bus_name,
+            EventSource.VALIDATE,
+        ),
+        rules=validation_rules(settings),
+    )
+
+
+def build_render_stage(settings: Settings) -> RenderStage:
+    s3 = boto3.client("s3", config=CLIENT_CONFIG)
+    return RenderStage(
+        uploads=UploadStore(s3),
+        site=SiteStore(s3, settings.hosting_bucket),
+        catalogue=Catalogue(boto3.client("dynamodb", config=CLIENT_CONFIG), settings.posts_table),
+        bus=EventPublisher(
+            boto3.client("events", config=CLIENT_CONFIG),
+            settings.event_bus_name,
+            EventSource.RENDER,
+        ),
+        theme=Theme(SiteInfo(title=settings.site_title, base_url=settings.base_url)),
+        rules=validation_rules(settings),
+        index_page_size=settings.index_page_size,
+    )
+
+
+@dataclass(frozen=True)
+class NotifyDependencies:
+    stage: NotifyStage
+    dynamodb: DynamoDBClient
+    table_name: str
+
+
+def build_notify_dependencies(settings: Settings) -> NotifyDependencies:
+    return NotifyDependencies(
+        stage=NotifyStage(AnnouncementTopic(boto3.client("sns", config=CLIENT_CONFIG), settings.topic_arn)),
+        dynamodb=boto3.client("dynamodb", config=CLIENT_CONFIG),
+        table_name=settings.posts_table,
+    )
