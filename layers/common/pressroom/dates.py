@@ -33,7 +33,8 @@ def parse_date(value: object, zone: tzinfo) -> datetime:
     return parsed
 
 
-def _parse_text(text: str) -> datetime:
+def _parse_text(written: str) -> datetime:
+    text = written
     spaced = _SPACED_OFFSET.match(text)
     if spaced:
         text = f"{spaced['stamp']}{spaced['sign']}{spaced['hours']}:{spaced['minutes']}"
@@ -42,5 +43,5 @@ def _parse_text(text: str) -> datetime:
     except ValueError as error:
         detail = str(error)
         if "out of range" in detail or "must be in" in detail:
-            raise DateError(f"{text!r} is not a real date ({detail}); {DATE_FORMAT_HINT}") from error
-        raise DateError(f"{text!r} is not a date; {DATE_FORMAT_HINT}") from error
+            raise DateError(f"{written!r} is not a real date ({detail}); {DATE_FORMAT_HINT}") from error
+        raise DateError(f"{written!r} is not a date; {DATE_FORMAT_HINT}") from error

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,10 +23,18 @@ class FrontMatterLoader(yaml.SafeLoader):
     """
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        self.flatten_mapping(node)  # resolve `<<: *anchor` merges before looking at keys
         seen: set[Any] = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
-            if isinstance(key, str) and key in seen:
+            if not isinstance(key, Hashable):
+                raise yaml.constructor.ConstructorError(
+                    "while reading front matter",
+                    node.start_mark,
+                    "a key must be a plain word or text, not a list or mapping",
+                    key_node.start_mark,
+                )
+            if key in seen:
                 raise yaml.constructor.ConstructorError(
                     "while reading front matter",
                     node.start_mark,
@@ -48,6 +57,7 @@ class SplitPost:
 
     front_matter: dict[str, Any]
     body: str
+    raw_front_matter: str = ""
 
 
 class FrontMatterError(ValueError):
@@ -80,12 +90,17 @@ def split_post(text: str) -> SplitPost:
                 line=1,
             )
         ) from error
+    # python-frontmatter's split swallows blank lines after the opening ---; count them back.
+    lines_before = text[: text.index(raw_front_matter, 3)].count("\n")
     try:
         front_matter = yaml.load(raw_front_matter, Loader=FrontMatterLoader)  # noqa: S506
+    except RecursionError as error:
+        raise FrontMatterError(
+            Problem("the front matter is nested too deeply to be a post's metadata", line=1)
+        ) from error
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        # The front matter starts on the line after the opening ---.
-        line = mark.line + 2 if mark else None
+        line = lines_before + mark.line + 1 if mark else None
         column = mark.column + 1 if mark else None
         reason = error.problem or "invalid YAML"
         raise FrontMatterError(
@@ -102,4 +117,8 @@ def split_post(text: str) -> SplitPost:
                 line=2,
             )
         )
-    return SplitPost(front_matter={str(key): value for key, value in front_matter.items()}, body=body)
+    return SplitPost(
+        front_matter={str(key): value for key, value in front_matter.items()},
+        body=body,
+        raw_front_matter=raw_front_matter,
+    )

@@ -54,12 +54,21 @@ class Settings:
         for name, field in cls.OPTIONAL.items():
             if env.get(name):
                 values[field] = env[name]
+        problems = []
         for field in ("max_post_bytes", "index_page_size"):
             raw = values.get(field)
             if isinstance(raw, str):
-                values[field] = _positive_int(raw, field.upper())
+                number = _positive_int(raw)
+                if number is None:
+                    problems.append(f"{field.upper()}={raw!r} must be a positive whole number")
+                values[field] = number
         settings = cls(**values)  # type: ignore[arg-type]
-        settings.timezone()  # fail now, not at the first dated post
+        try:
+            settings.timezone()
+        except SettingsError as error:
+            problems.append(str(error))
+        if problems:
+            raise SettingsError("pressroom's settings are unusable: " + "; ".join(problems) + ".")
         return settings
 
     def timezone(self) -> ZoneInfo:
@@ -69,7 +78,7 @@ class Settings:
         except (ZoneInfoNotFoundError, ValueError) as error:
             raise SettingsError(
                 f"SITE_TIMEZONE={self.site_timezone!r} is not an IANA time zone "
-                "(for example UTC or Europe/London)."
+                "(for example UTC or Europe/London)"
             ) from error
 
     @property
@@ -78,11 +87,9 @@ class Settings:
         return self.site_url.rstrip("/")
 
 
-def _positive_int(raw: str, name: str) -> int:
+def _positive_int(raw: str) -> int | None:
     try:
         value = int(raw)
     except ValueError:
-        value = 0
-    if value <= 0:
-        raise SettingsError(f"{name}={raw!r} must be a positive whole number.")
-    return value
+        return None
+    return value if value > 0 else None

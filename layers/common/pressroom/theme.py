@@ -13,8 +13,9 @@ from markupsafe import Markup
 
 from pressroom.model import Post
 
-# An expression inside a single-quoted or unquoted attribute value, e.g. title='{{ x }}'.
-_UNSAFE_ATTRIBUTE = re.compile(r"""=\s*(?:'[^'>]*\{\{|\{\{)""")
+# An expression inside a single-quoted or an unquoted attribute value, e.g. title='{{ x }}'.
+_SINGLE_QUOTED_VALUE = re.compile(r"=\s*'([^']*)'", re.DOTALL)
+_UNQUOTED_EXPRESSION = re.compile(r"=\s*\{\{")
 
 
 @dataclass(frozen=True)
@@ -57,14 +58,13 @@ class CheckedLoader(BaseLoader):
         self, environment: Environment, template: str
     ) -> tuple[str, str | None, Callable[[], bool] | None]:
         source, filename, uptodate = self.inner.get_source(environment, template)
-        for number, line in enumerate(source.splitlines(), start=1):
-            if _UNSAFE_ATTRIBUTE.search(line):
-                raise TemplateSyntaxError(
-                    "put attribute values that contain {{ … }} in double quotes",
-                    number,
-                    template,
-                    filename,
-                )
+        unsafe = [m.start() for m in _SINGLE_QUOTED_VALUE.finditer(source) if "{{" in m[1]]
+        unsafe += [m.start() for m in _UNQUOTED_EXPRESSION.finditer(source)]
+        if unsafe:
+            line = source.count("\n", 0, min(unsafe)) + 1
+            raise TemplateSyntaxError(
+                "put attribute values that contain {{ … }} in double quotes", line, template, filename
+            )
         return source, filename, uptodate
 
 

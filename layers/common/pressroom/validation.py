@@ -50,12 +50,15 @@ def validate_post(source_key: str, data: bytes, rules: ValidationRules, now: dat
     except FrontMatterError as error:
         return Rejection(source_key, (error.problem,))
 
-    reader = _FieldReader(split.front_matter)
+    reader = _FieldReader(split.front_matter, split.raw_front_matter)
     title = reader.title()
     date_from_name, name_rest = split_file_name(_stem(source_key))
     published_at = reader.date(date_from_name, rules.timezone)
     slug = reader.slug(name_rest, title)
     status = reader.status()
+    summary = reader.text("summary") or reader.text("description")
+    tags = reader.string_list("tags")
+    authors = reader.authors()
     if not split.body.strip():
         reader.problems.append(Problem("the post has no body: write the post below the closing ---"))
     if reader.problems or title is None or published_at is None or slug is None:
@@ -69,26 +72,29 @@ def validate_post(source_key: str, data: bytes, rules: ValidationRules, now: dat
         date=published_at,
         body=split.body,
         status=status,
-        summary=reader.text("summary") or reader.text("description"),
-        tags=reader.string_list("tags"),
-        authors=reader.authors(),
+        summary=summary,
+        tags=tags,
+        authors=authors,
         front_matter=split.front_matter,
     )
 
 
 def is_post_key(key: str) -> bool:
-    return key.startswith("posts/") and key.lower().endswith(POST_SUFFIXES)
+    """Whether S3 routes changes to this key to validation (its filters are case-sensitive)."""
+    return key.startswith("posts/") and key.endswith(POST_SUFFIXES)
 
 
 def _stem(source_key: str) -> str:
     name = PurePosixPath(source_key).name
     for suffix in POST_SUFFIXES:
-        if name.lower().endswith(suffix):
-            return name[: -len(suffix)]
+        if name.endswith(suffix):
+            return name.removesuffix(suffix)
     return name
 
 
 def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FrontMatterError(Problem("the file is UTF-16 text: save it with UTF-8 encoding", line=1))
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise FrontMatterError(
@@ -111,9 +117,15 @@ def _decode(data: bytes) -> str:
 class _FieldReader:
     """Reads normalised fields out of front matter, collecting a Problem per bad field."""
 
-    def __init__(self, front_matter: Mapping[str, Any]) -> None:
+    def __init__(self, front_matter: Mapping[str, Any], raw_front_matter: str) -> None:
         self.front_matter = front_matter
+        self.raw_front_matter = raw_front_matter
         self.problems: list[Problem] = []
+
+    def as_written(self, field: str) -> str | None:
+        """A top-level field's value exactly as typed, for hints that quote it back."""
+        match = re.search(rf"^{re.escape(field)}\s*:[ \t]*(.*?)[ \t]*$", self.raw_front_matter, re.MULTILINE)
+        return match[1] if match and match[1] else None
 
     def _refuse(self, field: str, message: str) -> None:
         self.problems.append(Problem(message, field=field))
@@ -124,10 +136,11 @@ class _FieldReader:
             self._refuse("title", "the post has no title: add a line such as `title: My first post`")
             return None
         if isinstance(value, bool | int | float):
+            typed = self.as_written("title") or str(value)
             self._refuse(
                 "title",
-                f"YAML read the title as {value!r}, not as text (unquoted yes/no/on/off and "
-                f'numbers are not strings): put it in quotes, for example title: "{value}"',
+                f"YAML reads `{typed}` as {value!r}, not as text (unquoted yes/no/on/off and numbers "
+                f'are not strings): put the title in quotes, as in title: "{typed}"',
             )
             return None
         if not isinstance(value, str):

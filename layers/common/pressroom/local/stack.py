@@ -400,12 +400,9 @@ class LocalStack:
                 )
 
     def _drain_test_events(self) -> None:
+        """S3 sends an s3:TestEvent to each queue it is told to notify; Lambda never sees those."""
         for function in self.functions:
-            for message in self._receive(function.queue_url):
-                if _is_s3_test_event(json.loads(message["Body"])):
-                    self.sqs.delete_message(
-                        QueueUrl=function.queue_url, ReceiptHandle=message["ReceiptHandle"]
-                    )
+            self._drain(function.queue_url)
 
     # ------------------------------------------------------------------ what a user does
     def output(self, name: str) -> str:
@@ -471,9 +468,20 @@ class LocalStack:
 
     def invoke(self, logical_id: str, event: dict[str, Any]) -> Invocation:
         """Invoke one function directly with an event, as `sam local invoke -e` would."""
+        return self._invoke(self._function(logical_id), event)
+
+    def pending_events(self, logical_id: str) -> list[dict[str, Any]]:
+        """Take the events queued for a function without invoking it (to invoke them elsewhere)."""
+        return [
+            event
+            for event in self._drain(self._function(logical_id).queue_url)
+            if not _is_s3_test_event(event)
+        ]
+
+    def _function(self, logical_id: str) -> LocalFunction:
         for function in self.functions:
             if function.logical_id == logical_id:
-                return self._invoke(function, event)
+                return function
         raise KeyError(f"template.yaml has no function {logical_id!r}")
 
     def _invoke(self, function: LocalFunction, event: dict[str, Any]) -> Invocation:
@@ -533,24 +541,32 @@ class LocalStack:
         return function.module
 
     # ------------------------------------------------------------------ what came out
-    def _collect(self) -> None:
-        while messages := self._receive(self._observer_queue_url):
+    def _drain(self, queue_url: str) -> list[dict[str, Any]]:
+        bodies = []
+        while messages := self._receive(queue_url):
             for message in messages:
-                self.book.record_event(json.loads(message["Body"]))
-                self.sqs.delete_message(
-                    QueueUrl=self._observer_queue_url, ReceiptHandle=message["ReceiptHandle"]
-                )
-        while messages := self._receive(self._inbox_queue_url):
-            for message in messages:
-                self.book.record_announcement(json.loads(message["Body"]))
-                self.sqs.delete_message(
-                    QueueUrl=self._inbox_queue_url, ReceiptHandle=message["ReceiptHandle"]
-                )
+                bodies.append(json.loads(message["Body"]))
+                self.sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+        return bodies
+
+    def _collect(self) -> list[dict[str, Any]]:
+        events = self._drain(self._observer_queue_url)
+        for envelope in events:
+            self.book.record_event(envelope)
+        for notification in self._drain(self._inbox_queue_url):
+            self.book.record_announcement(notification)
+        return events
+
+    def observed_events(self) -> list[dict[str, Any]]:
+        """Bus events put since the last look (they also update outcomes())."""
+        return self._collect()
 
     def outcomes(self) -> list[PostOutcome]:
+        self._collect()
         return self.book.outcomes()
 
     def announcements(self) -> list[AnnouncementRecord]:
+        self._collect()
         return list(self.book.announcements)
 
     def failed_events(self) -> dict[str, list[dict[str, Any]]]:

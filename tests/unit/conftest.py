@@ -1,0 +1,21 @@
+"""Shared values for the unit tests: one clock and one set of rules, so cases are reproducible."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from pressroom.validation import ValidationRules
+
+
+@pytest.fixture
+def now() -> datetime:
+    """The moment every validation test runs at: posts dated after it are scheduled."""
+    return datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+def rules() -> ValidationRules:
+    return ValidationRules(timezone=ZoneInfo("UTC"), max_bytes=100_000)

@@ -1,0 +1,114 @@
+"""parse_date: the date formats authors and CMSs write, read into timezone-aware datetimes."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from pressroom.dates import DATE_FORMAT_HINT, DateError, parse_date
+
+LONDON = ZoneInfo("Europe/London")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        pytest.param("2024-05-01", "2024-05-01T00:00:00+01:00", id="date-only-in-summer-time"),
+        pytest.param("2024-01-15", "2024-01-15T00:00:00+00:00", id="date-only-in-winter-time"),
+        pytest.param("2024-02-29", "2024-02-29T00:00:00+00:00", id="leap-day"),
+        pytest.param("2024-05-01T09:30:00", "2024-05-01T09:30:00+01:00", id="naive-datetime-takes-zone"),
+        pytest.param("2024-05-01 09:30", "2024-05-01T09:30:00+01:00", id="space-separated-no-seconds"),
+        pytest.param("2024-05-01T09:30:00Z", "2024-05-01T09:30:00+00:00", id="zulu"),
+        pytest.param("2024-05-01T09:30:00+02:00", "2024-05-01T09:30:00+02:00", id="iso-offset"),
+        pytest.param("2025-01-14T13:41:22.908Z", "2025-01-14T13:41:22.908000+00:00", id="cms-milliseconds"),
+        pytest.param("2024-05-01 10:30:00 +0530", "2024-05-01T10:30:00+05:30", id="jekyll-spaced-offset"),
+        pytest.param("2024-05-01 10:30:00 -0800", "2024-05-01T10:30:00-08:00", id="jekyll-negative-offset"),
+        pytest.param(
+            "2024-05-01 10:30:00 +05:30", "2024-05-01T10:30:00+05:30", id="spaced-offset-with-colon"
+        ),
+        pytest.param("  2024-05-01  ", "2024-05-01T00:00:00+01:00", id="surrounding-spaces"),
+    ],
+)
+def test_reads_text_dates(value: str, expected: str):
+    # WHEN a front-matter date is read with Europe/London as the site's zone
+    parsed = parse_date(value, LONDON)
+
+    # THEN it is aware, and an offset is kept while a missing one comes from the zone
+    assert parsed.tzinfo is not None
+    assert parsed.isoformat() == expected
+
+
+def test_keeps_the_offset_written_rather_than_converting_to_the_site_zone():
+    parsed = parse_date("2024-05-01 10:30:00 +0530", LONDON)
+
+    assert parsed.utcoffset() == timedelta(hours=5, minutes=30)
+    assert parsed == datetime(2024, 5, 1, 5, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        pytest.param(date(2024, 7, 1), datetime(2024, 7, 1, tzinfo=LONDON), id="date"),
+        pytest.param(datetime(2024, 7, 1, 12), datetime(2024, 7, 1, 12, tzinfo=LONDON), id="naive-datetime"),
+        pytest.param(
+            datetime(2024, 7, 1, 12, tzinfo=timezone(timedelta(hours=-5))),
+            datetime(2024, 7, 1, 12, tzinfo=timezone(timedelta(hours=-5))),
+            id="aware-datetime-keeps-its-offset",
+        ),
+    ],
+)
+def test_reads_date_objects(value: date, expected: datetime):
+    parsed = parse_date(value, LONDON)
+
+    assert parsed == expected
+    assert parsed.utcoffset() == expected.utcoffset()
+
+
+@pytest.mark.parametrize(
+    ("value", "detail"),
+    [
+        pytest.param("2024-13-45", "month must be in 1..12", id="month-13"),
+        pytest.param("2024-02-30", "day is out of range for month", id="february-30"),
+        pytest.param("2023-02-29", "day is out of range for month", id="not-a-leap-year"),
+        pytest.param("2024-05-01T25:00:00", "hour must be in 0..23", id="hour-25"),
+    ],
+)
+def test_impossible_dates_are_called_not_real(value: str, detail: str):
+    with pytest.raises(DateError) as raised:
+        parse_date(value, LONDON)
+
+    message = str(raised.value)
+    assert f"{value!r} is not a real date" in message
+    assert detail in message
+    assert DATE_FORMAT_HINT in message
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param("yesterday", id="word"),
+        pytest.param("01/05/2024", id="slashes"),
+        pytest.param("", id="empty"),
+        pytest.param("   ", id="blank"),
+        pytest.param(None, id="none"),
+        pytest.param(20240501, id="int"),
+        pytest.param(True, id="bool"),
+        pytest.param(["2024-05-01"], id="list"),
+    ],
+)
+def test_non_dates_are_refused_with_the_format_hint(value: object):
+    with pytest.raises(DateError) as raised:
+        parse_date(value, UTC)
+
+    message = str(raised.value)
+    assert "is not a date" in message
+    assert "is not a real date" not in message
+    assert DATE_FORMAT_HINT in message
+
+
+def test_date_error_is_a_value_error():
+    # Callers that only know ValueError still catch it.
+    with pytest.raises(ValueError, match="not a date"):
+        parse_date("soon", UTC)

@@ -1,0 +1,120 @@
+"""Settings.from_env: every required variable named at once, bad values refused, defaults applied."""
+
+from __future__ import annotations
+
+import pytest
+
+from pressroom.settings import Settings, SettingsError
+
+REQUIRED = {
+    "HOSTING_BUCKET": "site-bucket",
+    "POSTS_TABLE": "posts",
+    "EVENT_BUS_NAME": "pressroom-bus",
+    "TOPIC_ARN": "arn:aws:sns:eu-west-2:123456789012:pressroom",
+    "SITE_URL": "https://blog.example.com/",
+}
+
+
+def test_defaults_apply_when_only_required_variables_are_set():
+    settings = Settings.from_env(REQUIRED)
+
+    assert settings.hosting_bucket == "site-bucket"
+    assert settings.posts_table == "posts"
+    assert settings.event_bus_name == "pressroom-bus"
+    assert settings.topic_arn == "arn:aws:sns:eu-west-2:123456789012:pressroom"
+    assert settings.site_title == "pressroom"
+    assert settings.site_timezone == "UTC"
+    assert settings.max_post_bytes == 1_000_000
+    assert settings.index_page_size == 20
+    assert str(settings.timezone()) == "UTC"
+
+
+def test_base_url_has_no_trailing_slash():
+    assert Settings.from_env(REQUIRED).base_url == "https://blog.example.com"
+
+
+def test_optional_variables_override_defaults():
+    settings = Settings.from_env(
+        {
+            **REQUIRED,
+            "SITE_TITLE": "Field Notes",
+            "SITE_TIMEZONE": "Europe/London",
+            "MAX_POST_BYTES": "2048",
+            "INDEX_PAGE_SIZE": "5",
+        }
+    )
+
+    assert settings.site_title == "Field Notes"
+    assert str(settings.timezone()) == "Europe/London"
+    assert settings.max_post_bytes == 2048
+    assert settings.index_page_size == 5
+
+
+def test_empty_optional_variables_mean_the_default():
+    settings = Settings.from_env({**REQUIRED, "SITE_TIMEZONE": "", "MAX_POST_BYTES": ""})
+
+    assert settings.site_timezone == "UTC"
+    assert settings.max_post_bytes == 1_000_000
+
+
+def test_every_missing_variable_is_named_in_one_error():
+    # GIVEN an environment with none of the required variables
+    # WHEN settings are read
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_env({"SITE_TITLE": "x"})
+
+    # THEN one error names them all, so one redeploy fixes them all
+    message = str(raised.value)
+    for name in REQUIRED:
+        assert name in message
+
+
+def test_empty_required_variables_count_as_missing():
+    env = {**REQUIRED, "POSTS_TABLE": "", "TOPIC_ARN": ""}
+
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_env(env)
+
+    message = str(raised.value)
+    assert "POSTS_TABLE" in message
+    assert "TOPIC_ARN" in message
+    assert "HOSTING_BUCKET" not in message
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus_Mons", "utc+1", "../../etc/passwd", "Europe/"])
+def test_bad_timezone_is_refused(zone: str):
+    with pytest.raises(SettingsError, match="SITE_TIMEZONE") as raised:
+        Settings.from_env({**REQUIRED, "SITE_TIMEZONE": zone})
+
+    assert repr(zone) in str(raised.value)
+
+
+@pytest.mark.parametrize("name", ["MAX_POST_BYTES", "INDEX_PAGE_SIZE"])
+@pytest.mark.parametrize("raw", ["0", "-1", "ten", "1.5", " "])
+def test_non_positive_or_non_numeric_sizes_are_refused(name: str, raw: str):
+    with pytest.raises(SettingsError, match=f"{name}=.*must be a positive whole number"):
+        Settings.from_env({**REQUIRED, name: raw})
+
+
+def test_every_bad_value_is_named_in_one_error():
+    # GIVEN two unusable optional values
+    env = {**REQUIRED, "SITE_TIMEZONE": "Mars/Olympus_Mons", "MAX_POST_BYTES": "0"}
+
+    # WHEN settings are read
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_env(env)
+
+    # THEN, as from_env promises ("naming every missing or bad one at once"), both are named
+    message = str(raised.value)
+    assert "MAX_POST_BYTES" in message
+    assert "SITE_TIMEZONE" in message
+
+
+def test_reads_the_process_environment_by_default(monkeypatch: pytest.MonkeyPatch):
+    for name, value in REQUIRED.items():
+        monkeypatch.setenv(name, value)
+    for name in Settings.OPTIONAL:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SITE_TITLE", "From the environment")
+
+    assert Settings.from_env().site_title == "From the environment"
