@@ -60,12 +60,13 @@ def announce_once() -> Callable[..., dict[str, Any]]:
 @metrics.log_metrics
 @event_source(data_class=EventBridgeEvent)
 def lambda_handler(event: EventBridgeEvent, context: LambdaContext) -> dict[str, Any]:
+    announce = announce_once()  # settings first: a misconfigured function fails whatever the event
     detail = parse_detail(event.detail_type, event.detail)
     if not isinstance(detail, PostPublished | PostRejected):
         raise ValueError(f"NotifyFunction does not handle {event.detail_type!r} events")
     logger.append_keys(key=detail.source.key, detail_type=event.detail_type)
     idempotency_config.register_lambda_context(context)
-    return announce_once()(
+    return announce(
         request={
             "key": announcement_key(event.detail_type, detail.source),
             "detailType": event.detail_type,

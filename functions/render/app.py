@@ -32,14 +32,15 @@ def stage() -> RenderStage:
 @metrics.log_metrics
 @event_source(data_class=EventBridgeEvent)
 def lambda_handler(event: EventBridgeEvent, context: LambdaContext) -> dict[str, Any]:
+    render = stage()  # settings first: a misconfigured function fails whatever the event
     detail = parse_detail(event.detail_type, event.detail)
     if not isinstance(detail, PostValidated | PostWithdrawn):
         raise ValueError(f"RenderFunction does not handle {event.detail_type!r} events")
     logger.append_keys(key=detail.source.key, detail_type=event.detail_type)
     if isinstance(detail, PostValidated):
-        outcome = stage().on_validated(detail, now=datetime.now(UTC))
+        outcome = render.on_validated(detail, now=datetime.now(UTC))
     else:
-        outcome = stage().on_withdrawn(detail)
+        outcome = render.on_withdrawn(detail)
     if outcome:
         metrics.add_metric(name=outcome.value.replace(" ", ""), unit=MetricUnit.Count, value=1)
     return {"emitted": outcome.value if outcome else None}

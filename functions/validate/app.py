@@ -31,11 +31,12 @@ def stage() -> ValidateStage:
 @metrics.log_metrics
 @event_source(data_class=S3Event)
 def lambda_handler(event: S3Event, context: LambdaContext) -> dict[str, Any]:
+    validate = stage()  # settings first: a misconfigured function fails whatever the event
     emitted = []
     for record in event.records:
         change = upload_change(record)
         logger.append_keys(key=change.source.key)
-        outcome = stage().handle(change, now=datetime.now(UTC))
+        outcome = validate.handle(change, now=datetime.now(UTC))
         if outcome:
             metrics.add_metric(name=outcome.value.replace(" ", ""), unit=MetricUnit.Count, value=1)
         emitted.append({"key": change.source.key, "emitted": outcome.value if outcome else None})

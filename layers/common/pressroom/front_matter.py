@@ -60,6 +60,30 @@ class SplitPost:
     raw_front_matter: str = ""
 
 
+# Where YAML only notices a missing closing bracket or quote at the end, point at its opening.
+_UNCLOSED = {
+    "flow sequence": "the [ list that opens here is never closed with ]",
+    "flow mapping": "the { mapping that opens here is never closed with }",
+    "quoted scalar": "the quoted text that starts here never ends: add the closing quote",
+}
+
+
+def _yaml_problem(error: yaml.MarkedYAMLError, lines_before: int) -> Problem:
+    mark = error.problem_mark or error.context_mark
+    reason = error.problem or "invalid YAML"
+    if (
+        error.context_mark
+        and error.context
+        and "end of stream" in reason.replace("<stream end>", "end of stream")
+    ):
+        unclosed = next((text for kind, text in _UNCLOSED.items() if kind in error.context), None)
+        if unclosed:
+            mark, reason = error.context_mark, unclosed
+    line = lines_before + mark.line + 1 if mark else None
+    column = mark.column + 1 if mark else None
+    return Problem(f"the front matter is not valid YAML: {reason}", line=line, column=column)
+
+
 class FrontMatterError(ValueError):
     """The upload's front matter cannot be read; `problem` says where and why."""
 
@@ -99,13 +123,7 @@ def split_post(text: str) -> SplitPost:
             Problem("the front matter is nested too deeply to be a post's metadata", line=1)
         ) from error
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = lines_before + mark.line + 1 if mark else None
-        column = mark.column + 1 if mark else None
-        reason = error.problem or "invalid YAML"
-        raise FrontMatterError(
-            Problem(f"the front matter is not valid YAML: {reason}", line=line, column=column)
-        ) from error
+        raise FrontMatterError(_yaml_problem(error, lines_before)) from error
     except yaml.YAMLError as error:
         raise FrontMatterError(Problem(f"the front matter is not valid YAML: {error}")) from error
     if front_matter is None:

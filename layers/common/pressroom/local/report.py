@@ -21,6 +21,9 @@ class OutcomeStatus(StrEnum):
     SKIPPED = "skipped"
 
 
+_TAKEN_DOWN = (OutcomeStatus.DRAFT, OutcomeStatus.SCHEDULED, OutcomeStatus.WITHDRAWN)
+
+
 @dataclass
 class PostOutcome:
     source: str
@@ -78,7 +81,11 @@ class OutcomeBook:
         elif detail_type == DetailType.POST_REJECTED:
             outcome.status = OutcomeStatus.REJECTED
             outcome.reasons = [Reason.model_validate(r).describe() for r in detail.get("reasons", [])]
-        elif detail_type in (DetailType.POST_WITHDRAWN, DetailType.POST_UNPUBLISHED):
+        elif detail_type == DetailType.POST_WITHDRAWN:
+            outcome.status = OutcomeStatus.WITHDRAWN
+            outcome.path = outcome.url = None
+        elif detail_type == DetailType.POST_UNPUBLISHED and outcome.status not in _TAKEN_DOWN:
+            # A post turned draft or scheduled is unpublished too; its status says why.
             outcome.status = OutcomeStatus.WITHDRAWN
             outcome.path = outcome.url = None
 

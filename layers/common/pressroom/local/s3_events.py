@@ -1,8 +1,8 @@
 """Makes moto's S3 notifications look like S3's own.
 
-moto (pinned in requirements-dev.txt) leaves out `versionId` and `sequencer`, and sends
-nothing when a delete in a versioned bucket creates a delete marker. The pipeline relies on
-all three, so the local stack patches them in while it runs; tests/functional pin the result.
+moto (pinned in requirements-dev.txt) leaves out `versionId` and `sequencer`, encodes "/" in
+keys (S3 does not), and sends nothing when a delete in a versioned bucket creates a delete
+marker. The local stack patches all four while it runs; tests/functional pin the result.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def next_sequencer() -> str:
 
 
 def _s3_event(event_name: str, bucket: Any, key: Any, notification_id: str) -> dict[str, Any]:
-    obj: dict[str, Any] = {"key": quote_plus(key.name)}
+    obj: dict[str, Any] = {"key": quote_plus(key.name, safe="/")}  # S3 leaves / as is
     if not isinstance(key, s3_models.FakeDeleteMarker):
         obj["size"] = key.size
         obj["eTag"] = key.etag.replace('"', "")

@@ -156,6 +156,13 @@ class LocalStack:
         self.stop()
 
     def start(self) -> None:
+        try:
+            self._start()
+        except BaseException:
+            self._exit.close()  # a half-built stack must not leave moto's mocks behind
+            raise
+
+    def _start(self) -> None:
         self._exit.enter_context(
             mock.patch.dict(
                 os.environ,

@@ -1,0 +1,103 @@
+"""The local stack itself: resources and wiring read from template.yaml, S3 events as S3 sends them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import TEMPLATE, load_event
+
+from pressroom.local.stack import LocalStack
+from pressroom.local.template import TemplateError, load_template
+
+
+def test_s3_notifications_carry_version_and_an_increasing_sequencer(stack: Any):
+    bucket = stack.output("UploadsBucketName")
+    first = stack.s3.put_object(Bucket=bucket, Key="posts/a post.md", Body=b"one")
+    second = stack.s3.put_object(Bucket=bucket, Key="posts/a post.md", Body=b"two")
+
+    events = stack.pending_events("ValidateFunction")
+
+    objects = [event["Records"][0]["s3"]["object"] for event in events]
+    assert [o["versionId"] for o in objects] == [first["VersionId"], second["VersionId"]]
+    assert objects[0]["key"] == "posts/a+post.md"  # URL-encoded, with / left as S3 leaves it
+    assert objects[0]["sequencer"] < objects[1]["sequencer"]
+    assert objects[1]["size"] == 3
+    assert objects[1]["eTag"] == second["ETag"].strip('"')
+
+
+def test_a_delete_in_the_versioned_uploads_bucket_notifies_a_delete_marker(stack: Any):
+    bucket = stack.output("UploadsBucketName")
+    stack.s3.put_object(Bucket=bucket, Key="posts/gone.md", Body=b"x")
+    stack.pending_events("ValidateFunction")
+
+    response = stack.s3.delete_object(Bucket=bucket, Key="posts/gone.md")
+
+    (event,) = stack.pending_events("ValidateFunction")
+    record = event["Records"][0]
+    assert record["eventName"] == "ObjectRemoved:DeleteMarkerCreated"
+    assert record["s3"]["object"]["versionId"] == response["VersionId"]
+    assert "sequencer" in record["s3"]["object"]
+
+
+@pytest.mark.parametrize(
+    ("key", "routed"),
+    [
+        ("posts/a.md", True),
+        ("posts/2024-05-01-a.markdown", True),
+        ("posts/notes.txt", False),
+        ("drafts/a.md", False),
+        ("posts/A.MD", False),  # S3 suffix filters are case-sensitive
+    ],
+)
+def test_only_posts_markdown_files_reach_validation(stack: Any, key: str, routed: bool):
+    stack.s3.put_object(Bucket=stack.output("UploadsBucketName"), Key=key, Body=b"x")
+
+    assert bool(stack.pending_events("ValidateFunction")) is routed
+
+
+def test_bus_rules_are_the_templates_own(stack: Any):
+    template = load_template(TEMPLATE)
+    events = stack.session.client("events")
+    bus = stack.output("PublishingBusName")
+    for function in ("RenderFunction", "NotifyFunction"):
+        for name, event in template["Resources"][function]["Properties"]["Events"].items():
+            rule = events.describe_rule(Name=f"pressroom-local-{function}-{name}", EventBusName=bus)
+            assert json.loads(rule["EventPattern"]) == event["Properties"]["Pattern"]
+
+
+def test_functions_get_the_templates_environment_resolved(stack: Any):
+    validate = next(f for f in stack.functions if f.logical_id == "ValidateFunction")
+
+    assert validate.environment["HOSTING_BUCKET"] == stack.output("HostingBucketName")
+    assert validate.environment["POSTS_TABLE"] == stack.output("PostsTableName")
+    assert validate.environment["EVENT_BUS_NAME"] == "pressroom-local-publishing"
+    assert validate.environment["SITE_URL"] == "https://blog.example.com"
+    assert validate.environment["POWERTOOLS_SERVICE_NAME"] == "pressroom"
+    assert validate.max_retries == 2
+    assert validate.timeout_seconds == 30
+
+
+def test_a_missing_setting_fails_the_invocation_naming_it(stack: Any):
+    render = next(f for f in stack.functions if f.logical_id == "RenderFunction")
+    del render.environment["POSTS_TABLE"]
+    render.environment["HOSTING_BUCKET"] = ""
+
+    invocation = stack.invoke("RenderFunction", load_event("render.json"))
+
+    assert not invocation.succeeded
+    assert "POSTS_TABLE" in (invocation.error or "")
+    assert "HOSTING_BUCKET" in (invocation.error or "")
+
+
+def test_a_resource_the_local_stack_cannot_emulate_is_refused_by_name(tmp_path: Path):
+    template = TEMPLATE.read_text(encoding="utf-8").replace(
+        "Resources:\n", "Resources:\n  Queue2:\n    Type: AWS::Kinesis::Stream\n", 1
+    )
+    copy = tmp_path / "template.yaml"
+    copy.write_text(template, encoding="utf-8")
+
+    with pytest.raises(TemplateError, match=r"Queue2 is a AWS::Kinesis::Stream"), LocalStack(copy):
+        pass

@@ -1,0 +1,50 @@
+"""The CloudFront Function in template.yaml and the local server's rewrite() agree, case by case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from helpers import TEMPLATE
+from py_mini_racer import MiniRacer
+
+from pressroom.local.site import Rewrite, rewrite
+from pressroom.local.template import load_template
+
+CASES = [
+    ("/", Rewrite(key="index.html")),
+    ("/posts/hello/", Rewrite(key="posts/hello/index.html")),
+    ("/posts/hello", Rewrite(redirect_to="/posts/hello/")),
+    ("/feed.xml", Rewrite(key="feed.xml")),
+    ("/assets/site.3f2a.css", Rewrite(key="assets/site.3f2a.css")),
+    ("/posts/v1.2-notes/", Rewrite(key="posts/v1.2-notes/index.html")),
+    ("/tags", Rewrite(redirect_to="/tags/")),
+]
+
+
+@pytest.fixture(scope="module")
+def cloudfront_function() -> MiniRacer:
+    code = load_template(TEMPLATE)["Resources"]["PrettyUrlsFunction"]["Properties"]["FunctionCode"]
+    context = MiniRacer()
+    context.eval(code)
+    return context
+
+
+def as_rewrite(result: dict[str, Any]) -> Rewrite:
+    if "statusCode" in result:
+        assert result["statusCode"] == 301
+        return Rewrite(redirect_to=result["headers"]["location"]["value"])
+    return Rewrite(key=result["uri"].lstrip("/"))
+
+
+@pytest.mark.parametrize(("uri", "expected"), CASES)
+def test_the_cloudfront_function_rewrites_as_documented(
+    cloudfront_function: MiniRacer, uri: str, expected: Rewrite
+):
+    result = cloudfront_function.call("handler", {"request": {"uri": uri, "method": "GET", "headers": {}}})
+    assert as_rewrite(result) == expected
+
+
+@pytest.mark.parametrize(("uri", "expected"), CASES)
+def test_the_local_server_rewrites_the_same_way(uri: str, expected: Rewrite):
+    assert rewrite(uri) == expected
