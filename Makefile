@@ -13,7 +13,7 @@ STACK ?= pressroom
 SAM_PATH := PATH="$(CURDIR)/$(BIN):$$PATH"
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: help setup demo serve test lint format build validate deploy invoke-validate invoke-render \
+.PHONY: help setup demo serve test integration lint format build validate deploy invoke-validate invoke-render \
         invoke-notify lock clean
 
 help: ## List the targets
@@ -44,6 +44,9 @@ serve: setup ## As demo, then serve _site/ on http://127.0.0.1:8000
 # pytest exits 5 when it collects no tests; make treats that as the failure it is.
 test: setup ## Run the whole test suite (unit, functional, e2e, built artifacts)
 	$(SAM_PATH) $(BIN)/pytest
+
+integration: setup ## Tests against a deployed stack: make integration STACK=<name> (AWS credentials)
+	PRESSROOM_STACK=$(STACK) $(BIN)/pytest tests/integration -m integration
 
 lint: setup ## ruff, mypy (strict) and the template linters
 	$(BIN)/ruff check .

@@ -72,6 +72,11 @@ def format_date(value: datetime) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+def one_line(value: str) -> str:
+    """Collapse runs of whitespace (a multi-paragraph summary in a meta tag, say) to one space."""
+    return " ".join(value.split())
+
+
 class Theme:
     """Renders the site's pages; one instance per container, templates cached by Jinja2."""
 
@@ -86,6 +91,7 @@ class Theme:
             lstrip_blocks=True,
         )
         self.environment.filters["date"] = format_date
+        self.environment.filters["one_line"] = one_line
 
     def _render(self, template: str, **values: Any) -> str:
         return self.environment.get_template(template).render(site=self.site, **values)
