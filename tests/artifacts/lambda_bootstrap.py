@@ -10,6 +10,7 @@ import importlib
 import json
 import sys
 import uuid
+from pathlib import Path
 
 function_dir, layer_dir, event_file = sys.argv[1:4]
 sys.path[:0] = [function_dir, layer_dir]
@@ -29,9 +30,11 @@ class Context:
         return 30_000
 
 
-with open(event_file, encoding="utf-8") as stream:
-    event = json.load(stream)
+event = json.loads(Path(event_file).read_text(encoding="utf-8"))
 handler = importlib.import_module("app").lambda_handler
 result = handler(event, Context())
-modules = {name: getattr(sys.modules.get(name), "__file__", None) for name in ("app", "pressroom", "jinja2", "nh3", "boto3")}
+modules = {
+    name: getattr(sys.modules.get(name), "__file__", None)
+    for name in ("app", "pressroom", "jinja2", "nh3", "boto3")
+}
 print(json.dumps({"result": result, "modules": modules}))

@@ -65,7 +65,9 @@ def moto_endpoint() -> Iterator[str]:
         server.stop()
 
 
-def run_built(build_dir: Path, stack: LocalStack, logical_id: str, event: dict[str, Any], endpoint: str) -> Any:
+def run_built(
+    build_dir: Path, stack: LocalStack, logical_id: str, event: dict[str, Any], endpoint: str
+) -> Any:
     function = next(f for f in stack.functions if f.logical_id == logical_id)
     event_file = build_dir.parent / f"{logical_id}-event.json"
     event_file.write_text(json.dumps(event), encoding="utf-8")
@@ -90,7 +92,9 @@ def test_the_built_functions_run_the_pipeline_alone(build_dir: Path, moto_endpoi
     with LocalStack(TEMPLATE, site_url=SITE_URL) as stack:
         stack.upload("posts/uk-ai-opportunities-action-plan.md", SHARED_POST.read_bytes())
 
-        validate = run_built(build_dir, stack, "ValidateFunction", stack.pending_events("ValidateFunction")[0], moto_endpoint)
+        validate = run_built(
+            build_dir, stack, "ValidateFunction", stack.pending_events("ValidateFunction")[0], moto_endpoint
+        )
         (render_event,) = stack.pending_events("RenderFunction")
         render = run_built(build_dir, stack, "RenderFunction", render_event, moto_endpoint)
         (notify_event,) = stack.pending_events("NotifyFunction")
@@ -106,7 +110,11 @@ def test_the_built_functions_run_the_pipeline_alone(build_dir: Path, moto_endpoi
         assert [a.kind for a in stack.announcements()] == ["published"]
 
     # Everything came from the build, nothing from the development environment
-    for run, function in ((validate, "ValidateFunction"), (render, "RenderFunction"), (notify, "NotifyFunction")):
+    for run, function in (
+        (validate, "ValidateFunction"),
+        (render, "RenderFunction"),
+        (notify, "NotifyFunction"),
+    ):
         assert run["modules"]["app"] == str(build_dir / function / "app.py")
         for module in ("pressroom", "jinja2", "nh3", "boto3"):
             assert run["modules"][module].startswith(str(build_dir / "CommonLayer" / "python")), module

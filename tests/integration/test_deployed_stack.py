@@ -26,7 +26,7 @@ def _credentials_available() -> bool:
         import boto3
 
         return boto3.Session().get_credentials() is not None
-    except Exception:  # noqa: BLE001 - any failure means "no usable credentials"
+    except Exception:
         return False
 
 
@@ -58,7 +58,9 @@ def post(outputs: dict[str, str]) -> Iterator[dict[str, Any]]:
     s3 = boto3.client("s3")
     slug = f"integration-{uuid.uuid4().hex[:12]}"
     key = f"posts/{slug}.md"
-    body = f"---\ntitle: Integration test {slug}\ndate: 2024-05-01\n---\n\nWritten by the integration suite.\n"
+    body = (
+        f"---\ntitle: Integration test {slug}\ndate: 2024-05-01\n---\n\nWritten by the integration suite.\n"
+    )
     s3.put_object(Bucket=outputs["UploadsBucketName"], Key=key, Body=body.encode())
     try:
         yield {"slug": slug, "key": key, "page": f"posts/{slug}/index.html"}
@@ -80,7 +82,7 @@ def exists(bucket: str, key: str) -> bool:
 def test_an_uploaded_post_is_published_and_served(outputs: dict[str, str], post: dict[str, Any]):
     wait_for(lambda: exists(outputs["HostingBucketName"], post["page"]), "the post's page")
 
-    with urllib.request.urlopen(f"{outputs['SiteUrl']}/posts/{post['slug']}/", timeout=30) as response:  # noqa: S310
+    with urllib.request.urlopen(f"{outputs['SiteUrl']}/posts/{post['slug']}/", timeout=30) as response:
         assert response.status == 200
         assert f"Integration test {post['slug']}" in response.read().decode()
 
