@@ -1,6 +1,7 @@
-"""RenderFunction: "Post Validated" | "Post Withdrawn" → page, catalogue and index.
+"""RenderFunction: "Post Validated" | "Post Withdrawn" | "Post Due" → page, catalogue and index.
 
-Emits "Post Published" | "Post Unpublished" | "Post Rejected" (a slug already taken).
+Emits "Post Published" | "Post Unpublished" | "Post Rejected" (a slug already taken), and keeps
+one EventBridge Scheduler schedule per scheduled or expiring post.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from pressroom.events import PostValidated, PostWithdrawn, parse_detail
+from pressroom.events import PostDue, PostValidated, PostWithdrawn, parse_detail
 from pressroom.pipeline.render import RenderStage
 from pressroom.settings import Settings
 from pressroom.wiring import build_render_stage
@@ -34,11 +35,13 @@ def stage() -> RenderStage:
 def lambda_handler(event: EventBridgeEvent, context: LambdaContext) -> dict[str, Any]:
     render = stage()  # settings first: a misconfigured function fails whatever the event
     detail = parse_detail(event.detail_type, event.detail)
-    if not isinstance(detail, PostValidated | PostWithdrawn):
+    if not isinstance(detail, PostValidated | PostWithdrawn | PostDue):
         raise ValueError(f"RenderFunction does not handle {event.detail_type!r} events")
     logger.append_keys(key=detail.source.key, detail_type=event.detail_type)
     if isinstance(detail, PostValidated):
         outcome = render.on_validated(detail, now=datetime.now(UTC))
+    elif isinstance(detail, PostDue):
+        outcome = render.on_due(detail, now=datetime.now(UTC))
     else:
         outcome = render.on_withdrawn(detail)
     if outcome:

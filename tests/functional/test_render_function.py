@@ -33,9 +33,9 @@ def page(stack: Any, key: str) -> str:
     return str(stack.site_objects()[key]["body"].decode("utf-8"))
 
 
-def post_body(title: str, body: str = "Some words.", slug: str | None = None) -> bytes:
+def post_body(title: str, body: str = "Some words.", slug: str | None = None, extra: str = "") -> bytes:
     slug_line = f"slug: {slug}\n" if slug else ""
-    return f"---\ntitle: {title}\ndate: 2024-05-01\n{slug_line}---\n\n{body}\n".encode()
+    return f"---\ntitle: {title}\ndate: 2024-05-01\n{slug_line}{extra}---\n\n{body}\n".encode()
 
 
 @pytest.fixture
@@ -176,12 +176,23 @@ def test_a_late_put_after_a_delete_does_not_resurrect_the_post(published: Any):
 
 
 def test_a_draft_is_not_published(stack: Any):
-    event = validated_event(stack, "posts/draft.md", post_body("Draft"), "01", slug="draft", status="draft")
+    event = validated_event(
+        stack, "posts/draft.md", post_body("Draft", extra="draft: true\n"), "01", status="draft"
+    )
 
     stack.invoke("RenderFunction", event)
 
     assert "posts/draft/index.html" not in stack.site_objects()
     assert stack.observed_events() == []
+
+
+def test_the_status_is_judged_from_the_file_not_taken_from_the_event(stack: Any):
+    # GIVEN an event that still says "scheduled" for a post whose date has come (a late delivery)
+    event = validated_event(stack, "posts/due.md", post_body("Due now"), "01", status="scheduled")
+
+    stack.invoke("RenderFunction", event)
+
+    assert "posts/due/index.html" in stack.site_objects()
 
 
 def test_an_event_of_an_unknown_kind_fails_and_lands_in_the_failure_queue(stack: Any):

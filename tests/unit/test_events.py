@@ -11,6 +11,7 @@ import pytest
 from pressroom.events import (
     DETAIL_MODELS,
     DetailType,
+    PostDue,
     PostMetadata,
     PostPublished,
     PostRejected,
@@ -52,7 +53,10 @@ EXAMPLES = {
     DetailType.POST_PUBLISHED: PostPublished(
         source=SOURCE, post=METADATA, url="https://b.example/posts/hello/", path="/posts/hello/", update=True
     ),
-    DetailType.POST_UNPUBLISHED: PostUnpublished(source=SOURCE, slug="hello", path="/posts/hello/"),
+    DetailType.POST_UNPUBLISHED: PostUnpublished(
+        source=SOURCE, slug="hello", path="/posts/hello/", reason="draft"
+    ),
+    DetailType.POST_DUE: PostDue(source=SOURCE, due_at=datetime(2030, 1, 1, tzinfo=UTC)),
 }
 
 

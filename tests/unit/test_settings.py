@@ -12,6 +12,10 @@ REQUIRED = {
     "EVENT_BUS_NAME": "pressroom-bus",
     "TOPIC_ARN": "arn:aws:sns:eu-west-2:123456789012:pressroom",
     "SITE_URL": "https://blog.example.com/",
+    "EVENT_BUS_ARN": "arn:aws:events:eu-west-2:123456789012:event-bus/pressroom-bus",
+    "SCHEDULE_GROUP": "pressroom-publication",
+    "SCHEDULER_ROLE_ARN": "arn:aws:iam::123456789012:role/pressroom-scheduler",
+    "SCHEDULE_DLQ_ARN": "arn:aws:sqs:eu-west-2:123456789012:pressroom-schedule-failures",
 }
 
 

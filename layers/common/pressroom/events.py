@@ -21,11 +21,13 @@ class DetailType(StrEnum):
     POST_WITHDRAWN = "Post Withdrawn"
     POST_PUBLISHED = "Post Published"
     POST_UNPUBLISHED = "Post Unpublished"
+    POST_DUE = "Post Due"
 
 
 class EventSource(StrEnum):
     VALIDATE = "pressroom.validate"
     RENDER = "pressroom.render"
+    SCHEDULE = "pressroom.schedule"
 
 
 class Contract(BaseModel):
@@ -55,7 +57,11 @@ class PostMetadata(Contract):
     status: PostStatus
     summary: str | None = None
     tags: list[str] = []
+    categories: list[str] = []
     authors: list[str] = []
+    author_ids: list[str] = []
+    updated: datetime | None = None
+    expires: datetime | None = None
 
     @classmethod
     def of(cls, post: Post) -> PostMetadata:
@@ -66,7 +72,11 @@ class PostMetadata(Contract):
             status=post.status,
             summary=post.summary,
             tags=list(post.tags),
+            categories=list(post.categories),
             authors=list(post.authors),
+            author_ids=list(post.author_ids),
+            updated=post.updated,
+            expires=post.expires,
         )
 
 
@@ -110,6 +120,14 @@ class PostUnpublished(Contract):
     source: SourceObject
     slug: str
     path: str
+    reason: str = "withdrawn"  # withdrawn (source deleted), draft, scheduled or expired
+
+
+class PostDue(Contract):
+    """Put on the bus by a one-time EventBridge Scheduler schedule when a post's date or expiry comes."""
+
+    source: SourceObject
+    due_at: datetime
 
 
 DETAIL_MODELS: dict[DetailType, type[Contract]] = {
@@ -118,6 +136,7 @@ DETAIL_MODELS: dict[DetailType, type[Contract]] = {
     DetailType.POST_WITHDRAWN: PostWithdrawn,
     DetailType.POST_PUBLISHED: PostPublished,
     DetailType.POST_UNPUBLISHED: PostUnpublished,
+    DetailType.POST_DUE: PostDue,
 }
 
 

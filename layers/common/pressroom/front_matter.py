@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Hashable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import yaml
@@ -12,6 +15,8 @@ from frontmatter.default_handlers import YAMLHandler
 from pressroom.model import Problem
 
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+# More values than any post's metadata needs: the bound that stops alias bombs.
+MAX_FRONT_MATTER_VALUES = 10_000
 
 
 class FrontMatterLoader(yaml.SafeLoader):
@@ -71,6 +76,10 @@ _UNCLOSED = {
 def _yaml_problem(error: yaml.MarkedYAMLError, lines_before: int) -> Problem:
     mark = error.problem_mark or error.context_mark
     reason = error.problem or "invalid YAML"
+    unknown_tag = re.search(r"could not determine a constructor for the tag '([^']*)'", reason)
+    if unknown_tag:
+        tag = unknown_tag[1].replace("tag:yaml.org,2002:", "!!")
+        reason = f"the tag {tag} is not allowed: front matter holds plain text, numbers, lists and mappings"
     if (
         error.context_mark
         and error.context
@@ -117,7 +126,7 @@ def split_post(text: str) -> SplitPost:
     # python-frontmatter's split swallows blank lines after the opening ---; count them back.
     lines_before = text[: text.index(raw_front_matter, 3)].count("\n")
     try:
-        front_matter = yaml.load(raw_front_matter, Loader=FrontMatterLoader)  # noqa: S506
+        front_matter = _load(raw_front_matter, lines_before)
     except RecursionError as error:
         raise FrontMatterError(
             Problem("the front matter is nested too deeply to be a post's metadata", line=1)
@@ -136,7 +145,71 @@ def split_post(text: str) -> SplitPost:
             )
         )
     return SplitPost(
-        front_matter={str(key): value for key, value in front_matter.items()},
+        front_matter={str(key): _plain(value, str(key)) for key, value in front_matter.items()},
         body=body,
         raw_front_matter=raw_front_matter,
     )
+
+
+def _load(raw_front_matter: str, lines_before: int) -> Any:
+    """Compose the YAML, refuse it if aliases make it explode, and only then build values."""
+    loader = FrontMatterLoader(raw_front_matter)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if _expanded_size(node) > MAX_FRONT_MATTER_VALUES:
+            raise FrontMatterError(
+                Problem(
+                    f"the front matter expands to more than {MAX_FRONT_MATTER_VALUES:,} values, "
+                    "through YAML aliases (*name) repeating anchors (&name): write the values out",
+                    line=lines_before + 2,
+                )
+            )
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """How many values the node graph holds once every alias is expanded (capped, cycle-safe)."""
+    sizes: dict[int, int] = {}
+    visiting: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        if id(node) in sizes:
+            return sizes[id(node)]
+        if id(node) in visiting:
+            return MAX_FRONT_MATTER_VALUES + 1  # an anchor that contains itself never ends
+        visiting.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            children = [child for pair in node.value for child in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        else:
+            children = []
+        total = 1
+        for child in children:
+            total = min(total + size(child), MAX_FRONT_MATTER_VALUES + 1)
+        visiting.discard(id(node))
+        sizes[id(node)] = total
+        return total
+
+    return size(root)
+
+
+def _plain(value: Any, path: str) -> Any:
+    """A JSON-safe copy of a front-matter value, for templates and events."""
+    if isinstance(value, dict):
+        return {str(key): _plain(item, f"{path}.{key}") for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item, f"{path}[{index}]") for index, item in enumerate(value)]
+    if isinstance(value, set):
+        return sorted(str(item) for item in value)
+    if isinstance(value, bytes):
+        raise FrontMatterError(Problem("binary data (!!binary) has no place in front matter", field=path))
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, date):  # an explicit !!timestamp tag
+        return value.isoformat()
+    return value

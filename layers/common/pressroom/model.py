@@ -15,6 +15,7 @@ class PostStatus(StrEnum):
     PUBLISHED = "published"
     DRAFT = "draft"
     SCHEDULED = "scheduled"
+    EXPIRED = "expired"
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,16 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class Image:
+    """An image the front matter names: a featured image, Hugo's images, Jekyll's image."""
+
+    url: str
+    alt: str | None = None
+    width: int | None = None
+    height: int | None = None
+
+
+@dataclass(frozen=True)
 class Post:
     """A valid post: normalised metadata, the Markdown body, and every front-matter key as read."""
 
@@ -49,7 +60,13 @@ class Post:
     status: PostStatus = PostStatus.PUBLISHED
     summary: str | None = None
     tags: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
     authors: tuple[str, ...] = ()
+    author_ids: tuple[str, ...] = ()
+    updated: datetime | None = None
+    expires: datetime | None = None
+    images: tuple[Image, ...] = ()
+    aliases: tuple[str, ...] = ()
     front_matter: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -61,6 +78,14 @@ class Post:
     def page_key(self) -> str:
         """The hosting bucket key of the post's page."""
         return post_page_key(self.slug)
+
+    def next_change(self) -> datetime | None:
+        """When this version's status changes by itself: its publication, or its expiry."""
+        if self.status is PostStatus.SCHEDULED:
+            return self.date
+        if self.status is PostStatus.PUBLISHED and self.expires is not None:
+            return self.expires
+        return None
 
 
 @dataclass(frozen=True)

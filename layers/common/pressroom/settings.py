@@ -20,6 +20,10 @@ class Settings:
     event_bus_name: str
     topic_arn: str
     site_url: str
+    event_bus_arn: str
+    schedule_group: str
+    scheduler_role_arn: str
+    schedule_dlq_arn: str
     site_title: str = "pressroom"
     site_timezone: str = "UTC"
     max_post_bytes: int = 1_000_000
@@ -31,6 +35,10 @@ class Settings:
         "EVENT_BUS_NAME": "event_bus_name",
         "TOPIC_ARN": "topic_arn",
         "SITE_URL": "site_url",
+        "EVENT_BUS_ARN": "event_bus_arn",
+        "SCHEDULE_GROUP": "schedule_group",
+        "SCHEDULER_ROLE_ARN": "scheduler_role_arn",
+        "SCHEDULE_DLQ_ARN": "schedule_dlq_arn",
     }
     OPTIONAL: ClassVar[dict[str, str]] = {
         "SITE_TITLE": "site_title",

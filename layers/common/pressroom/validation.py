@@ -11,13 +11,16 @@ from typing import Any
 
 from pressroom.dates import DATE_FORMAT_HINT, DateError, parse_date
 from pressroom.front_matter import FrontMatterError, split_post
-from pressroom.model import Post, PostStatus, Problem, Rejection
+from pressroom.model import Image, Post, PostStatus, Problem, Rejection
 from pressroom.slugs import slug_problem, slugify, split_file_name
+from pressroom.urls import url_fields, url_problem
 
 POST_SUFFIXES = (".md", ".markdown")
 # Front-matter fields that may carry the publication date, strongest claim first:
 # the CMS export's publicationDate, Hugo's publishDate, then everyone's date.
 DATE_FIELDS = ("publicationDate", "publishDate", "date")
+UPDATED_FIELDS = ("lastmod", "last_modified_at")  # Hugo, Jekyll (the CMS's sys timestamps are not trusted)
+EXPIRY_FIELDS = ("expiryDate",)  # Hugo
 _TAG_SEPARATORS = re.compile(r"[,\s]+")
 
 
@@ -44,6 +47,8 @@ def validate_post(source_key: str, data: bytes, rules: ValidationRules, now: dat
     oversize = size_problem(len(data), rules)
     if oversize:
         return Rejection(source_key, (oversize,))
+    if not data.strip():
+        return Rejection(source_key, (Problem("the file is empty: a post needs front matter and a body"),))
     try:
         text = _decode(data)
         split = split_post(text)
@@ -55,28 +60,48 @@ def validate_post(source_key: str, data: bytes, rules: ValidationRules, now: dat
     date_from_name, name_rest = split_file_name(_stem(source_key))
     published_at = reader.date(date_from_name, rules.timezone)
     slug = reader.slug(name_rest, title)
-    status = reader.status()
+    draft = reader.is_draft()
     summary = reader.text("summary") or reader.text("description")
     tags = reader.string_list("tags")
-    authors = reader.authors()
+    categories = reader.string_list("categories")
+    authors, author_ids = reader.authors()
+    updated = reader.optional_date(UPDATED_FIELDS, rules.timezone)
+    expires = reader.optional_date(EXPIRY_FIELDS, rules.timezone)
+    images = reader.images()
+    aliases = reader.aliases()
+    reader.check_urls()
     if not split.body.strip():
         reader.problems.append(Problem("the post has no body: write the post below the closing ---"))
     if reader.problems or title is None or published_at is None or slug is None:
         return Rejection(source_key, tuple(reader.problems))
-    if status is PostStatus.PUBLISHED and published_at > now:
-        status = PostStatus.SCHEDULED
     return Post(
         source_key=source_key,
         slug=slug,
         title=title,
         date=published_at,
         body=split.body,
-        status=status,
+        status=_status(draft, published_at, expires, now),
         summary=summary,
         tags=tags,
+        categories=categories,
         authors=authors,
+        author_ids=author_ids,
+        updated=updated,
+        expires=expires,
+        images=images,
+        aliases=aliases,
         front_matter=split.front_matter,
     )
+
+
+def _status(draft: bool, published_at: datetime, expires: datetime | None, now: datetime) -> PostStatus:
+    if draft:
+        return PostStatus.DRAFT
+    if expires is not None and expires <= now:
+        return PostStatus.EXPIRED
+    if published_at > now:
+        return PostStatus.SCHEDULED
+    return PostStatus.PUBLISHED
 
 
 def is_post_key(key: str) -> bool:
@@ -193,12 +218,62 @@ class _FieldReader:
         )
         return None
 
-    def status(self) -> PostStatus:
+    def optional_date(self, fields: tuple[str, ...], zone: tzinfo) -> datetime | None:
+        for field in fields:
+            if self.front_matter.get(field) not in (None, ""):
+                try:
+                    return parse_date(self.front_matter[field], zone)
+                except DateError as error:
+                    self._refuse(field, str(error))
+                    return None
+        return None
+
+    def is_draft(self) -> bool:
+        """Hugo's `draft: true` and Jekyll's `published: false` both keep a post off the site."""
         draft = self._flag("draft")
         published = self._flag("published")
-        if draft is True or published is False:
-            return PostStatus.DRAFT
-        return PostStatus.PUBLISHED
+        return draft is True or published is False
+
+    def images(self) -> tuple[Image, ...]:
+        """The featured image first (CMS featuredImage, Jekyll image), then Hugo's images."""
+        found: list[Image] = []
+        featured = self.front_matter.get("featuredImage", self.front_matter.get("image"))
+        if isinstance(featured, dict):
+            url = featured.get("url") or featured.get("path")
+            if isinstance(url, str) and url.strip():
+                alt = featured.get("description") or featured.get("alt") or featured.get("title")
+                found.append(
+                    Image(
+                        url=url.strip(),
+                        alt=alt if isinstance(alt, str) and alt.strip() else None,
+                        width=_dimension(featured.get("width")),
+                        height=_dimension(featured.get("height")),
+                    )
+                )
+        elif isinstance(featured, str) and featured.strip():
+            found.append(Image(url=featured.strip()))
+        images = self.front_matter.get("images")
+        if isinstance(images, str):
+            images = [images]
+        if isinstance(images, list):
+            found.extend(Image(url=item.strip()) for item in images if isinstance(item, str) and item.strip())
+        elif images is not None:
+            self._refuse("images", f"images must be a list of image addresses, not a {_kind(images)}")
+        return tuple(found)
+
+    def aliases(self) -> tuple[str, ...]:
+        """Hugo's aliases: other paths on this site that should lead to the post."""
+        aliases = self.string_list("aliases")
+        for alias in aliases:
+            if not alias.startswith("/") or alias.startswith("//") or "://" in alias:
+                self._refuse("aliases", f"{alias!r} is not a path on this site: aliases start with /")
+        return aliases
+
+    def check_urls(self) -> None:
+        for path, url in url_fields(self.front_matter):
+            problem = url_problem(url)
+            if problem:
+                self._refuse(path, problem)
 
     def _flag(self, field: str) -> bool | None:
         value = self.front_matter.get(field)
@@ -237,17 +312,33 @@ class _FieldReader:
                 result.append(text)
         return tuple(result)
 
-    def authors(self) -> tuple[str, ...]:
-        """Author names; CMS references ({id, contentType}) without a name are kept only in front matter."""
+    def authors(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Author names, and the ids of CMS author references ({id, contentType}) given instead."""
         names: list[str] = []
+        ids: list[str] = []
         for field in ("author", "authors"):
             value = self.front_matter.get(field)
             entries = value if isinstance(value, list) else [value] if value is not None else []
             for entry in entries:
-                name = entry.get("name") if isinstance(entry, dict) else entry
-                if isinstance(name, str) and name.strip() and name.strip() not in names:
-                    names.append(name.strip())
-        return tuple(names)
+                if isinstance(entry, dict):
+                    name, reference = entry.get("name"), entry.get("id")
+                else:
+                    name, reference = entry, None
+                if isinstance(name, str) and name.strip():
+                    if name.strip() not in names:
+                        names.append(name.strip())
+                elif isinstance(reference, str) and reference.strip():
+                    if reference.strip() not in ids:
+                        ids.append(reference.strip())
+                else:
+                    self._refuse(
+                        field, f"each author must be a name or a {{id, name}} reference, not {entry!r}"
+                    )
+        return tuple(names), tuple(ids)
+
+
+def _dimension(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
 def _kind(value: object) -> str:

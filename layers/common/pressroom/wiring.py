@@ -10,6 +10,7 @@ from botocore.config import Config
 
 from pressroom.adapters.bus import EventPublisher
 from pressroom.adapters.catalogue import Catalogue
+from pressroom.adapters.schedules import PublicationSchedules
 from pressroom.adapters.site import SiteStore
 from pressroom.adapters.topic import AnnouncementTopic
 from pressroom.adapters.uploads import UploadStore
@@ -54,6 +55,13 @@ def build_render_stage(settings: Settings) -> RenderStage:
             boto3.client("events", config=CLIENT_CONFIG),
             settings.event_bus_name,
             EventSource.RENDER,
+        ),
+        schedules=PublicationSchedules(
+            boto3.client("scheduler", config=CLIENT_CONFIG),
+            group=settings.schedule_group,
+            bus_arn=settings.event_bus_arn,
+            role_arn=settings.scheduler_role_arn,
+            dead_letter_arn=settings.schedule_dlq_arn,
         ),
         theme=Theme(SiteInfo(title=settings.site_title, base_url=settings.base_url)),
         rules=validation_rules(settings),

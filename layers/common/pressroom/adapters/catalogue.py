@@ -37,6 +37,7 @@ class SourceStateKind(StrEnum):
     WITHDRAWN = "withdrawn"
     DRAFT = "draft"
     SCHEDULED = "scheduled"
+    EXPIRED = "expired"
 
 
 class StaleEventError(Exception):

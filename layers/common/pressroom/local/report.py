@@ -16,12 +16,13 @@ class OutcomeStatus(StrEnum):
     REJECTED = "rejected"
     DRAFT = "draft"
     SCHEDULED = "scheduled"
+    EXPIRED = "expired"
     WITHDRAWN = "withdrawn"
     PENDING = "pending"
     SKIPPED = "skipped"
 
 
-_TAKEN_DOWN = (OutcomeStatus.DRAFT, OutcomeStatus.SCHEDULED, OutcomeStatus.WITHDRAWN)
+_NOT_LIVE = ("draft", "scheduled", "expired")
 
 
 @dataclass
@@ -69,9 +70,7 @@ class OutcomeBook:
         if detail_type == DetailType.POST_VALIDATED:
             outcome.slug, outcome.title, outcome.reasons = post.get("slug"), post.get("title"), []
             status = post.get("status")
-            outcome.status = (
-                OutcomeStatus(status) if status in ("draft", "scheduled") else OutcomeStatus.PENDING
-            )
+            outcome.status = OutcomeStatus(status) if status in _NOT_LIVE else OutcomeStatus.PENDING
             if outcome.status is not OutcomeStatus.PENDING:
                 outcome.path = outcome.url = None
         elif detail_type == DetailType.POST_PUBLISHED:
@@ -84,9 +83,8 @@ class OutcomeBook:
         elif detail_type == DetailType.POST_WITHDRAWN:
             outcome.status = OutcomeStatus.WITHDRAWN
             outcome.path = outcome.url = None
-        elif detail_type == DetailType.POST_UNPUBLISHED and outcome.status not in _TAKEN_DOWN:
-            # A post turned draft or scheduled is unpublished too; its status says why.
-            outcome.status = OutcomeStatus.WITHDRAWN
+        elif detail_type == DetailType.POST_UNPUBLISHED:
+            outcome.status = OutcomeStatus(detail.get("reason", "withdrawn"))
             outcome.path = outcome.url = None
 
     def record_announcement(self, notification: dict[str, Any]) -> None:

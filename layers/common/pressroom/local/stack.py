@@ -22,6 +22,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 from unittest import mock
+from zoneinfo import ZoneInfo
 
 import boto3
 from moto import mock_aws
@@ -141,6 +142,7 @@ class LocalStack:
             },
         )
         self.functions: list[LocalFunction] = []
+        self.schedule_groups: list[str] = []
         self.not_emulated: dict[str, str] = {}
         self.book = OutcomeBook()
         self._exit = ExitStack()
@@ -203,6 +205,8 @@ class LocalStack:
             "AWS::Events::EventBus": self._create_bus,
             "AWS::SNS::Topic": self._create_topic,
             "AWS::SQS::Queue": self._create_queue,
+            "AWS::Scheduler::ScheduleGroup": self._create_schedule_group,
+            "AWS::IAM::Role": self._create_role,
         }
         for logical_id, resource in self._resources().items():
             kind = resource["Type"]
@@ -277,6 +281,19 @@ class LocalStack:
                 (logical_id, "QueueUrl"): url,
             }
         )
+
+    def _create_schedule_group(self, logical_id: str, properties: dict[str, Any]) -> None:
+        name = self.resolver.resolve(properties.get("Name")) or self._physical_name(logical_id)
+        arn = self.session.client("scheduler").create_schedule_group(Name=name)["ScheduleGroupArn"]
+        self.resolver.physical_ids[logical_id] = name
+        self.resolver.attributes[(logical_id, "Arn")] = arn
+        self.schedule_groups.append(name)
+
+    def _create_role(self, logical_id: str, properties: dict[str, Any]) -> None:
+        """Roles are only named: moto does not enforce IAM, but their ARNs are passed around."""
+        name = self.resolver.resolve(properties.get("RoleName")) or self._physical_name(logical_id)
+        self.resolver.physical_ids[logical_id] = name
+        self.resolver.attributes[(logical_id, "Arn")] = f"arn:aws:iam::{ACCOUNT_ID}:role/{name}"
 
     def _queue_arn(self, url: str) -> str:
         attributes = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
@@ -477,6 +494,41 @@ class LocalStack:
         """Invoke one function directly with an event, as `sam local invoke -e` would."""
         return self._invoke(self._function(logical_id), event)
 
+    def fire_due_schedules(self, now: datetime) -> list[str]:
+        """Do what EventBridge Scheduler would by `now`: run every one-time schedule then due.
+
+        moto stores schedules but never fires them. Each due schedule's target (an EventBridge
+        bus) gets its event, and the schedule is deleted as ActionAfterCompletion DELETE says.
+        Returns the names of the schedules fired; run_until_quiet() then carries on.
+        """
+        scheduler = self.session.client("scheduler")
+        events = self.session.client("events")
+        fired = []
+        for group in self.schedule_groups:
+            for summary in scheduler.list_schedules(GroupName=group).get("Schedules", []):
+                schedule = scheduler.get_schedule(Name=summary["Name"], GroupName=group)
+                due = _one_time_due(
+                    schedule["ScheduleExpression"], schedule.get("ScheduleExpressionTimezone")
+                )
+                if due is None or due > now:
+                    continue
+                target = schedule["Target"]
+                parameters = target.get("EventBridgeParameters", {})
+                events.put_events(
+                    Entries=[
+                        {
+                            "EventBusName": target["Arn"],
+                            "Source": parameters["Source"],
+                            "DetailType": parameters["DetailType"],
+                            "Detail": target.get("Input", "{}"),
+                        }
+                    ]
+                )
+                if schedule.get("ActionAfterCompletion") == "DELETE":
+                    scheduler.delete_schedule(Name=summary["Name"], GroupName=group)
+                fired.append(summary["Name"])
+        return fired
+
     def pending_events(self, logical_id: str) -> list[dict[str, Any]]:
         """Take the events queued for a function without invoking it (to invoke them elsewhere)."""
         return [
@@ -602,6 +654,13 @@ class LocalStack:
                     "cache_control": response.get("CacheControl"),
                 }
         return objects
+
+
+def _one_time_due(expression: str, timezone: str | None) -> datetime | None:
+    """The moment an `at(yyyy-mm-ddThh:mm:ss)` schedule fires; None for rate() and cron()."""
+    if not (expression.startswith("at(") and expression.endswith(")")):
+        return None
+    return datetime.fromisoformat(expression[3:-1]).replace(tzinfo=ZoneInfo(timezone or "UTC"))
 
 
 def _is_s3_test_event(event: object) -> bool:

@@ -16,10 +16,12 @@ from pressroom.adapters.catalogue import (
     SourceStateKind,
     StaleEventError,
 )
+from pressroom.adapters.schedules import PublicationSchedules
 from pressroom.adapters.site import SiteStore
 from pressroom.adapters.uploads import UploadStore
 from pressroom.events import (
     DetailType,
+    PostDue,
     PostMetadata,
     PostPublished,
     PostRejected,
@@ -39,6 +41,13 @@ logger = Logger(child=True)
 INDEX_KEY = "index.html"
 
 
+_TAKEN_DOWN_AS = {
+    PostStatus.DRAFT: SourceStateKind.DRAFT,
+    PostStatus.SCHEDULED: SourceStateKind.SCHEDULED,
+    PostStatus.EXPIRED: SourceStateKind.EXPIRED,
+}
+
+
 class RenderStage:
     def __init__(
         self,
@@ -46,6 +55,7 @@ class RenderStage:
         site: SiteStore,
         catalogue: Catalogue,
         bus: EventPublisher,
+        schedules: PublicationSchedules,
         theme: Theme,
         rules: ValidationRules,
         index_page_size: int,
@@ -54,31 +64,61 @@ class RenderStage:
         self.site = site
         self.catalogue = catalogue
         self.bus = bus
+        self.schedules = schedules
         self.theme = theme
         self.rules = rules
         self.index_page_size = index_page_size
 
     def on_validated(self, event: PostValidated, now: datetime) -> DetailType | None:
-        """Publish the validated version, unless a newer event for its key was applied first."""
-        source = event.source
-        if event.post.status is not PostStatus.PUBLISHED:
-            kind = (
-                SourceStateKind.DRAFT if event.post.status is PostStatus.DRAFT else SourceStateKind.SCHEDULED
-            )
-            return self._take_down(source, kind)
-        data = self.uploads.read(source)
-        if data is None:
-            logger.info("validated upload is gone; its removal event will follow", extra={"key": source.key})
-            return None
-        result = validate_post(source.key, data, self.rules, now)
-        if isinstance(result, Rejection):
-            return self._reject(source, result.problems)
-        return self._publish(source, result)
+        """Apply the validated version, unless a newer event for its key was applied first."""
+        return self._apply(event.source, now)
+
+    def on_due(self, event: PostDue, now: datetime) -> DetailType | None:
+        """A schedule fired: the post's date or expiry has come, so judge it as of then."""
+        return self._apply(event.source, max(now, event.due_at))
 
     def on_withdrawn(self, event: PostWithdrawn) -> DetailType | None:
-        return self._take_down(event.source, SourceStateKind.WITHDRAWN)
+        try:
+            outcome = self._take_down(event.source, SourceStateKind.WITHDRAWN)
+        except StaleEventError:
+            _log_stale(event.source)
+            return None
+        self.schedules.clear(event.source.key)
+        return outcome
 
-    def _publish(self, source: SourceObject, post: Post) -> DetailType | None:
+    def _apply(self, source: SourceObject, now: datetime) -> DetailType | None:
+        """Read exactly the version an event names and make the site match its status at `now`.
+
+        The status is judged here, not taken from the event: a schedule fires long after the
+        version was validated, and the same bytes then say "published" instead of "scheduled".
+        """
+        data = self.uploads.read(source)
+        if data is None:
+            logger.info("the version is gone; its removal event will follow", extra={"key": source.key})
+            return None
+        post = validate_post(source.key, data, self.rules, now)
+        if isinstance(post, Rejection):
+            return self._reject(source, post.problems)
+        outcome: DetailType | None
+        try:
+            if post.status is PostStatus.PUBLISHED:
+                outcome = self._publish(source, post)
+            else:
+                outcome = self._take_down(source, _TAKEN_DOWN_AS[post.status])
+        except StaleEventError:
+            _log_stale(source)
+            return None
+        except SlugTakenError as error:
+            return self._reject(source, (Problem(f"{error}; choose another slug", field="slug"),))
+        due = post.next_change()
+        if due is not None and due > now:
+            self.schedules.set(source, due)
+        else:
+            self.schedules.clear(source.key)
+        return outcome
+
+    def _publish(self, source: SourceObject, post: Post) -> DetailType:
+        """Record the post as live, write its page and the index, say so (raises StaleEventError)."""
         previous = self.catalogue.source_state(source.key)
         update = _is_update(previous, source.sequencer)
         entry = CatalogueEntry(
@@ -93,13 +133,7 @@ class RenderStage:
             version_id=source.version_id,
             etag=source.etag,
         )
-        try:
-            self.catalogue.publish(entry, previous, update)
-        except StaleEventError:
-            logger.info("a newer version is already applied; ignoring", extra={"key": source.key})
-            return None
-        except SlugTakenError as error:
-            return self._reject(source, (Problem(f"{error}; choose another slug", field="slug"),))
+        self.catalogue.publish(entry, previous, update)
         self.site.put_page(post.page_key, self.theme.render_post(post, render_markdown(post.body)))
         if previous and previous.slug and previous.slug != post.slug:
             self.site.delete(post_page_key(previous.slug))
@@ -117,20 +151,17 @@ class RenderStage:
         return DetailType.POST_PUBLISHED
 
     def _take_down(self, source: SourceObject, kind: SourceStateKind) -> DetailType | None:
+        """Record the key as not live; remove its page if it had one (raises StaleEventError)."""
         previous = self.catalogue.source_state(source.key)
         live_slug = previous.slug if previous and previous.state is SourceStateKind.LIVE else None
-        try:
-            self.catalogue.take_down(source.key, source.sequencer, kind, live_slug)
-        except StaleEventError:
-            logger.info("a newer version is already applied; ignoring", extra={"key": source.key})
-            return None
+        self.catalogue.take_down(source.key, source.sequencer, kind, live_slug)
         if not live_slug:
             return None
         self.site.delete(post_page_key(live_slug))
         self.rebuild_index()
         self.bus.publish(
             DetailType.POST_UNPUBLISHED,
-            PostUnpublished(source=source, slug=live_slug, path=post_path(live_slug)),
+            PostUnpublished(source=source, slug=live_slug, path=post_path(live_slug), reason=kind.value),
         )
         return DetailType.POST_UNPUBLISHED
 
@@ -145,6 +176,10 @@ class RenderStage:
             for e in self.catalogue.latest(self.index_page_size)
         ]
         self.site.put_page(INDEX_KEY, self.theme.render_index(entries))
+
+
+def _log_stale(source: SourceObject) -> None:
+    logger.info("a newer version of this key is already applied; ignoring", extra={"key": source.key})
 
 
 def _is_update(previous: SourceState | None, sequencer: str | None) -> bool:

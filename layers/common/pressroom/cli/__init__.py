@@ -1,0 +1,140 @@
+"""The `pressroom` command: run the pipeline locally, check posts, upload them."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pressroom import __version__
+
+
+def _run_local(args: argparse.Namespace) -> int:
+    from pressroom.cli import local  # imports moto: only the local command needs it
+
+    return local.run(args)
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    from pressroom.cli import check
+
+    return check.run(args)
+
+
+def _run_upload(args: argparse.Namespace) -> int:
+    from pressroom.cli import upload
+
+    return upload.run(args)
+
+
+def _aware_datetime(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date and time such as 2030-01-01T00:00:00Z"
+        ) from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pressroom",
+        description="pressroom: a serverless publishing pipeline for blogs.",
+    )
+    parser.add_argument("--version", action="version", version=f"pressroom {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    local = commands.add_parser(
+        "local",
+        help="run the whole pipeline on this machine, on an in-process emulation of AWS",
+        description=(
+            "Create template.yaml's buckets, bus, table, topic and queues in an in-process AWS "
+            "emulation (moto), upload the posts, run the real handlers until the pipeline is quiet, "
+            "and export the site."
+        ),
+    )
+    local.add_argument(
+        "--posts",
+        type=Path,
+        action="append",
+        required=True,
+        metavar="DIR",
+        help="directory of posts to upload (.md and .markdown files)",
+    )
+    local.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar="DIR",
+        help="where to write the site (replaced on every run)",
+    )
+    local.add_argument("--report", type=Path, metavar="FILE", help="also write the results as JSON")
+    local.add_argument("--serve", action="store_true", help="then serve the site until Ctrl+C")
+    local.add_argument("--host", default="127.0.0.1", help="address for --serve (default: %(default)s)")
+    local.add_argument("--port", type=int, default=8000, help="port for --serve (default: %(default)s)")
+    local.add_argument("--site-url", help="the site's base URL in pages (default: the --serve address)")
+    local.add_argument("--strict", action="store_true", help="exit with status 1 if any post is rejected")
+    local.add_argument(
+        "--now",
+        type=_aware_datetime,
+        metavar="TIME",
+        help="then fire the schedules due by TIME (e.g. 2030-01-01T00:00:00Z), as EventBridge Scheduler "
+        "would, publishing future-dated posts whose date has come",
+    )
+    local.add_argument(
+        "--template",
+        type=Path,
+        default=Path.cwd() / "template.yaml",
+        help="the SAM template (default: ./template.yaml)",
+    )
+    local.add_argument(
+        "--log-level",
+        default="WARNING",
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help="the functions' log level (default: %(default)s)",
+    )
+    local.set_defaults(run=_run_local)
+
+    check = commands.add_parser(
+        "check",
+        help="validate post files as the pipeline would, without uploading them",
+        description="Validate post files exactly as ValidateFunction does. Exit status 1 if any is invalid.",
+    )
+    check.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    check.add_argument("--format", choices=["text", "json"], default="text")
+    check.add_argument("--timezone", default="UTC", help="zone for dates without an offset (default: UTC)")
+    check.add_argument("--max-bytes", type=int, default=1_000_000, help="size limit (default: 1000000)")
+    check.set_defaults(run=_run_check)
+
+    upload = commands.add_parser(
+        "upload",
+        help="check post files, then upload the valid ones to a deployed stack",
+        description=(
+            "Check each file as ValidateFunction would, upload the valid ones to the stack's uploads "
+            "bucket as posts/<file name>, and say where each will appear. Invalid files are not "
+            "uploaded; the exit status is then 1. Uses your AWS credentials and region."
+        ),
+    )
+    upload.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    target = upload.add_mutually_exclusive_group(required=True)
+    target.add_argument("--stack", help="the deployed stack's name (its outputs name the bucket and site)")
+    target.add_argument("--bucket", help="the uploads bucket's name, if you know it")
+    upload.add_argument("--site-url", help="with --bucket: the site's URL, to say where posts will appear")
+    upload.add_argument("--region", help="AWS region (default: your AWS configuration's)")
+    upload.add_argument("--timezone", default="UTC", help="the stack's SiteTimezone (default: UTC)")
+    upload.add_argument("--max-bytes", type=int, default=1_000_000, help="the stack's MaxPostBytes")
+    upload.set_defaults(run=_run_upload)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    status: int = args.run(args)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

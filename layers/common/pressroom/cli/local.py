@@ -1,0 +1,71 @@
+"""`pressroom local`: the pipeline on the local stack (needs the development dependencies)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pressroom.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from pressroom.cli.progress import Progress
+from pressroom.local.report import OutcomeStatus, format_outcomes, write_report
+from pressroom.local.site import ExportError, export_site, make_server
+from pressroom.local.stack import LocalStack
+
+
+def run(args: argparse.Namespace) -> int:
+    """pressroom local: the whole pipeline on moto, then the site exported (and served)."""
+
+    template: Path = args.template
+    if not template.is_file():
+        print(
+            f"pressroom: no SAM template at {template}. Run from the project root or pass --template.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    for directory in args.posts:
+        if not directory.is_dir():
+            print(f"pressroom: --posts {directory} is not a directory.", file=sys.stderr)
+            return EXIT_USAGE
+    site_url = args.site_url or f"http://{args.host}:{args.port}"
+    progress = Progress()
+    progress.done(f"Creating the local stack from {template.name} (moto, in this process)…")
+    with LocalStack(template, site_url=site_url, log_level=args.log_level) as stack:
+        for directory in args.posts:
+            stack.upload_posts(directory, progress=progress.step)
+            progress.done(f"Uploaded the posts in {directory}.")
+            stats = stack.run_until_quiet(progress=lambda m: progress.step(f"Running the pipeline: {m}"))
+            progress.done(f"Pipeline quiet after {len(stats.invocations)} function invocations.")
+            for failure in stats.failures:
+                message = f"{failure.function} failed after {failure.attempts} attempts: {failure.error}"
+                print(f"pressroom: {message}", file=sys.stderr)
+        if args.now:
+            fired = stack.fire_due_schedules(args.now)
+            stats = stack.run_until_quiet(progress=lambda m: progress.step(f"Running the pipeline: {m}"))
+            progress.done(
+                f"Fired {len(fired)} schedule{'s' * (len(fired) != 1)} due by {args.now.isoformat()}; "
+                f"pipeline quiet after {len(stats.invocations)} more invocations."
+            )
+        objects = {key: value["body"] for key, value in stack.site_objects().items()}
+        try:
+            count = export_site(objects, args.out)
+        except ExportError as error:
+            print(f"pressroom: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        outcomes, announcements = stack.outcomes(), stack.announcements()
+    progress.done(f"Exported {count} files to {args.out}/.")
+    if args.report:
+        write_report(args.report, outcomes, announcements)
+        progress.done(f"Wrote the report to {args.report}.")
+    print(format_outcomes(outcomes, announcements))
+    if args.serve:
+        server = make_server(args.out, args.host, args.port)
+        print(f"\nServing {args.out}/ on {site_url}/ — press Ctrl+C to stop.", flush=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
+    rejected = any(outcome.status is OutcomeStatus.REJECTED for outcome in outcomes)
+    return EXIT_FAILED if args.strict and rejected else EXIT_OK
