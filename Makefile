@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SAM_ENV := .tools/sam
 SAM := $(SAM_ENV)/bin/sam
-STACK ?= pressroom
+STACK ?=
 # sam build resolves python3.13 on PATH; the project environment provides it.
 SAM_PATH := PATH="$(CURDIR)/$(BIN):$$PATH"
 export SAM_CLI_TELEMETRY := 0
@@ -46,7 +46,7 @@ test: setup ## Run the whole test suite (unit, functional, e2e, built artifacts)
 	$(SAM_PATH) $(BIN)/pytest
 
 integration: setup ## Tests against a deployed stack: make integration STACK=<name> (AWS credentials)
-	PRESSROOM_STACK=$(STACK) $(BIN)/pytest tests/integration -m integration
+	PRESSROOM_STACK=$(or $(STACK),pressroom) $(BIN)/pytest tests/integration -m integration
 
 lint: setup ## ruff, mypy (strict) and the template linters
 	$(BIN)/ruff check .
@@ -65,8 +65,8 @@ validate: setup ## sam validate --lint (cfn-lint included)
 build: setup ## sam build into .aws-sam/build
 	$(SAM_PATH) $(SAM) build
 
-deploy: build ## sam deploy (first time: make deploy GUIDED=1)
-	$(SAM) deploy $(if $(GUIDED),--guided,--stack-name $(STACK))
+deploy: build ## sam deploy with samconfig.toml (first time: make deploy GUIDED=1; STACK=name to override)
+	$(SAM) deploy $(if $(GUIDED),--guided) $(if $(STACK),--stack-name $(STACK))
 
 invoke-validate: build ## sam local invoke ValidateFunction (needs Docker and a deployed stack)
 	$(SAM) local invoke ValidateFunction -e events/validate.json --env-vars events/env.json

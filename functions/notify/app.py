@@ -17,7 +17,7 @@ from aws_lambda_powertools.utilities.idempotency import (
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pressroom.events import PostPublished, PostRejected, parse_detail
-from pressroom.pipeline.notify import announcement_key
+from pressroom.pipeline.notify import IDEMPOTENCY_PARTITION, announcement_key
 from pressroom.settings import Settings
 from pressroom.wiring import build_notify_dependencies
 
@@ -38,7 +38,7 @@ def announce_once() -> Callable[..., dict[str, Any]]:
         table_name=dependencies.table_name,
         key_attr="pk",
         sort_key_attr="sk",
-        static_pk_value="IDEMPOTENCY#announcements",
+        static_pk_value=IDEMPOTENCY_PARTITION,
         boto3_client=dependencies.dynamodb,
     )
 

@@ -71,6 +71,13 @@ def test_the_demo_publishes_the_examples_and_reports_them(tmp_path: Path, capsys
     assert rejected["path"] is None
     assert not (site / "posts" / "broken-post").exists()
 
+    # The draft and the future-dated post are reported as such, and have no page
+    statuses = {post["source"]: post["status"] for post in report["posts"]}
+    assert statuses["posts/draft-ideas.md"] == "draft"
+    assert statuses["posts/coming-in-2030.md"] == "scheduled"
+    assert not (site / "posts" / "coming-in-2030").exists()
+    assert not (site / "posts" / "ideas-for-next-month").exists()
+
     # One announcement per published post, one notice for the rejected one
     kinds = sorted(announcement["kind"] for announcement in report["announcements"])
     assert kinds == ["published", "published", "published", "rejected"]
@@ -83,6 +90,22 @@ def test_the_demo_publishes_the_examples_and_reports_them(tmp_path: Path, capsys
     assert re.search(r"rejected\s+posts/broken-post\.md", printed)
     assert "- date: '2024-13-45' is not a real date" in printed
     assert f"[published] New post: {TITLE}" in printed
+
+
+def test_now_fires_the_schedules_due_and_publishes_the_future_post(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    site = tmp_path / "_site"
+
+    assert run_demo(site, "--now", "2030-06-01T09:00:00Z") == 0
+
+    report = json.loads((site / "report.json").read_text(encoding="utf-8"))
+    statuses = {post["source"]: post["status"] for post in report["posts"]}
+    assert statuses["posts/coming-in-2030.md"] == "published"
+    assert (site / "posts" / "coming-in-2030" / "index.html").is_file()
+    subjects = [announcement["subject"] for announcement in report["announcements"]]
+    assert subjects.count("New post: A post from the future") == 1
+    assert "Fired 1 schedule due by 2030-06-01T09:00:00+00:00" in capsys.readouterr().err
 
 
 def test_strict_exits_1_when_a_post_is_rejected(tmp_path: Path):

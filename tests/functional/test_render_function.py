@@ -11,18 +11,22 @@ SHARED_KEY = "posts/uk-ai-opportunities-action-plan.md"
 PAGE = "posts/uk-ai-opportunities-action-plan/index.html"
 
 
-def upload(stack: Any, key: str, body: bytes) -> str:
-    response = stack.s3.put_object(Bucket=stack.output("UploadsBucketName"), Key=key, Body=body)
-    return str(response["VersionId"])
+def upload(stack: Any, key: str, body: bytes) -> dict[str, Any]:
+    response: dict[str, Any] = stack.s3.put_object(
+        Bucket=stack.output("UploadsBucketName"), Key=key, Body=body
+    )
+    return response
 
 
 def validated_event(stack: Any, key: str, body: bytes, sequencer: str, **post: Any) -> dict[str, Any]:
-    version = upload(stack, key, body)
+    response = upload(stack, key, body)
     event = bus_event_for(
         load_event("render.json"),
         bucket=stack.output("UploadsBucketName"),
         key=key,
-        versionId=version,
+        versionId=response["VersionId"],
+        etag=response["ETag"].strip('"'),
+        size=len(body),
         sequencer=sequencer,
     )
     event["detail"]["post"].update(post)

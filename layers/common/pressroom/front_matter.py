@@ -50,6 +50,17 @@ class FrontMatterLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+def _construct_int(loader: FrontMatterLoader, node: yaml.ScalarNode) -> int:
+    try:
+        value: int = yaml.SafeLoader.construct_yaml_int(loader, node)
+    except ValueError as error:  # Python refuses to convert integers of more than 4,300 digits
+        raise yaml.constructor.ConstructorError(
+            None, None, "this number has too many digits: put it in quotes", node.start_mark
+        ) from error
+    return value
+
+
+FrontMatterLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 FrontMatterLoader.yaml_implicit_resolvers = {
     first: [(tag, pattern) for tag, pattern in resolvers if tag != TIMESTAMP_TAG]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
@@ -133,6 +144,8 @@ def split_post(text: str) -> SplitPost:
         ) from error
     except yaml.MarkedYAMLError as error:
         raise FrontMatterError(_yaml_problem(error, lines_before)) from error
+    except (ValueError, TypeError, OverflowError) as error:  # a value YAML parsed but Python cannot hold
+        raise FrontMatterError(Problem(f"the front matter cannot be read: {str(error)[:200]}")) from error
     except yaml.YAMLError as error:
         raise FrontMatterError(Problem(f"the front matter is not valid YAML: {error}")) from error
     if front_matter is None:

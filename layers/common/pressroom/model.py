@@ -96,6 +96,12 @@ class Rejection:
     problems: tuple[Problem, ...]
 
 
+def quoted(value: object, limit: int = 60) -> str:
+    """A value as an error message quotes it: repr, cut short, so a huge value stays a short message."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def post_path(slug: str) -> str:
     return f"/posts/{slug}/"
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from pressroom.model import quoted
+
 MAX_SLUG_LENGTH = 80
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Names the site itself uses at the top level or beside posts.
@@ -35,13 +37,13 @@ def slug_problem(slug: str) -> str | None:
         return f"the slug is {len(slug)} characters long; the limit is {MAX_SLUG_LENGTH}"
     if not SLUG_PATTERN.match(slug):
         suggestion = slugify(slug)
-        hint = f" such as {suggestion!r}" if suggestion and not slug_problem(suggestion) else ""
+        hint = f" such as {quoted(suggestion)}" if suggestion and not slug_problem(suggestion) else ""
         return (
-            f"{slug!r} is not a valid slug: use lower-case letters a-z, digits and single "
+            f"{quoted(slug)} is not a valid slug: use lower-case letters a-z, digits and single "
             f"hyphens between words{hint}"
         )
     if slug in RESERVED_SLUGS:
-        return f"{slug!r} is reserved for the site's own pages; choose another slug"
+        return f"{quoted(slug)} is reserved for the site's own pages; choose another slug"
     return None
 
 

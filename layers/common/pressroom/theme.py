@@ -102,3 +102,6 @@ class Theme:
 
     def render_index(self, entries: Sequence[IndexEntry]) -> str:
         return self._render("index.html.j2", entries=entries)
+
+    def render_not_found(self) -> str:
+        return self._render("404.html.j2")

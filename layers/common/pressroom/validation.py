@@ -11,7 +11,7 @@ from typing import Any
 
 from pressroom.dates import DATE_FORMAT_HINT, DateError, parse_date
 from pressroom.front_matter import FrontMatterError, split_post
-from pressroom.model import Image, Post, PostStatus, Problem, Rejection
+from pressroom.model import Image, Post, PostStatus, Problem, Rejection, quoted
 from pressroom.slugs import slug_problem, slugify, split_file_name
 from pressroom.urls import url_fields, url_problem
 
@@ -22,6 +22,12 @@ DATE_FIELDS = ("publicationDate", "publishDate", "date")
 UPDATED_FIELDS = ("lastmod", "last_modified_at")  # Hugo, Jekyll (the CMS's sys timestamps are not trusted)
 EXPIRY_FIELDS = ("expiryDate",)  # Hugo
 _TAG_SEPARATORS = re.compile(r"[,\s]+")
+# Limits that keep a post's metadata well inside EventBridge's 256 KB events and a reader's patience.
+MAX_TITLE_LENGTH = 300
+MAX_SUMMARY_LENGTH = 3_000
+MAX_LIST_ENTRIES = 50
+MAX_ENTRY_LENGTH = 200
+MAX_PROBLEMS = 20
 
 
 @dataclass(frozen=True)
@@ -73,7 +79,7 @@ def validate_post(source_key: str, data: bytes, rules: ValidationRules, now: dat
     if not split.body.strip():
         reader.problems.append(Problem("the post has no body: write the post below the closing ---"))
     if reader.problems or title is None or published_at is None or slug is None:
-        return Rejection(source_key, tuple(reader.problems))
+        return Rejection(source_key, _at_most(reader.problems, MAX_PROBLEMS))
     return Post(
         source_key=source_key,
         slug=slug,
@@ -92,6 +98,13 @@ def validate_post(source_key: str, data: bytes, rules: ValidationRules, now: dat
         aliases=aliases,
         front_matter=split.front_matter,
     )
+
+
+def _at_most(problems: list[Problem], limit: int) -> tuple[Problem, ...]:
+    if len(problems) <= limit:
+        return tuple(problems)
+    rest = len(problems) - (limit - 1)
+    return (*problems[: limit - 1], Problem(f"… and {rest} more problems like these"))
 
 
 def _status(draft: bool, published_at: datetime, expires: datetime | None, now: datetime) -> PostStatus:
@@ -148,9 +161,13 @@ class _FieldReader:
         self.problems: list[Problem] = []
 
     def as_written(self, field: str) -> str | None:
-        """A top-level field's value exactly as typed, for hints that quote it back."""
-        match = re.search(rf"^{re.escape(field)}\s*:[ \t]*(.*?)[ \t]*$", self.raw_front_matter, re.MULTILINE)
-        return match[1] if match and match[1] else None
+        """A top-level field's value exactly as typed (cut short), for hints that quote it back."""
+        for line in self.raw_front_matter.splitlines():
+            name, colon, value = line.partition(":")
+            if colon and name.rstrip() == field:
+                value = value.split(" #", 1)[0].strip()  # a YAML comment is not part of the value
+                return value if len(value) <= 60 else value[:59] + "…"
+        return None
 
     def _refuse(self, field: str, message: str) -> None:
         self.problems.append(Problem(message, field=field))
@@ -164,7 +181,7 @@ class _FieldReader:
             typed = self.as_written("title") or str(value)
             self._refuse(
                 "title",
-                f"YAML reads `{typed}` as {value!r}, not as text (unquoted yes/no/on/off and numbers "
+                f"YAML reads `{typed}` as {quoted(value)}, not as text (unquoted yes/no/on/off and numbers "
                 f'are not strings): put the title in quotes, as in title: "{typed}"',
             )
             return None
@@ -173,6 +190,12 @@ class _FieldReader:
             return None
         if not value.strip():
             self._refuse("title", "the title is empty")
+            return None
+        if len(value.strip()) > MAX_TITLE_LENGTH:
+            self._refuse(
+                "title",
+                f"the title is {len(value.strip()):,} characters long; keep it under {MAX_TITLE_LENGTH}",
+            )
             return None
         return value.strip()
 
@@ -266,7 +289,7 @@ class _FieldReader:
         aliases = self.string_list("aliases")
         for alias in aliases:
             if not alias.startswith("/") or alias.startswith("//") or "://" in alias:
-                self._refuse("aliases", f"{alias!r} is not a path on this site: aliases start with /")
+                self._refuse("aliases", f"{quoted(alias)} is not a path on this site: aliases start with /")
         return aliases
 
     def check_urls(self) -> None:
@@ -279,7 +302,7 @@ class _FieldReader:
         value = self.front_matter.get(field)
         if value is None or isinstance(value, bool):
             return value
-        self._refuse(field, f"{field} must be true or false, not {value!r}")
+        self._refuse(field, f"{field} must be true or false, not {quoted(value)}")
         return None
 
     def text(self, field: str) -> str | None:
@@ -288,6 +311,12 @@ class _FieldReader:
             return None
         if not isinstance(value, str):
             self._refuse(field, f"{field} must be text, not a {_kind(value)}: put it in quotes")
+            return None
+        if len(value.strip()) > MAX_SUMMARY_LENGTH:
+            self._refuse(
+                field,
+                f"{field} is {len(value.strip()):,} characters long; keep it under {MAX_SUMMARY_LENGTH:,}",
+            )
             return None
         return value.strip() or None
 
@@ -302,13 +331,21 @@ class _FieldReader:
         else:
             self._refuse(field, f"{field} must be a list such as [news, ai], not a {_kind(value)}")
             return ()
+        if len(items) > MAX_LIST_ENTRIES:
+            self._refuse(field, f"{field} has {len(items):,} entries; at most {MAX_LIST_ENTRIES} are allowed")
+            return ()
         result: list[str] = []
         for item in items:
             if isinstance(item, bool) or not isinstance(item, str | int | float):
-                self._refuse(field, f"every entry of {field} must be text; {item!r} is not")
+                self._refuse(field, f"every entry of {field} must be text; {quoted(item)} is not")
                 continue
             text = str(item).strip()
-            if text and text not in result:
+            if len(text) > MAX_ENTRY_LENGTH:
+                self._refuse(
+                    field,
+                    f"{quoted(text)} is too long for one of {field}: at most {MAX_ENTRY_LENGTH} characters",
+                )
+            elif text and text not in result:
                 result.append(text)
         return tuple(result)
 
@@ -319,12 +356,19 @@ class _FieldReader:
         for field in ("author", "authors"):
             value = self.front_matter.get(field)
             entries = value if isinstance(value, list) else [value] if value is not None else []
+            if len(entries) > MAX_LIST_ENTRIES:
+                self._refuse(
+                    field, f"{field} has {len(entries):,} entries; at most {MAX_LIST_ENTRIES} are allowed"
+                )
+                continue
             for entry in entries:
                 if isinstance(entry, dict):
                     name, reference = entry.get("name"), entry.get("id")
                 else:
                     name, reference = entry, None
-                if isinstance(name, str) and name.strip():
+                if isinstance(name, str) and len(name.strip()) > MAX_ENTRY_LENGTH:
+                    self._refuse(field, f"{quoted(name)} is too long for an author's name")
+                elif isinstance(name, str) and name.strip():
                     if name.strip() not in names:
                         names.append(name.strip())
                 elif isinstance(reference, str) and reference.strip():
@@ -332,7 +376,7 @@ class _FieldReader:
                         ids.append(reference.strip())
                 else:
                     self._refuse(
-                        field, f"each author must be a name or a {{id, name}} reference, not {entry!r}"
+                        field, f"each author must be a name or a {{id, name}} reference, not {quoted(entry)}"
                     )
         return tuple(names), tuple(ids)
 

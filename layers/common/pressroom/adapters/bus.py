@@ -10,6 +10,10 @@ if TYPE_CHECKING:
     from mypy_boto3_events import EventBridgeClient
 
 
+# EventBridge's limit is 256 KB for the whole entry; leave room for the envelope.
+MAX_DETAIL_BYTES = 250_000
+
+
 class EventPublishError(RuntimeError):
     """EventBridge refused an event; raised so that the invocation is retried."""
 
@@ -21,13 +25,18 @@ class EventPublisher:
         self.source = source
 
     def publish(self, detail_type: DetailType, detail: Contract) -> None:
+        body = detail.to_json()
+        if len(body.encode("utf-8")) > MAX_DETAIL_BYTES:
+            raise EventPublishError(
+                f"the {detail_type.value!r} event would be {len(body):,} bytes; EventBridge takes 256 KB"
+            )
         response = self.client.put_events(
             Entries=[
                 {
                     "EventBusName": self.bus_name,
                     "Source": self.source.value,
                     "DetailType": detail_type.value,
-                    "Detail": detail.to_json(),
+                    "Detail": body,
                 }
             ]
         )

@@ -74,11 +74,15 @@ class CatalogueEntry:
 
 @dataclass(frozen=True)
 class SourceState:
+    """The latest event applied for a key, and what applying it did (so a retry can finish it)."""
+
     key: str
     state: SourceStateKind
     slug: str | None
     sequencer: str | None
     update: bool = False
+    released_slug: str | None = None  # the slug this event took off the site, if any
+    etag: str | None = None
 
 
 def _post_key(slug: str) -> dict[str, Any]:
@@ -113,44 +117,46 @@ class Catalogue:
             slug=item.get("slug"),
             sequencer=item.get("sequencer"),
             update=bool(item.get("update", False)),
+            released_slug=item.get("releasedSlug"),
+            etag=item.get("etag"),
         )
 
-    def _source_put(
-        self,
-        key: str,
-        sequencer: str | None,
-        state: SourceStateKind,
-        slug: str | None,
-        update: bool,
-    ) -> TransactWriteItemTypeDef:
+    def _source_put(self, state: SourceState) -> TransactWriteItemTypeDef:
         put: dict[str, Any] = {
             "TableName": self.table_name,
             "Item": {
-                **_source_key(key),
+                **_source_key(state.key),
                 **_item(
                     {
-                        "sourceKey": key,
-                        "state": state.value,
-                        "slug": slug,
-                        "sequencer": sequencer,
-                        "sortSequencer": sequencer_sort_key(sequencer) if sequencer else None,
-                        "update": update,
+                        "sourceKey": state.key,
+                        "state": state.state.value,
+                        "slug": state.slug,
+                        "sequencer": state.sequencer,
+                        "sortSequencer": sequencer_sort_key(state.sequencer) if state.sequencer else None,
+                        "update": state.update,
+                        "releasedSlug": state.released_slug,
+                        "etag": state.etag,
                         "changedAt": datetime.now(UTC).isoformat(),
                     }
                 ),
             },
         }
-        if sequencer:
+        if state.sequencer:
             # Equal passes so that a retried event can finish what a failed attempt began.
             put["ConditionExpression"] = "attribute_not_exists(pk) OR sortSequencer <= :seq"
-            put["ExpressionAttributeValues"] = {":seq": {"S": sequencer_sort_key(sequencer)}}
+            put["ExpressionAttributeValues"] = {":seq": {"S": sequencer_sort_key(state.sequencer)}}
         return {"Put": put}  # type: ignore[typeddict-item]
 
-    def publish(self, entry: CatalogueEntry, previous: SourceState | None, update: bool) -> None:
-        """Record `entry` as live for its source key, releasing a slug the key used before."""
+    def publish(self, entry: CatalogueEntry, state: SourceState, release: bool) -> None:
+        """Record `entry` as live and `state` as its key's latest event, in one transaction.
+
+        With `release`, the post entry of `state.released_slug` (the key's previous slug) goes too.
+        Raises StaleEventError if a newer event for the key was applied, SlugTakenError if another
+        key owns the slug.
+        """
         date_utc = entry.date.astimezone(UTC).isoformat()
         actions: list[TransactWriteItemTypeDef] = [
-            self._source_put(entry.source_key, entry.sequencer, SourceStateKind.LIVE, entry.slug, update),
+            self._source_put(state),
             {
                 "Put": {
                     "TableName": self.table_name,
@@ -178,16 +184,20 @@ class Catalogue:
                 }
             },
         ]
-        if previous and previous.slug and previous.slug != entry.slug:
-            actions.append(self._release(previous.slug, entry.source_key))
+        if release and state.released_slug:
+            actions.append(self._release(state.released_slug, entry.source_key))
         self._transact(actions, slug=entry.slug)
 
-    def take_down(self, key: str, sequencer: str | None, state: SourceStateKind, slug: str | None) -> None:
-        """Record that `key` is no longer live, removing its post entry if it had one."""
-        actions = [self._source_put(key, sequencer, state, None, update=False)]
-        if slug:
-            actions.append(self._release(slug, key))
-        self._transact(actions, slug=slug)
+    def take_down(self, state: SourceState, release: bool) -> None:
+        """Record `state` (not live) as its key's latest event; with `release`, drop its post entry."""
+        actions = [self._source_put(state)]
+        if release and state.released_slug:
+            actions.append(self._release(state.released_slug, state.key))
+        self._transact(actions, slug=None)
+
+    def record_unchanged(self, state: SourceState) -> None:
+        """Move the key's latest event forward when its content did not change (same ETag)."""
+        self._transact([self._source_put(state)], slug=None)
 
     def _release(self, slug: str, owner_key: str) -> TransactWriteItemTypeDef:
         return {

@@ -8,8 +8,8 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
 HTML_CONTENT_TYPE = "text/html; charset=utf-8"
-# Pages change when posts do; a short shared-cache life keeps CloudFront fresh without invalidation.
-HTML_CACHE_CONTROL = "public, max-age=60, s-maxage=300"
+# Pages change when posts do; a one-minute cache life keeps CloudFront fresh without invalidation.
+HTML_CACHE_CONTROL = "public, max-age=60, s-maxage=60"
 
 
 class SiteStore:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
@@ -12,6 +13,13 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
 _GONE = {"NoSuchKey", "NoSuchVersion", "404", "NotFound"}
+
+
+@dataclass(frozen=True)
+class CurrentVersion:
+    version_id: str | None
+    etag: str
+    size: int
 
 
 class UploadStore:
@@ -30,3 +38,17 @@ class UploadStore:
                 return None
             raise
         return response["Body"].read()
+
+    def current(self, bucket: str, key: str) -> CurrentVersion | None:
+        """The key's current version, or None if it has none (deleted, or a delete marker on top)."""
+        try:
+            response = self.client.head_object(Bucket=bucket, Key=key)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in _GONE:
+                return None
+            raise
+        return CurrentVersion(
+            version_id=response.get("VersionId"),
+            etag=response["ETag"].strip('"'),
+            size=response["ContentLength"],
+        )

@@ -33,6 +33,7 @@ class PostOutcome:
     path: str | None = None
     url: str | None = None
     title: str | None = None
+    date: str | None = None
     reasons: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
@@ -69,6 +70,7 @@ class OutcomeBook:
         post = detail.get("post", {})
         if detail_type == DetailType.POST_VALIDATED:
             outcome.slug, outcome.title, outcome.reasons = post.get("slug"), post.get("title"), []
+            outcome.date = post.get("date")
             status = post.get("status")
             outcome.status = OutcomeStatus(status) if status in _NOT_LIVE else OutcomeStatus.PENDING
             if outcome.status is not OutcomeStatus.PENDING:
@@ -120,7 +122,7 @@ def format_outcomes(outcomes: list[PostOutcome], announcements: list[Announcemen
     for outcome in outcomes:
         where = outcome.path or ""
         if outcome.status is OutcomeStatus.SCHEDULED and outcome.slug:
-            where = f"/posts/{outcome.slug}/ (when its date comes)"
+            where = f"/posts/{outcome.slug}/ on {outcome.date}"
         lines.append(f"  {outcome.status.value:<9}  {outcome.source:<{width}}  {where}".rstrip())
         lines.extend(f"             - {reason}" for reason in outcome.reasons)
     counts = {status: sum(o.status is status for o in outcomes) for status in OutcomeStatus}

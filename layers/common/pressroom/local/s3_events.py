@@ -1,8 +1,9 @@
 """Makes moto's S3 notifications look like S3's own.
 
 moto (pinned in requirements-dev.txt) leaves out `versionId` and `sequencer`, encodes "/" in
-keys (S3 does not), and sends nothing when a delete in a versioned bucket creates a delete
-marker. The local stack patches all four while it runs; tests/functional pin the result.
+keys (S3 does not), and in a versioned bucket sends nothing when a delete creates a delete
+marker or removes a version other than the last. The local stack patches all of these while it
+runs; tests/functional/test_local_stack.py pins the result.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import itertools
 import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from typing import Any
 from unittest import mock
 from urllib.parse import quote_plus
@@ -31,7 +33,7 @@ def next_sequencer() -> str:
 
 def _s3_event(event_name: str, bucket: Any, key: Any, notification_id: str) -> dict[str, Any]:
     obj: dict[str, Any] = {"key": quote_plus(key.name, safe="/")}  # S3 leaves / as is
-    if not isinstance(key, s3_models.FakeDeleteMarker):
+    if not event_name.startswith("s3:ObjectRemoved"):
         obj["size"] = key.size
         obj["eTag"] = key.etag.replace('"', "")
     if bucket.is_versioned:
@@ -77,6 +79,34 @@ def _set_delete_marker_and_notify(self: Any, bucket_name: str, key_name: str) ->
     return marker
 
 
+@dataclass(frozen=True)
+class _RemovedVersion:
+    name: str
+    version_id: str
+
+
+_original_delete_object = s3_models.S3Backend.delete_object
+
+
+def _delete_object_and_notify(
+    self: Any, bucket_name: str, key_name: str, version_id: str | None = None, bypass: bool = False
+) -> Any:
+    """S3 notifies the deletion of any version; moto only of the last one."""
+    bucket = self.get_bucket(bucket_name)
+    existed = version_id is not None and any(
+        str(version.version_id) == str(version_id) for version in bucket.keys.getlist(key_name, [])
+    )
+    result = _original_delete_object(self, bucket_name, key_name, version_id=version_id, bypass=bypass)
+    if bucket.is_versioned and existed and bucket.keys.getlist(key_name, []):
+        notifications.send_event(
+            self.account_id,
+            notifications.S3NotificationEvent.OBJECT_REMOVED_DELETE_EVENT,
+            bucket,
+            _RemovedVersion(key_name, str(version_id)),
+        )
+    return result
+
+
 @contextmanager
 def faithful_s3_notifications() -> Iterator[None]:
     """While active, moto's S3 notifications carry versionId and sequencer, as S3's do."""
@@ -84,5 +114,8 @@ def faithful_s3_notifications() -> Iterator[None]:
         patches.enter_context(mock.patch.object(notifications, "_get_s3_event", _s3_event))
         patches.enter_context(
             mock.patch.object(s3_models.S3Backend, "_set_delete_marker", _set_delete_marker_and_notify)
+        )
+        patches.enter_context(
+            mock.patch.object(s3_models.S3Backend, "delete_object", _delete_object_and_notify)
         )
         yield

@@ -43,6 +43,7 @@ POST_SUFFIXES = (".md", ".markdown")
 NOT_EMULATED = {
     "AWS::Serverless::LayerVersion": "the layer's code is the installed pressroom package",
     "AWS::S3::BucketPolicy": "moto does not enforce IAM or bucket policies",
+    "AWS::SQS::QueuePolicy": "moto does not enforce queue policies",
     "AWS::SNS::Subscription": "announcements are collected from a queue subscribed by the local stack",
     "AWS::Logs::LogGroup": "function logs go to the terminal",
     "AWS::CloudFront::Distribution": "the site is exported to --out and served by --serve",
@@ -145,6 +146,7 @@ class LocalStack:
         self.schedule_groups: list[str] = []
         self.not_emulated: dict[str, str] = {}
         self.book = OutcomeBook()
+        self._unread_events: list[dict[str, Any]] = []
         self._exit = ExitStack()
         self._observer_queue_url = ""
         self._inbox_queue_url = ""
@@ -608,17 +610,19 @@ class LocalStack:
                 self.sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
         return bodies
 
-    def _collect(self) -> list[dict[str, Any]]:
+    def _collect(self) -> None:
         events = self._drain(self._observer_queue_url)
         for envelope in events:
             self.book.record_event(envelope)
+        self._unread_events.extend(events)
         for notification in self._drain(self._inbox_queue_url):
             self.book.record_announcement(notification)
-        return events
 
     def observed_events(self) -> list[dict[str, Any]]:
-        """Bus events put since the last look (they also update outcomes())."""
-        return self._collect()
+        """Bus events put since the last call, in order (they also update outcomes())."""
+        self._collect()
+        events, self._unread_events = self._unread_events, []
+        return events
 
     def outcomes(self) -> list[PostOutcome]:
         self._collect()

@@ -10,6 +10,10 @@ from pressroom.events import DetailType, PostPublished, PostRejected, SourceObje
 
 logger = Logger(child=True)
 
+# The partition of the catalogue table holding Powertools idempotency records; template.yaml
+# limits NotifyFunction's DynamoDB access to it (dynamodb:LeadingKeys).
+IDEMPOTENCY_PARTITION = "IDEMPOTENCY#announcements"
+
 
 def announcement_key(detail_type: str, source: SourceObject) -> str:
     """One announcement per kind of event and version of a post, whatever the duplicates.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from aws_lambda_powertools import Logger
@@ -39,6 +40,7 @@ from pressroom.validation import ValidationRules, validate_post
 logger = Logger(child=True)
 
 INDEX_KEY = "index.html"
+NOT_FOUND_KEY = "404.html"
 
 
 _TAKEN_DOWN_AS = {
@@ -117,10 +119,39 @@ class RenderStage:
             self.schedules.clear(source.key)
         return outcome
 
-    def _publish(self, source: SourceObject, post: Post) -> DetailType:
-        """Record the post as live, write its page and the index, say so (raises StaleEventError)."""
+    def _publish(self, source: SourceObject, post: Post) -> DetailType | None:
+        """Record the post as live, write its page and the index, say so (raises StaleEventError).
+
+        A retry of an event already recorded (same sequencer) repeats the side effects the first
+        attempt recorded, so a failure half-way is finished rather than forgotten.
+        """
         previous = self.catalogue.source_state(source.key)
-        update = _is_update(previous, source.sequencer)
+        live = previous is not None and previous.state is SourceStateKind.LIVE
+        retry = live and _is_retry(previous, source) and previous is not None and previous.slug == post.slug
+        if previous is not None and retry:
+            update, released = previous.update, previous.released_slug
+        else:
+            update = live
+            released = previous.slug if previous is not None and live and previous.slug != post.slug else None
+            if (
+                live
+                and previous is not None
+                and source.etag
+                and previous.etag == source.etag
+                and not released
+            ):
+                # Byte-identical re-upload (or a version deleted behind the live one): nothing to do.
+                self.catalogue.record_unchanged(replace(previous, sequencer=source.sequencer))
+                return None
+        state = SourceState(
+            key=source.key,
+            state=SourceStateKind.LIVE,
+            slug=post.slug,
+            sequencer=source.sequencer,
+            update=update,
+            released_slug=released,
+            etag=source.etag,
+        )
         entry = CatalogueEntry(
             slug=post.slug,
             title=post.title,
@@ -133,10 +164,9 @@ class RenderStage:
             version_id=source.version_id,
             etag=source.etag,
         )
-        self.catalogue.publish(entry, previous, update)
+        self.catalogue.publish(entry, state, release=self._still_owned(released, source.key))
         self.site.put_page(post.page_key, self.theme.render_post(post, render_markdown(post.body)))
-        if previous and previous.slug and previous.slug != post.slug:
-            self.site.delete(post_page_key(previous.slug))
+        self._remove_page_if_unowned(released)
         self.rebuild_index()
         self.bus.publish(
             DetailType.POST_PUBLISHED,
@@ -153,17 +183,31 @@ class RenderStage:
     def _take_down(self, source: SourceObject, kind: SourceStateKind) -> DetailType | None:
         """Record the key as not live; remove its page if it had one (raises StaleEventError)."""
         previous = self.catalogue.source_state(source.key)
-        live_slug = previous.slug if previous and previous.state is SourceStateKind.LIVE else None
-        self.catalogue.take_down(source.key, source.sequencer, kind, live_slug)
+        if previous is not None and previous.state is kind and _is_retry(previous, source):
+            live_slug = previous.released_slug
+        else:
+            live_slug = previous.slug if previous and previous.state is SourceStateKind.LIVE else None
+        state = SourceState(
+            key=source.key, state=kind, slug=None, sequencer=source.sequencer, released_slug=live_slug
+        )
+        self.catalogue.take_down(state, release=self._still_owned(live_slug, source.key))
         if not live_slug:
             return None
-        self.site.delete(post_page_key(live_slug))
+        self._remove_page_if_unowned(live_slug)
         self.rebuild_index()
         self.bus.publish(
             DetailType.POST_UNPUBLISHED,
             PostUnpublished(source=source, slug=live_slug, path=post_path(live_slug), reason=kind.value),
         )
         return DetailType.POST_UNPUBLISHED
+
+    def _still_owned(self, slug: str | None, key: str) -> bool:
+        return slug is not None and self.catalogue.owner_of(slug) == key
+
+    def _remove_page_if_unowned(self, slug: str | None) -> None:
+        """Delete a released slug's page, unless another post has claimed the slug since."""
+        if slug is not None and self.catalogue.owner_of(slug) is None:
+            self.site.delete(post_page_key(slug))
 
     def _reject(self, source: SourceObject, problems: Sequence[Problem]) -> DetailType:
         reasons = [Reason.of(problem) for problem in problems]
@@ -176,16 +220,18 @@ class RenderStage:
             for e in self.catalogue.latest(self.index_page_size)
         ]
         self.site.put_page(INDEX_KEY, self.theme.render_index(entries))
+        # CloudFront answers every missing page with this one (template.yaml's CustomErrorResponses).
+        self.site.put_page(NOT_FOUND_KEY, self.theme.render_not_found())
 
 
 def _log_stale(source: SourceObject) -> None:
     logger.info("a newer version of this key is already applied; ignoring", extra={"key": source.key})
 
 
-def _is_update(previous: SourceState | None, sequencer: str | None) -> bool:
-    """Whether publishing this version replaces a live one (a retry keeps the first answer)."""
-    if previous is None or previous.state is not SourceStateKind.LIVE:
-        return False
-    if sequencer is not None and previous.sequencer == sequencer:
-        return previous.update
-    return True
+def _is_retry(previous: SourceState | None, source: SourceObject) -> bool:
+    """Whether this event is the one already recorded for the key (a retry or a duplicate).
+
+    Callers also compare the recorded state: a "Post Due" for the same version carries the same
+    sequencer but changes the state (scheduled to live, live to expired), so it is not a retry.
+    """
+    return previous is not None and source.sequencer is not None and previous.sequencer == source.sequencer

@@ -72,8 +72,15 @@ class ValidateStage:
             logger.warning("ignoring a change outside posts/*.md", extra={"key": source.key})
             return None
         if change.kind is UploadChangeKind.REMOVED:
-            self.bus.publish(DetailType.POST_WITHDRAWN, PostWithdrawn(source=source))
-            return DetailType.POST_WITHDRAWN
+            current = self.uploads.current(source.bucket, source.key)
+            if current is None:
+                self.bus.publish(DetailType.POST_WITHDRAWN, PostWithdrawn(source=source))
+                return DetailType.POST_WITHDRAWN
+            # A version was removed but the key still has one (an old version deleted, or a delete
+            # marker removed to restore the post): the current version is what should be live.
+            source = source.model_copy(
+                update={"version_id": current.version_id, "etag": current.etag, "size": current.size}
+            )
         oversize = size_problem(source.size or 0, self.rules)
         if oversize:
             return self._reject(source, (oversize,))
