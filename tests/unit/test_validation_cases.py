@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -10,12 +11,13 @@ from typing import Any
 import pytest
 import yaml
 
-from pressroom.model import Post, Problem, Rejection
+from pressroom.model import Image, Post, Problem, Rejection
 from pressroom.validation import ValidationRules, validate_post
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validation"
 CASES: dict[str, dict[str, Any]] = yaml.safe_load((FIXTURES / "cases.yaml").read_text(encoding="utf-8"))
 
+UTF_16_POST = "---\ntitle: Saved as UTF-16\ndate: 2024-05-01\n---\n\nBody.\n"
 # Uploads whose bytes a text fixture cannot hold faithfully (editors and git rewrite them).
 GENERATED: dict[str, bytes] = {
     "windows-editor.md": (
@@ -29,6 +31,10 @@ GENERATED: dict[str, bytes] = {
     ),
     "latin-1.md": "---\ntitle: Café\ndate: 2024-05-01\n---\n\nSaved as Latin-1.\n".encode("latin-1"),
     "nul-byte.md": b"---\ntitle: Binary\ndate: 2024-05-01\n---\n\nA NUL \x00 on line 6.\n",
+    "whitespace-only.md": b"  \n\t\r\n   \n\n",
+    # Notepad's "Unicode" is UTF-16 little-endian after a byte-order mark; some tools write big-endian.
+    "utf-16-le.md": b"\xff\xfe" + UTF_16_POST.encode("utf-16-le"),
+    "utf-16-be.md": b"\xfe\xff" + UTF_16_POST.encode("utf-16-be"),
 }
 
 
@@ -44,6 +50,24 @@ def validate_case(name: str, case: dict[str, Any], rules: ValidationRules, now: 
 
 def describe_all(problems: tuple[Problem, ...]) -> str:
     return "\n".join(f"  - {problem!r}" for problem in problems)
+
+
+def expected_problems(case: dict[str, Any]) -> list[dict[str, Any]]:
+    """The case's problems, each repeated as often as its optional `times` says."""
+    return [want for want in case["problems"] for _ in range(want.get("times", 1))]
+
+
+def as_image(expected: dict[str, Any]) -> Image:
+    return Image(
+        url=expected["url"],
+        alt=expected.get("alt"),
+        width=expected.get("width"),
+        height=expected.get("height"),
+    )
+
+
+def iso_or_none(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
 
 
 def matches(problem: Problem, expected: dict[str, Any]) -> bool:
@@ -90,13 +114,22 @@ def test_valid_post(name: str, rules: ValidationRules, now: datetime):
     assert list(result.authors) == case["authors"]
     if "summary" in case:
         assert result.summary == case["summary"]
+    # Optional keys: a case that leaves one out expects the post to have none
+    assert list(result.categories) == case.get("categories", [])
+    assert list(result.author_ids) == case.get("author_ids", [])
+    assert list(result.aliases) == case.get("aliases", [])
+    assert list(result.images) == [as_image(image) for image in case.get("images", [])]
+    assert iso_or_none(result.updated) == case.get("updated")
+    assert iso_or_none(result.expires) == case.get("expires")
     assert result.body.strip()
+    # and what it keeps of the front matter is the JSON-safe copy templates and events rely on
+    json.dumps(result.front_matter, allow_nan=False)
 
 
 @pytest.mark.parametrize("name", INVALID)
 def test_invalid_post(name: str, rules: ValidationRules, now: datetime):
     # GIVEN a post that should be refused
-    expected: list[dict[str, Any]] = CASES[name]["problems"]
+    expected = expected_problems(CASES[name])
 
     # WHEN it is validated
     result = validate_case(name, CASES[name], rules, now)
@@ -106,6 +139,10 @@ def test_invalid_post(name: str, rules: ValidationRules, now: datetime):
     assert result.source_key == f"posts/{name}"
     report = describe_all(result.problems)
     assert len(result.problems) == len(expected), f"expected {len(expected)} problems, got:\n{report}"
+    if CASES[name].get("in_order"):
+        for index, (problem, want) in enumerate(zip(result.problems, expected, strict=True)):
+            assert matches(problem, want), f"problem {index + 1} does not match {want}; got:\n{report}"
+        return
     unmatched = list(result.problems)
     for want in expected:
         match = next((problem for problem in unmatched if matches(problem, want)), None)

@@ -12,9 +12,12 @@ from typing import Any
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
-from pressroom.model import Problem
+from pressroom.model import Problem, quoted
 
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+MERGE_TAG = "tag:yaml.org,2002:merge"
+# About 4,000 decimal digits: more than any number in a post, less than Python will print.
+MAX_INTEGER_BITS = 13_000
 # More values than any post's metadata needs: the bound that stops alias bombs.
 MAX_FRONT_MATTER_VALUES = 10_000
 
@@ -28,9 +31,10 @@ class FrontMatterLoader(yaml.SafeLoader):
     """
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        self.flatten_mapping(node)  # resolve `<<: *anchor` merges before looking at keys
+        # Keys written here, not those merged in with `<<: *anchor` (which they may override).
+        own_keys = [key_node for key_node, _ in node.value if key_node.tag != MERGE_TAG]
         seen: set[Any] = set()
-        for key_node, _ in node.value:
+        for key_node in own_keys:
             key = self.construct_object(key_node, deep=True)
             if not isinstance(key, Hashable):
                 raise yaml.constructor.ConstructorError(
@@ -43,7 +47,7 @@ class FrontMatterLoader(yaml.SafeLoader):
                 raise yaml.constructor.ConstructorError(
                     "while reading front matter",
                     node.start_mark,
-                    f"the key {key!r} is given more than once",
+                    f"the key {quoted(key)} is given more than once",
                     key_node.start_mark,
                 )
             seen.add(key)
@@ -51,12 +55,15 @@ class FrontMatterLoader(yaml.SafeLoader):
 
 
 def _construct_int(loader: FrontMatterLoader, node: yaml.ScalarNode) -> int:
+    too_long = yaml.constructor.ConstructorError(
+        None, None, "this number has too many digits: put it in quotes", node.start_mark
+    )
     try:
         value: int = yaml.SafeLoader.construct_yaml_int(loader, node)
-    except ValueError as error:  # Python refuses to convert integers of more than 4,300 digits
-        raise yaml.constructor.ConstructorError(
-            None, None, "this number has too many digits: put it in quotes", node.start_mark
-        ) from error
+    except ValueError as error:  # Python refuses to convert decimal integers of over 4,300 digits
+        raise too_long from error
+    if value.bit_length() > MAX_INTEGER_BITS:  # hexadecimal and base-60 ones it builds regardless
+        raise too_long
     return value
 
 
@@ -76,6 +83,7 @@ class SplitPost:
     raw_front_matter: str = ""
 
 
+MAX_REASON_LENGTH = 200
 # Where YAML only notices a missing closing bracket or quote at the end, point at its opening.
 _UNCLOSED = {
     "flow sequence": "the [ list that opens here is never closed with ]",
@@ -101,6 +109,8 @@ def _yaml_problem(error: yaml.MarkedYAMLError, lines_before: int) -> Problem:
             mark, reason = error.context_mark, unclosed
     line = lines_before + mark.line + 1 if mark else None
     column = mark.column + 1 if mark else None
+    if len(reason) > MAX_REASON_LENGTH:  # YAML quotes tag and alias names, which may be huge
+        reason = reason[: MAX_REASON_LENGTH - 1] + "…"
     return Problem(f"the front matter is not valid YAML: {reason}", line=line, column=column)
 
 
@@ -144,6 +154,8 @@ def split_post(text: str) -> SplitPost:
         ) from error
     except yaml.MarkedYAMLError as error:
         raise FrontMatterError(_yaml_problem(error, lines_before)) from error
+    except FrontMatterError:
+        raise
     except (ValueError, TypeError, OverflowError) as error:  # a value YAML parsed but Python cannot hold
         raise FrontMatterError(Problem(f"the front matter cannot be read: {str(error)[:200]}")) from error
     except yaml.YAMLError as error:

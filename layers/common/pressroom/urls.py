@@ -7,9 +7,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 ALLOWED_SCHEMES = ("http", "https")
+MAX_URL_LENGTH = 2_048
 # Keys whose values are URLs, by the end of their name: featuredImage.url, images, canonicalURL…
 _URL_KEY = re.compile(r"(url|uri|href|src|link|image|images|canonical|thumbnail|cover|avatar|aliases)$", re.I)
-_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+_SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]{0,31}):")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -18,9 +19,11 @@ def url_problem(value: str) -> str | None:
 
     Allowed: http and https URLs, protocol-relative ones (//host/path) and relative ones.
     """
+    if len(value) > MAX_URL_LENGTH:
+        return f"this URL is {len(value):,} characters long; the limit is {MAX_URL_LENGTH:,}"
     if _CONTROL.search(value):
         return "a URL may not contain control characters or line breaks"
-    scheme = _SCHEME.match(value.strip())
+    scheme = _SCHEME.match(value)
     if scheme and scheme[1].lower() not in ALLOWED_SCHEMES:
         return (
             f"{scheme[1]}: URLs are not allowed; use an http(s) URL, a protocol-relative one (//host/…) "

@@ -13,7 +13,7 @@ from pressroom.dates import DATE_FORMAT_HINT, DateError, parse_date
 from pressroom.front_matter import FrontMatterError, split_post
 from pressroom.model import Image, Post, PostStatus, Problem, Rejection, quoted
 from pressroom.slugs import slug_problem, slugify, split_file_name
-from pressroom.urls import url_fields, url_problem
+from pressroom.urls import MAX_URL_LENGTH, url_fields, url_problem
 
 POST_SUFFIXES = (".md", ".markdown")
 # Front-matter fields that may carry the publication date, strongest claim first:
@@ -53,7 +53,7 @@ def validate_post(source_key: str, data: bytes, rules: ValidationRules, now: dat
     oversize = size_problem(len(data), rules)
     if oversize:
         return Rejection(source_key, (oversize,))
-    if not data.strip():
+    if not data.removeprefix(b"\xef\xbb\xbf").strip():
         return Rejection(source_key, (Problem("the file is empty: a post needs front matter and a body"),))
     try:
         text = _decode(data)
@@ -278,8 +278,16 @@ class _FieldReader:
         images = self.front_matter.get("images")
         if isinstance(images, str):
             images = [images]
-        if isinstance(images, list):
-            found.extend(Image(url=item.strip()) for item in images if isinstance(item, str) and item.strip())
+        if isinstance(images, list) and len(images) > MAX_LIST_ENTRIES:
+            self._refuse(
+                "images", f"images has {len(images):,} entries; at most {MAX_LIST_ENTRIES} are allowed"
+            )
+        elif isinstance(images, list):
+            found.extend(
+                Image(url=item.strip())
+                for item in images
+                if isinstance(item, str) and len(item) <= MAX_URL_LENGTH and item.strip()
+            )
         elif images is not None:
             self._refuse("images", f"images must be a list of image addresses, not a {_kind(images)}")
         return tuple(found)
@@ -293,10 +301,14 @@ class _FieldReader:
         return aliases
 
     def check_urls(self) -> None:
+        refused = 0
         for path, url in url_fields(self.front_matter):
             problem = url_problem(url)
             if problem:
                 self._refuse(path, problem)
+                refused += 1
+                if refused > MAX_PROBLEMS:  # the rest would only be cut from the report
+                    return
 
     def _flag(self, field: str) -> bool | None:
         value = self.front_matter.get(field)

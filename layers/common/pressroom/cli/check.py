@@ -37,6 +37,7 @@ class CheckedFile:
     post: Post | None = None
     data: bytes = b""
     problems: tuple[Problem, ...] = ()
+    unreadable: bool = False
 
     @property
     def valid(self) -> bool:
@@ -78,6 +79,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         for result in results:
             print_result(result)
+    if any(result.unreadable for result in results):
+        return EXIT_USAGE
     return EXIT_OK if all(result.valid for result in results) else EXIT_FAILED
 
 
@@ -95,7 +98,7 @@ def check_file(path: Path, rules: ValidationRules, now: datetime) -> CheckedFile
     try:
         data = path.read_bytes()
     except OSError as error:
-        return CheckedFile(path, problems=(Problem(f"cannot read it: {error.strerror}"),))
+        return CheckedFile(path, problems=(Problem(f"cannot read it: {error.strerror}"),), unreadable=True)
     if not path.name.endswith(POST_SUFFIXES):
         only_posts = "only .md and .markdown files are posts: the pipeline never sees any other file"
         return CheckedFile(path, problems=(Problem(only_posts),))
