@@ -14,12 +14,24 @@ SAM_PATH := PATH="$(CURDIR)/$(BIN):$$PATH"
 export SAM_CLI_TELEMETRY := 0
 
 .PHONY: help setup demo serve test integration lint format build validate deploy invoke-validate invoke-render \
-        invoke-notify lock clean
+        invoke-notify lock clean chromium
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
-setup: $(VENV)/.installed $(SAM_ENV)/.installed ## Create .venv (project) and .tools/sam (SAM CLI)
+setup: $(VENV)/.installed $(SAM_ENV)/.installed chromium ## Create .venv (project), .tools/sam (SAM CLI), Chromium
+
+# The browser tests (tests/browser) drive Debian's chromium; Playwright never downloads a browser.
+CHROMIUM := /usr/bin/chromium
+chromium: ## Install Debian's chromium for the browser tests (apt-get, as root; skipped when present)
+	@if [ ! -x $(CHROMIUM) ]; then \
+		echo "Installing chromium with apt-get (for tests/browser)"; \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends chromium; } || \
+		{ echo "make: could not install Debian's chromium (needs root and apt-get); tests/browser needs $(CHROMIUM)" >&2; \
+		  exit 1; }; \
+	fi
+	@$(CHROMIUM) --version || { echo "make: $(CHROMIUM) is installed but does not run" >&2; exit 1; }
 
 $(VENV)/.installed: pyproject.toml requirements-dev.txt layers/common/requirements.txt
 	@python="$$(scripts/find-python $(PYTHON_VERSION))" && echo "Creating $(VENV) with $$python" && \

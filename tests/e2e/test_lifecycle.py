@@ -30,7 +30,7 @@ def test_an_edit_replaces_the_page_and_is_announced_as_an_update(site: Any):
     site.upload(KEY, edited)
     site.run_until_quiet()
 
-    assert "<h2>Our Strategic Priorities</h2>" in html(site, PAGE)
+    assert '<h2 id="our-strategic-priorities">Our Strategic Priorities</h2>' in html(site, PAGE)
     announcements = site.announcements()[-1:]
     assert [(a.kind, a.subject) for a in announcements] == [
         ("updated", "Updated: Our Response to the UK Government's AI Opportunities Action Plan")
@@ -75,8 +75,22 @@ def test_a_post_that_becomes_a_draft_leaves_the_site(site: Any):
     assert outcome.status.value == "draft"
 
 
-def test_every_page_is_served_as_utf8_html_with_a_short_cache_life(site: Any):
-    for key, item in site.site_objects().items():
-        assert key.endswith(".html")
-        assert item["content_type"] == "text/html; charset=utf-8"
-        assert "max-age=" in item["cache_control"]
+EXPECTED_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".xml": "application/xml; charset=utf-8",
+}
+
+
+def test_every_object_has_its_type_with_charset_and_a_fitting_cache_life(site: Any):
+    objects = site.site_objects()
+    assert objects["atom.xml"]["content_type"] == "application/atom+xml; charset=utf-8"
+    assert objects["rss.xml"]["content_type"] == "application/rss+xml; charset=utf-8"
+    for key, item in objects.items():
+        if key not in ("atom.xml", "rss.xml"):
+            assert item["content_type"] == EXPECTED_TYPES[key[key.rfind(".") :]], key
+        if key.startswith("assets/theme/"):
+            assert item["cache_control"] == "public, max-age=31536000, immutable", key
+        else:
+            assert item["cache_control"] == "public, max-age=60, s-maxage=60", key

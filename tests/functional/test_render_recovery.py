@@ -95,7 +95,7 @@ def test_deleting_an_old_version_keeps_the_post_live(live: Any):
     stats = live.run_until_quiet()
 
     assert stats.failures == []
-    assert "<h2>What Comes Next</h2>" in live.site_objects()[PAGE]["body"].decode()
+    assert '<h2 id="what-comes-next">What Comes Next</h2>' in live.site_objects()[PAGE]["body"].decode()
 
 
 def test_removing_the_delete_marker_restores_the_post(live: Any):

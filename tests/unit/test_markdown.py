@@ -44,7 +44,7 @@ def test_the_cms_post_renders_its_apostrophes_as_typed():
 
     # THEN readers and page sources see plain apostrophes, never a double-escaped entity
     assert "The UK Government's AI Opportunities Action Plan" in html
-    assert "<h2>Takara's Active Contributions</h2>" in html
+    assert '<h2 id="takara-s-active-contributions">Takara\'s Active Contributions</h2>' in html
     assert "&#39;" not in html
     assert "&amp;#39;" not in html
     assert "Scan → Pilot → Scale" in html

@@ -16,6 +16,7 @@ REQUIRED = {
     "SCHEDULE_GROUP": "pressroom-publication",
     "SCHEDULER_ROLE_ARN": "arn:aws:iam::123456789012:role/pressroom-scheduler",
     "SCHEDULE_DLQ_ARN": "arn:aws:sqs:eu-west-2:123456789012:pressroom-schedule-failures",
+    "STALE_PAGES_QUEUE_URL": "https://sqs.eu-west-2.amazonaws.com/123456789012/pressroom-stale-pages.fifo",
 }
 
 

@@ -3,28 +3,54 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import jinja2
 import pytest
 from markupsafe import Markup
 
-from pressroom.model import Post
-from pressroom.theme import IndexEntry, SiteInfo, Theme, escape_text, format_date
+import pressroom
+from pressroom.theme import (
+    Theme,
+    escape_text,
+    excerpt,
+    format_date,
+    one_line,
+    rfc822_datetime,
+    w3c_datetime,
+)
+from pressroom.views import EntryView, Link, ListingView, PostView, SiteInfo
 
 SITE = SiteInfo(title="Field Notes", base_url="https://blog.example.com")
+TEMPLATES = Path(pressroom.__file__).parent / "theme" / "templates"
 
 
-def make_post(**overrides: object) -> Post:
+def make_post(**overrides: object) -> PostView:
     values: dict[str, object] = {
-        "source_key": "posts/a-post.md",
-        "slug": "a-post",
         "title": "A post",
+        "slug": "a-post",
+        "path": "/posts/a-post/",
+        "url": "https://blog.example.com/posts/a-post/",
         "date": datetime(2024, 5, 1, 9, 30, tzinfo=UTC),
-        "body": "Body.",
     }
     values.update(overrides)
-    return Post(**values)  # type: ignore[arg-type]
+    return PostView(**values)  # type: ignore[arg-type]
+
+
+def make_entry(title: str = "An entry", slug: str = "an-entry", **overrides: object) -> EntryView:
+    values: dict[str, object] = {
+        "title": title,
+        "path": f"/posts/{slug}/",
+        "url": f"https://blog.example.com/posts/{slug}/",
+        "date": datetime(2024, 5, 1, tzinfo=UTC),
+    }
+    values.update(overrides)
+    return EntryView(**values)  # type: ignore[arg-type]
+
+
+def home(entries: list[EntryView], site: SiteInfo = SITE) -> ListingView:
+    return ListingView(kind="home", title=site.title, path="/", url=site.url("/"), entries=entries)
 
 
 def element(html: str, tag: str) -> str:
@@ -34,7 +60,7 @@ def element(html: str, tag: str) -> str:
     return match.group(1)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def theme() -> Theme:
     return Theme(SITE)
 
@@ -49,8 +75,22 @@ def test_apostrophe_in_title_appears_as_typed(theme: Theme):
     # THEN <title> and <h1> show the apostrophe itself, not an entity
     assert element(page, "title") == "Our Response to the UK Government's AI Plan · Field Notes"
     assert element(page, "h1") == "Our Response to the UK Government's AI Plan"
+    assert 'content="Our Response to the UK Government\'s AI Plan"' in page
     assert "&#39;" not in page
     assert "&amp;#39;" not in page
+
+
+def test_apostrophes_stay_as_typed_in_listings_and_feeds(theme: Theme):
+    entry = make_entry("Ada's notes", summary="It's here.")
+    updated = datetime(2024, 6, 1, tzinfo=UTC)
+
+    for document in (
+        theme.render_listing(home([entry])),
+        theme.render_atom([entry], updated),
+        theme.render_rss([entry], updated),
+    ):
+        assert "Ada's notes" in document
+        assert "&#39;" not in document
 
 
 def test_markup_in_title_is_escaped(theme: Theme):
@@ -60,16 +100,23 @@ def test_markup_in_title_is_escaped(theme: Theme):
     # WHEN its page is rendered
     page = theme.render_post(post, "<p>Body.</p>")
 
-    # THEN the title is text in every place it appears, and no script element exists
+    # THEN the title is text in every place it appears, and the only script is the JSON-LD data
     escaped = "Say &#34;hi&#34; &lt;script&gt;alert(1)&lt;/script&gt;"
     assert element(page, "title").startswith(escaped)
     assert element(page, "h1") == escaped
-    assert "<script" not in page
+    assert re.findall(r"<script[^>]*>", page) == ['<script type="application/ld+json">']
+    assert "<script>" not in page
     assert 'content="A &#34;quoted&#34; &lt;b&gt;summary&lt;/b&gt;"' in page
 
 
 def test_post_page_carries_its_metadata_and_content(theme: Theme):
-    post = make_post(summary="What it is about.", authors=("Ada Lovelace", "Grace Hopper"))
+    post = make_post(
+        summary="What it is about.",
+        authors=(
+            Link("Ada Lovelace", "/authors/ada-lovelace/"),
+            Link("Grace Hopper", "/authors/grace-hopper/"),
+        ),
+    )
 
     page = theme.render_post(post, "<p>Trusted <em>sanitised</em> HTML.</p>")
 
@@ -78,59 +125,53 @@ def test_post_page_carries_its_metadata_and_content(theme: Theme):
     assert '<link rel="canonical" href="https://blog.example.com/posts/a-post/">' in page
     assert '<meta name="description" content="What it is about.">' in page
     assert '<time datetime="2024-05-01T09:30:00+00:00">1 May 2024</time>' in page
-    assert "Ada Lovelace, Grace Hopper" in page
+    assert (
+        '<a href="/authors/ada-lovelace/" rel="author">Ada Lovelace</a>, '
+        '<a href="/authors/grace-hopper/" rel="author">Grace Hopper</a>'
+    ) in page
 
 
-def test_post_without_summary_has_no_description(theme: Theme):
-    page = theme.render_post(make_post(), "<p>x</p>")
+def test_post_without_summary_is_described_by_the_start_of_its_text(theme: Theme):
+    page = theme.render_post(make_post(), "<h2>Intro</h2>\n<p>It's <em>short</em> &amp; sweet.</p>")
 
-    assert 'name="description"' not in page
-
-
-def test_index_lists_entries_in_the_given_order(theme: Theme):
-    # GIVEN entries in an order that is neither by date nor by title
-    entries = [
-        IndexEntry(
-            "middle", "Middle post", datetime(2024, 5, 2, tzinfo=UTC), "/posts/middle/", "Second's summary"
-        ),
-        IndexEntry("newest", "Zebra", datetime(2024, 6, 1, tzinfo=UTC), "/posts/newest/"),
-        IndexEntry("oldest", "Aardvark", datetime(2023, 1, 1, tzinfo=UTC), "/posts/oldest/"),
-    ]
-
-    # WHEN the index is rendered
-    page = theme.render_index(entries)
-
-    # THEN each links to its path, in exactly that order
-    links = re.findall(r'<h2><a href="([^"]+)">([^<]+)</a></h2>', page)
-    assert links == [
-        ("/posts/middle/", "Middle post"),
-        ("/posts/newest/", "Zebra"),
-        ("/posts/oldest/", "Aardvark"),
-    ]
-    assert "<p>Second's summary</p>" in page
-    assert '<link rel="canonical" href="https://blog.example.com/">' in page
+    assert '<meta name="description" content="It\'s short &amp; sweet.">' in page
+    assert '<p class="lead">' not in page  # the lead paragraph is the summary's alone
 
 
-def test_index_escapes_entry_titles(theme: Theme):
-    entry = IndexEntry("x", "<img src=x onerror=alert(1)>", datetime(2024, 5, 1, tzinfo=UTC), "/posts/x/")
+def test_post_without_summary_or_text_has_the_sites_description_if_any(theme: Theme):
+    code_only = "<pre><code>print(1)</code></pre>"
 
-    page = theme.render_index([entry])
+    assert 'name="description"' not in theme.render_post(make_post(), code_only)
+
+    described = Theme(SiteInfo(title="Field Notes", base_url="https://b.example", description="About it."))
+    page = described.render_post(make_post(), code_only)
+
+    assert '<meta name="description" content="About it.">' in page
+
+
+def test_listing_escapes_entry_titles(theme: Theme):
+    entry = make_entry("<img src=x onerror=alert(1)>")
+
+    page = theme.render_listing(home([entry]))
 
     assert "<img" not in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
 
 
-def test_empty_index_says_so(theme: Theme):
-    page = theme.render_index([])
-
-    assert "Nothing is published yet." in page
-    assert "<ul" not in page
-
-
 def test_site_title_is_escaped():
-    page = Theme(SiteInfo(title='Ada\'s "lab" & <co>', base_url="https://b.example")).render_index([])
+    site = SiteInfo(title='Ada\'s "lab" & <co>', base_url="https://b.example")
+
+    page = Theme(site).render_listing(home([], site))
 
     assert element(page, "title") == "Ada's &#34;lab&#34; &amp; &lt;co&gt;"
+
+
+def test_control_characters_are_dropped_from_values(theme: Theme):
+    entry = make_entry("Bell\x07 and form\x0cfeed")
+
+    feed = theme.render_atom([entry], datetime(2024, 6, 1, tzinfo=UTC))
+
+    assert "<title>Bell and formfeed</title>" in feed
 
 
 @pytest.mark.parametrize(
@@ -168,6 +209,11 @@ def test_checked_loader_refuses_single_quoted_attributes_however_they_are_laid_o
         theme.environment.get_template("page.html.j2").render(value="' onmouseover='alert(1)")
 
 
+@pytest.mark.parametrize("name", sorted(p.name for p in TEMPLATES.glob("*.j2")))
+def test_every_shipped_template_passes_the_checked_loader(theme: Theme, name: str):
+    assert theme.environment.get_template(name)
+
+
 def test_double_quoted_attribute_is_safe_with_apostrophes_and_quotes():
     theme = Theme(SITE, loader=jinja2.DictLoader({"page.html.j2": '<a title="{{ value }}">x</a>'}))
 
@@ -190,6 +236,16 @@ def test_strict_undefined_raises_on_a_missing_attribute():
         theme.environment.get_template("page.html.j2").render(site=SITE)
 
 
+def test_strict_undefined_reaches_the_shipped_templates():
+    # A view missing a field the post template reads fails loudly, not as an empty string
+    theme = Theme(SITE)
+
+    with pytest.raises(jinja2.UndefinedError, match="EntryView object' has no attribute"):
+        theme.environment.get_template("post.html.j2").render(
+            site=theme.site, post=make_entry(), content=Markup(""), excerpt="", toc=[]
+        )
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
@@ -198,6 +254,9 @@ def test_strict_undefined_raises_on_a_missing_attribute():
         pytest.param("<&>", "&lt;&amp;&gt;", id="markup"),
         pytest.param("&#39;", "&amp;#39;", id="entity-text-is-text"),
         pytest.param(42, "42", id="not-a-string"),
+        pytest.param("a\x00b\x1bc\x7fd\x85e", "abcde", id="control-characters-dropped"),
+        pytest.param("tab\tline\ncr\r", "tab\tline\ncr\r", id="whitespace-kept"),
+        pytest.param("caf\u00e9 \u2013 \u2615", "caf\u00e9 \u2013 \u2615", id="unicode-kept"),
     ],
 )
 def test_escape_text(value: object, expected: str):
@@ -214,3 +273,37 @@ def test_escape_text_leaves_markup_alone():
 def test_format_date_has_no_leading_zero():
     assert format_date(datetime(2024, 5, 1, tzinfo=UTC)) == "1 May 2024"
     assert format_date(datetime(2025, 12, 25, tzinfo=UTC)) == "25 December 2025"
+
+
+def test_one_line_collapses_whitespace():
+    assert one_line("  First line.\n\n  Second\tline. ") == "First line. Second line."
+
+
+def test_dates_for_feeds_keep_the_offset_and_treat_naive_as_utc():
+    paris = timezone(timedelta(hours=2))
+
+    assert w3c_datetime(datetime(2024, 5, 1, 9, 30, 15, 123456, tzinfo=paris)) == "2024-05-01T09:30:15+02:00"
+    assert w3c_datetime(datetime(2024, 5, 1, 9, 30)) == "2024-05-01T09:30:00+00:00"
+    assert rfc822_datetime(datetime(2024, 5, 1, 9, 30, tzinfo=paris)) == "Wed, 01 May 2024 09:30:00 +0200"
+    assert rfc822_datetime(datetime(2024, 5, 1, 9, 30)) == "Wed, 01 May 2024 09:30:00 +0000"
+
+
+def test_excerpt_is_the_paragraphs_text_without_code_tables_footnotes_or_alert_titles():
+    body = (
+        '<h2 id="a">Heading</h2>\n<p>First <code>x</code> and a note<sup class="footnote-ref">'
+        '<a href="#fn1">[1]</a></sup>.</p>\n<pre class="highlight"><code>skip()</code></pre>\n'
+        "<table><tr><td>skip</td></tr></table>\n"
+        '<div class="markdown-alert markdown-alert-note">\n<p class="markdown-alert-title">Note</p>\n'
+        "<p>Alert text.</p>\n</div>\n"
+        '<section class="footnotes"><ol><li><p>Footnote.</p></li></ol></section>'
+    )
+
+    assert excerpt(body) == "First x and a note. Alert text."
+
+
+def test_excerpt_is_cut_at_a_word():
+    body = "<p>" + "lorem ipsum, " * 40 + "</p>"
+
+    assert excerpt(body, length=52) == "lorem ipsum, lorem ipsum, lorem ipsum, lorem ipsum…"
+    assert excerpt(body, length=50) == "lorem ipsum, lorem ipsum, lorem ipsum, lorem…"
+    assert len(excerpt(body)) <= 300

@@ -1,25 +1,226 @@
-"""Markdown to safe HTML: CommonMark rendered by markdown-it-py, then sanitised by nh3."""
+"""Markdown to safe HTML: GitHub-flavoured CommonMark by markdown-it-py, sanitised by nh3.
+
+Tables, strikethrough, autolinks, task lists, alerts and footnotes come from mdit-py-plugins'
+GFM plugin; headings get ids (for links and the table of contents); fenced code is highlighted
+by Pygments on the server, so pages need no script. Raw HTML is allowed in posts, which is why
+every render ends in nh3 with an allowlist: what authors legitimately use stays, scripts,
+event handlers and unsafe URLs go.
+"""
 
 from __future__ import annotations
 
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from html import escape
+from typing import Any
+
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.gfm import gfm_plugin
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+from pressroom.slugs import slugify
 
 # Schemes a link or image in a post may use; relative URLs are always allowed.
 ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+# Iframes are kept only when they embed one of these players.
+DEFAULT_EMBED_PREFIXES = (
+    "https://www.youtube.com/embed/",
+    "https://www.youtube-nocookie.com/embed/",
+    "https://player.vimeo.com/video/",
+)
+WORDS_PER_MINUTE = 220
+# Larger code blocks are shown plain: highlighting them would cost more than they are worth.
+MAX_HIGHLIGHTED_CODE = 100_000
+CODE_CSS_CLASS = "highlight"
 
-# Raw HTML is enabled so authors can use it, which is why every render goes through nh3.
-_MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+_EXTRA_TAGS = {
+    "input",
+    "section",
+    "iframe",
+    "figure",
+    "figcaption",
+    "details",
+    "summary",
+    "picture",
+    "source",
+}
+_EXTRA_ATTRIBUTES: dict[str, set[str]] = {
+    "*": {"id", "class", "lang", "title", "aria-label", "aria-hidden", "role"},
+    "a": {"href", "hreflang", "title", "rel", "data-footnote-ref", "data-footnote-backref"},
+    "img": {"src", "alt", "title", "width", "height", "loading", "decoding", "srcset", "sizes"},
+    "source": {"srcset", "type", "media", "sizes"},
+    "th": {"style", "align", "scope"},
+    "td": {"style", "align"},
+    "ol": {"start", "type"},
+    "input": {"type", "checked", "disabled"},
+    "iframe": {"src", "width", "height", "title", "allow", "allowfullscreen", "loading", "referrerpolicy"},
+    "time": {"datetime"},
+}
+_EMPTY_IFRAME = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>\s*</iframe>")
+_CLASS_OF_CODE = re.compile(r"^language-[A-Za-z0-9_+#-]{1,40}$")
 
 
-def sanitize_html(html: str) -> str:
-    """Keep only allowlisted tags, attributes and URL schemes (nh3's defaults, narrowed)."""
-    return nh3.clean(html, url_schemes=set(ALLOWED_URL_SCHEMES))
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class RenderedBody:
+    """A post body as HTML, with what the page around it needs to know about it."""
+
+    html: str
+    toc: tuple[Heading, ...] = ()
+    words: int = 0
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, math.ceil(self.words / WORDS_PER_MINUTE))
+
+
+@dataclass(frozen=True)
+class MarkdownRenderer:
+    """Configured once per container: the parser, the sanitiser's allowlist and the embeds."""
+
+    embed_prefixes: tuple[str, ...] = DEFAULT_EMBED_PREFIXES
+    _parser: MarkdownIt = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        parser = MarkdownIt("commonmark", {"html": True, "highlight": _highlight})
+        parser.use(gfm_plugin)
+        # The page's title is its only h1: a body that uses # headings is moved down a level.
+        parser.core.ruler.push("pressroom_demote_headings", _demote_headings)
+        parser.use(anchors_plugin, min_level=2, max_level=4, slug_func=_heading_slug)
+        parser.core.ruler.push("pressroom_label_task_items", _label_task_items)
+        parser.add_render_rule("list_item_open", _render_list_item_open)
+        object.__setattr__(self, "_parser", parser)
+
+    def render(self, body: str) -> RenderedBody:
+        """Render a post body; entities such as `&#39;` come out as the characters they name."""
+        tokens = self._parser.parse(body)
+        html = self._parser.renderer.render(tokens, self._parser.options, {})
+        return RenderedBody(
+            html=self.sanitize(html), toc=tuple(_headings(tokens)), words=_count_words(tokens)
+        )
+
+    def sanitize(self, html: str) -> str:
+        """Keep only allowlisted tags, attributes, classes, URL schemes and embeds."""
+        tags = set(nh3.ALLOWED_TAGS) | _EXTRA_TAGS
+        attributes = {tag: set(values) for tag, values in nh3.ALLOWED_ATTRIBUTES.items()}
+        for tag, values in _EXTRA_ATTRIBUTES.items():
+            attributes[tag] = attributes.get(tag, set()) | values
+        clean = nh3.clean(
+            html,
+            tags=tags,
+            clean_content_tags={"script", "style", "template", "noscript"},
+            attributes=attributes,
+            attribute_filter=self._filter_attribute,
+            url_schemes=set(ALLOWED_URL_SCHEMES),
+            filter_style_properties={"text-align"},
+            link_rel=None,
+        )
+        return _EMPTY_IFRAME.sub("", clean)  # an embed from a player not allowed lost its src
+
+    def _filter_attribute(self, tag: str, attribute: str, value: str) -> str | None:
+        if tag == "iframe" and attribute == "src":
+            return value if value.startswith(self.embed_prefixes) else None
+        if tag == "input" and attribute == "type":
+            return value if value == "checkbox" else None
+        if attribute == "class" and tag == "code":
+            return value if _CLASS_OF_CODE.match(value) else None
+        return value
 
 
 def render_markdown(body: str) -> str:
-    """Render a post body to HTML that is safe to place in a page.
+    """Render a post body to safe HTML with the default settings."""
+    return _DEFAULT.render(body).html
 
-    Entities such as `&#39;` are decoded by the parser and written back as characters.
-    """
-    return sanitize_html(_MARKDOWN.render(body))
+
+def sanitize_html(html: str) -> str:
+    return _DEFAULT.sanitize(html)
+
+
+def code_stylesheet(style: str = "friendly") -> str:
+    """The CSS for highlighted code, scoped to its blocks."""
+    return str(HtmlFormatter(style=style).get_style_defs(f".{CODE_CSS_CLASS}"))  # type: ignore[no-untyped-call]
+
+
+def _highlight(code: str, language: str, _attributes: Any) -> str:
+    if not language or len(code) > MAX_HIGHLIGHTED_CODE:
+        return ""
+    try:
+        lexer = get_lexer_by_name(language)
+    except ClassNotFound:
+        return ""
+    spans = highlight(code, lexer, HtmlFormatter(nowrap=True))
+    language_class = escape(f"language-{language}", quote=True)
+    return f'<pre class="{CODE_CSS_CLASS}"><code class="{language_class}">{spans}</code></pre>\n'
+
+
+def _heading_slug(text: str) -> str:
+    return slugify(text) or "section"
+
+
+def _demote_headings(state: StateCore) -> None:
+    tokens = state.tokens
+    if not any(token.type == "heading_open" and token.tag == "h1" for token in tokens):
+        return
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
+
+
+def _label_task_items(state: StateCore) -> None:
+    """Note each task item's text, which names its checkbox for screen readers (see below)."""
+    tokens = state.tokens
+    for index, token in enumerate(tokens):
+        if token.type == "list_item_open" and token.meta and "checked" in token.meta:
+            inline = next((t for t in tokens[index + 1 :] if t.type == "inline"), None)
+            token.meta["label"] = _plain_text(inline)[:200] if inline is not None else ""
+
+
+def _render_list_item_open(renderer: Any, tokens: Sequence[Token], index: int, options: Any, env: Any) -> str:
+    html = str(RendererHTML.list_item_open(renderer, tokens, index, options, env))
+    label = (tokens[index].meta or {}).get("label")
+    if label:
+        html = html.replace("<input ", f'<input aria-label="{escape(label, quote=True)}" ', 1)
+    return html
+
+
+def _plain_text(inline: Token) -> str:
+    """An inline token's text without its Markdown: what a reader sees."""
+    return "".join(
+        child.content for child in inline.children or [] if child.type in ("text", "code_inline")
+    ).strip()
+
+
+def _headings(tokens: list[Token]) -> Iterable[Heading]:
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open" and token.attrGet("id") and token.tag in ("h2", "h3"):
+            inline = tokens[index + 1]
+            yield Heading(level=int(token.tag[1]), id=str(token.attrGet("id")), text=_plain_text(inline))
+
+
+def _count_words(tokens: list[Token]) -> int:
+    words = 0
+    for token in tokens:
+        if token.type == "inline":
+            words += len(token.content.split())
+        elif token.type in ("fence", "code_block"):
+            words += len(token.content.split()) // 2  # code is skimmed, not read word by word
+    return words
+
+
+_DEFAULT = MarkdownRenderer()

@@ -24,7 +24,11 @@ class Settings:
     schedule_group: str
     scheduler_role_arn: str
     schedule_dlq_arn: str
+    stale_pages_queue_url: str
     site_title: str = "pressroom"
+    site_description: str = ""
+    distribution_id: str = ""  # empty: no CloudFront to invalidate (the local stack)
+    embed_prefixes: str = ""  # comma-separated; empty: YouTube and Vimeo players
     site_timezone: str = "UTC"
     max_post_bytes: int = 1_000_000
     index_page_size: int = 20
@@ -39,9 +43,13 @@ class Settings:
         "SCHEDULE_GROUP": "schedule_group",
         "SCHEDULER_ROLE_ARN": "scheduler_role_arn",
         "SCHEDULE_DLQ_ARN": "schedule_dlq_arn",
+        "STALE_PAGES_QUEUE_URL": "stale_pages_queue_url",
     }
     OPTIONAL: ClassVar[dict[str, str]] = {
         "SITE_TITLE": "site_title",
+        "SITE_DESCRIPTION": "site_description",
+        "DISTRIBUTION_ID": "distribution_id",
+        "EMBED_PREFIXES": "embed_prefixes",
         "SITE_TIMEZONE": "site_timezone",
         "MAX_POST_BYTES": "max_post_bytes",
         "INDEX_PAGE_SIZE": "index_page_size",

@@ -10,17 +10,23 @@ from botocore.config import Config
 
 from pressroom.adapters.bus import EventPublisher
 from pressroom.adapters.catalogue import Catalogue
+from pressroom.adapters.cdn import Invalidator
+from pressroom.adapters.listings import ListingStore
 from pressroom.adapters.schedules import PublicationSchedules
 from pressroom.adapters.site import SiteStore
+from pressroom.adapters.stale_pages import StalePagesQueue
 from pressroom.adapters.topic import AnnouncementTopic
 from pressroom.adapters.uploads import UploadStore
 from pressroom.events import EventSource
+from pressroom.markdown import DEFAULT_EMBED_PREFIXES, MarkdownRenderer
+from pressroom.pipeline.aggregate import AggregateStage
 from pressroom.pipeline.notify import NotifyStage
 from pressroom.pipeline.render import RenderStage
 from pressroom.pipeline.validate import ValidateStage
 from pressroom.settings import Settings
-from pressroom.theme import SiteInfo, Theme
+from pressroom.theme import Theme
 from pressroom.validation import ValidationRules
+from pressroom.views import SiteInfo
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -33,13 +39,23 @@ def validation_rules(settings: Settings) -> ValidationRules:
     return ValidationRules(timezone=settings.timezone(), max_bytes=settings.max_post_bytes)
 
 
+def theme(settings: Settings) -> Theme:
+    site = SiteInfo(
+        title=settings.site_title, base_url=settings.base_url, description=settings.site_description
+    )
+    return Theme(site)
+
+
+def markdown(settings: Settings) -> MarkdownRenderer:
+    prefixes = tuple(p.strip() for p in settings.embed_prefixes.split(",") if p.strip())
+    return MarkdownRenderer(embed_prefixes=prefixes or DEFAULT_EMBED_PREFIXES)
+
+
 def build_validate_stage(settings: Settings) -> ValidateStage:
     return ValidateStage(
         uploads=UploadStore(boto3.client("s3", config=CLIENT_CONFIG)),
         bus=EventPublisher(
-            boto3.client("events", config=CLIENT_CONFIG),
-            settings.event_bus_name,
-            EventSource.VALIDATE,
+            boto3.client("events", config=CLIENT_CONFIG), settings.event_bus_name, EventSource.VALIDATE
         ),
         rules=validation_rules(settings),
     )
@@ -47,14 +63,17 @@ def build_validate_stage(settings: Settings) -> ValidateStage:
 
 def build_render_stage(settings: Settings) -> RenderStage:
     s3 = boto3.client("s3", config=CLIENT_CONFIG)
+    dynamodb = boto3.client("dynamodb", config=CLIENT_CONFIG)
     return RenderStage(
         uploads=UploadStore(s3),
         site=SiteStore(s3, settings.hosting_bucket),
-        catalogue=Catalogue(boto3.client("dynamodb", config=CLIENT_CONFIG), settings.posts_table),
+        catalogue=Catalogue(dynamodb, settings.posts_table),
+        listings=ListingStore(dynamodb, settings.posts_table),
+        stale_pages=StalePagesQueue(
+            boto3.client("sqs", config=CLIENT_CONFIG), settings.stale_pages_queue_url
+        ),
         bus=EventPublisher(
-            boto3.client("events", config=CLIENT_CONFIG),
-            settings.event_bus_name,
-            EventSource.RENDER,
+            boto3.client("events", config=CLIENT_CONFIG), settings.event_bus_name, EventSource.RENDER
         ),
         schedules=PublicationSchedules(
             boto3.client("scheduler", config=CLIENT_CONFIG),
@@ -63,9 +82,23 @@ def build_render_stage(settings: Settings) -> RenderStage:
             role_arn=settings.scheduler_role_arn,
             dead_letter_arn=settings.schedule_dlq_arn,
         ),
-        theme=Theme(SiteInfo(title=settings.site_title, base_url=settings.base_url)),
+        theme=theme(settings),
+        markdown=markdown(settings),
         rules=validation_rules(settings),
-        index_page_size=settings.index_page_size,
+        page_size=settings.index_page_size,
+    )
+
+
+def build_aggregate_stage(settings: Settings) -> AggregateStage:
+    invalidator = None
+    if settings.distribution_id:
+        invalidator = Invalidator(boto3.client("cloudfront", config=CLIENT_CONFIG), settings.distribution_id)
+    return AggregateStage(
+        site=SiteStore(boto3.client("s3", config=CLIENT_CONFIG), settings.hosting_bucket),
+        listings=ListingStore(boto3.client("dynamodb", config=CLIENT_CONFIG), settings.posts_table),
+        theme=theme(settings),
+        page_size=settings.index_page_size,
+        invalidator=invalidator,
     )
 
 

@@ -1,16 +1,19 @@
 """The catalogue in DynamoDB: one item per published post, one per source key.
 
 Items (partition key `pk`, sort key `sk`):
-  POST#<slug>   / POST    the published post; its owner is `sourceKey`. The `byDate` index
-                          (gsi1pk = "POSTS", gsi1sk = <UTC date>#<slug>) lists posts newest first.
+  POST#<slug>   / POST    the published post; its owner is `sourceKey`; `listings` maps each
+                          listing it is in to its sequence number there (see adapters/listings.py).
   SOURCE#<key>  / SOURCE  the latest event applied for an uploaded key: its sequencer (sortable
-                          form in `sortSequencer`), state (live, withdrawn, draft, scheduled), slug.
+                          form in `sortSequencer`), state (live, withdrawn, draft, scheduled,
+                          expired), slug, and the work that event left to do (`pending`).
 Both change in one transaction, so a slug has one owner and a late, older event never wins.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -18,15 +21,11 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from pressroom.model import post_path
 from pressroom.ordering import sequencer_sort_key
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
-
-BY_DATE_INDEX = "byDate"
-PUBLISHED_PARTITION = "POSTS"
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -66,10 +65,34 @@ class CatalogueEntry:
     sequencer: str | None = None
     version_id: str | None = None
     etag: str | None = None
+    listings: Mapping[str, int] = field(default_factory=dict)
+    date_key: str = ""
 
-    @property
-    def path(self) -> str:
-        return post_path(self.slug)
+
+@dataclass(frozen=True)
+class PostRecord:
+    """What the catalogue says of a published slug."""
+
+    slug: str
+    source_key: str
+    listings: dict[str, int]
+    date_key: str
+
+
+@dataclass(frozen=True)
+class Pending:
+    """What an applied event still has to do outside the transaction; a retry does it again."""
+
+    deletes: tuple[tuple[str, str], ...] = ()
+    stale: tuple[str, ...] = ()
+
+    def to_json(self) -> str:
+        return json.dumps({"deletes": [list(key) for key in self.deletes], "stale": list(self.stale)})
+
+    @classmethod
+    def from_json(cls, text: str) -> Pending:
+        data = json.loads(text)
+        return cls(deletes=tuple((pk, sk) for pk, sk in data["deletes"]), stale=tuple(data["stale"]))
 
 
 @dataclass(frozen=True)
@@ -83,6 +106,7 @@ class SourceState:
     update: bool = False
     released_slug: str | None = None  # the slug this event took off the site, if any
     etag: str | None = None
+    pending: Pending = Pending()
 
 
 def _post_key(slug: str) -> dict[str, Any]:
@@ -119,6 +143,7 @@ class Catalogue:
             update=bool(item.get("update", False)),
             released_slug=item.get("releasedSlug"),
             etag=item.get("etag"),
+            pending=Pending.from_json(item["pending"]) if item.get("pending") else Pending(),
         )
 
     def _source_put(self, state: SourceState) -> TransactWriteItemTypeDef:
@@ -136,6 +161,7 @@ class Catalogue:
                         "update": state.update,
                         "releasedSlug": state.released_slug,
                         "etag": state.etag,
+                        "pending": state.pending.to_json(),
                         "changedAt": datetime.now(UTC).isoformat(),
                     }
                 ),
@@ -154,7 +180,6 @@ class Catalogue:
         Raises StaleEventError if a newer event for the key was applied, SlugTakenError if another
         key owns the slug.
         """
-        date_utc = entry.date.astimezone(UTC).isoformat()
         actions: list[TransactWriteItemTypeDef] = [
             self._source_put(state),
             {
@@ -174,8 +199,8 @@ class Catalogue:
                                 "sequencer": entry.sequencer,
                                 "versionId": entry.version_id,
                                 "etag": entry.etag,
-                                "gsi1pk": PUBLISHED_PARTITION,
-                                "gsi1sk": f"{date_utc}#{entry.slug}",
+                                "listings": dict(entry.listings),
+                                "dateKey": entry.date_key,
                             }
                         ),
                     },
@@ -227,29 +252,14 @@ class Catalogue:
         item = response.get("Item")
         return str(_plain(item)["sourceKey"]) if item else None
 
-    def latest(self, limit: int) -> list[CatalogueEntry]:
-        """The newest published posts, newest first, read from the date index (cost: one page)."""
-        response = self.client.query(
-            TableName=self.table_name,
-            IndexName=BY_DATE_INDEX,
-            KeyConditionExpression="gsi1pk = :posts",
-            ExpressionAttributeValues={":posts": {"S": PUBLISHED_PARTITION}},
-            ScanIndexForward=False,
-            Limit=limit,
+    def post_record(self, slug: str) -> PostRecord | None:
+        response = self.client.get_item(TableName=self.table_name, Key=_post_key(slug), ConsistentRead=True)
+        if "Item" not in response:
+            return None
+        item = _plain(response["Item"])
+        return PostRecord(
+            slug=slug,
+            source_key=item["sourceKey"],
+            listings={listing: int(sequence) for listing, sequence in item.get("listings", {}).items()},
+            date_key=item.get("dateKey", ""),
         )
-        return [_entry(_plain(item)) for item in response.get("Items", [])]
-
-
-def _entry(item: dict[str, Any]) -> CatalogueEntry:
-    return CatalogueEntry(
-        slug=item["slug"],
-        title=item["title"],
-        date=datetime.fromisoformat(item["date"]),
-        source_key=item["sourceKey"],
-        summary=item.get("summary"),
-        tags=tuple(item.get("tags", ())),
-        authors=tuple(item.get("authors", ())),
-        sequencer=item.get("sequencer"),
-        version_id=item.get("versionId"),
-        etag=item.get("etag"),
-    )

@@ -1,4 +1,4 @@
-"""Writing the site's pages to the private hosting bucket."""
+"""Writing the site to the private hosting bucket, each object with its type and cache life."""
 
 from __future__ import annotations
 
@@ -7,9 +7,28 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
-HTML_CONTENT_TYPE = "text/html; charset=utf-8"
-# Pages change when posts do; a one-minute cache life keeps CloudFront fresh without invalidation.
-HTML_CACHE_CONTROL = "public, max-age=60, s-maxage=60"
+# Pages and feeds change when posts do: a minute at the edge, and CloudFront is told at once
+# (see adapters/cdn.py). Fingerprinted files never change: a year, immutable.
+SHORT_CACHE = "public, max-age=60, s-maxage=60"
+LONG_CACHE = "public, max-age=31536000, immutable"
+
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".xml": "application/xml; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+}
+FEED_TYPES = {
+    "atom.xml": "application/atom+xml; charset=utf-8",
+    "rss.xml": "application/rss+xml; charset=utf-8",
+}
+
+
+def content_type_of(key: str) -> str:
+    if key in FEED_TYPES:
+        return FEED_TYPES[key]
+    suffix = key[key.rfind(".") :] if "." in key else ""
+    return CONTENT_TYPES.get(suffix, "application/octet-stream")
 
 
 class SiteStore:
@@ -17,13 +36,13 @@ class SiteStore:
         self.client = client
         self.bucket = bucket
 
-    def put_page(self, key: str, html: str) -> None:
+    def put_page(self, key: str, text: str) -> None:
+        """A page, feed or sitemap: typed by its name, cached briefly."""
+        self.put(key, text.encode("utf-8"), content_type_of(key), SHORT_CACHE)
+
+    def put(self, key: str, body: bytes, content_type: str, cache_control: str) -> None:
         self.client.put_object(
-            Bucket=self.bucket,
-            Key=key,
-            Body=html.encode("utf-8"),
-            ContentType=HTML_CONTENT_TYPE,
-            CacheControl=HTML_CACHE_CONTROL,
+            Bucket=self.bucket, Key=key, Body=body, ContentType=content_type, CacheControl=cache_control
         )
 
     def delete(self, key: str) -> None:

@@ -14,7 +14,7 @@ import json
 import os
 import traceback
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -46,7 +46,6 @@ NOT_EMULATED = {
     "AWS::SQS::QueuePolicy": "moto does not enforce queue policies",
     "AWS::SNS::Subscription": "announcements are collected from a queue subscribed by the local stack",
     "AWS::Logs::LogGroup": "function logs go to the terminal",
-    "AWS::CloudFront::Distribution": "the site is exported to --out and served by --serve",
     "AWS::CloudFront::OriginAccessControl": "the site is exported to --out and served by --serve",
     "AWS::CloudFront::Function": "--serve applies the same pretty-URL rules",
 }
@@ -68,6 +67,7 @@ class LocalFunction:
     timeout_seconds: int
     max_retries: int
     on_failure_queue_url: str | None
+    sqs_batch_size: int | None = None  # set when an SQS queue triggers the function (no async retries)
     module: ModuleType | None = None
 
     @property
@@ -144,6 +144,8 @@ class LocalStack:
         )
         self.functions: list[LocalFunction] = []
         self.schedule_groups: list[str] = []
+        self._redrive_policies: dict[str, Any] = {}
+        self.distribution_id = ""
         self.not_emulated: dict[str, str] = {}
         self.book = OutcomeBook()
         self._unread_events: list[dict[str, Any]] = []
@@ -209,8 +211,14 @@ class LocalStack:
             "AWS::SQS::Queue": self._create_queue,
             "AWS::Scheduler::ScheduleGroup": self._create_schedule_group,
             "AWS::IAM::Role": self._create_role,
+            "AWS::CloudFront::Distribution": self._create_distribution,
         }
-        for logical_id, resource in self._resources().items():
+        resources = self._resources()
+        order = list(creators)
+        for logical_id, resource in sorted(
+            resources.items(),
+            key=lambda item: order.index(item[1]["Type"]) if item[1]["Type"] in order else len(order),
+        ):
             kind = resource["Type"]
             if kind in creators:
                 creators[kind](logical_id, resource.get("Properties", {}))
@@ -221,6 +229,19 @@ class LocalStack:
                     f"{logical_id} is a {kind}, which the local stack does not know how to emulate: "
                     "teach pressroom/local/stack.py about it"
                 )
+        for url, policy in self._redrive_policies.items():
+            redrive = self.resolver.resolve(policy)
+            self.sqs.set_queue_attributes(
+                QueueUrl=url,
+                Attributes={
+                    "RedrivePolicy": json.dumps(
+                        {
+                            "deadLetterTargetArn": redrive["deadLetterTargetArn"],
+                            "maxReceiveCount": int(redrive["maxReceiveCount"]),
+                        }
+                    )
+                },
+            )
 
     def _physical_name(self, logical_id: str) -> str:
         return f"{self.stack_name}-{logical_id}"
@@ -272,8 +293,20 @@ class LocalStack:
         self.resolver.attributes.update({(logical_id, "TopicArn"): arn, (logical_id, "TopicName"): name})
 
     def _create_queue(self, logical_id: str, properties: dict[str, Any]) -> None:
+        fifo = bool(self.resolver.resolve(properties.get("FifoQueue", False)))
         name = self.resolver.resolve(properties.get("QueueName")) or self._physical_name(logical_id)
-        url = self.sqs.create_queue(QueueName=name)["QueueUrl"]
+        attributes = {
+            "VisibilityTimeout": str(self.resolver.resolve(properties.get("VisibilityTimeout", 30)))
+        }
+        if fifo:
+            name = name if name.endswith(".fifo") else f"{name}.fifo"
+            attributes["FifoQueue"] = "true"
+            attributes["ContentBasedDeduplication"] = str(
+                bool(self.resolver.resolve(properties.get("ContentBasedDeduplication", False)))
+            ).lower()
+        url = self.sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]  # type: ignore[arg-type]
+        if "RedrivePolicy" in properties:  # its dead-letter queue may come later in the template
+            self._redrive_policies[url] = properties["RedrivePolicy"]
         arn = self._queue_arn(url)
         self.resolver.physical_ids[logical_id] = url
         self.resolver.attributes.update(
@@ -290,6 +323,49 @@ class LocalStack:
         self.resolver.physical_ids[logical_id] = name
         self.resolver.attributes[(logical_id, "Arn")] = arn
         self.schedule_groups.append(name)
+
+    def _create_distribution(self, logical_id: str, properties: dict[str, Any]) -> None:
+        """A stand-in distribution in moto, so that invalidations are made and can be counted.
+
+        It does not serve anything: the site is exported to --out and served by --serve.
+        """
+        origin = properties["DistributionConfig"]["Origins"][0]
+        domain = self.resolver.resolve(origin["DomainName"])
+        response = self.session.client("cloudfront").create_distribution(
+            DistributionConfig={
+                "CallerReference": f"{self.stack_name}-{logical_id}",
+                "Comment": "pressroom local stack stand-in",
+                "Enabled": True,
+                "Origins": {
+                    "Quantity": 1,
+                    "Items": [
+                        {
+                            "Id": "hosting",
+                            "DomainName": domain,
+                            "S3OriginConfig": {"OriginAccessIdentity": ""},
+                        }
+                    ],
+                },
+                "DefaultCacheBehavior": {"TargetOriginId": "hosting", "ViewerProtocolPolicy": "allow-all"},
+            }
+        )
+        distribution = response["Distribution"]
+        self.resolver.physical_ids[logical_id] = distribution["Id"]
+        self.resolver.attributes[(logical_id, "DomainName")] = distribution["DomainName"]
+        self.distribution_id = distribution["Id"]
+
+    def invalidations(self) -> list[list[str]]:
+        """The paths of every CloudFront invalidation made so far, oldest first."""
+        if not self.distribution_id:
+            return []
+        cloudfront = self.session.client("cloudfront")
+        summaries = cloudfront.list_invalidations(DistributionId=self.distribution_id)
+        items = summaries.get("InvalidationList", {}).get("Items", [])
+        batches = []
+        for summary in reversed(items):
+            invalidation = cloudfront.get_invalidation(DistributionId=self.distribution_id, Id=summary["Id"])
+            batches.append(list(invalidation["Invalidation"]["InvalidationBatch"]["Paths"].get("Items", [])))
+        return batches
 
     def _create_role(self, logical_id: str, properties: dict[str, Any]) -> None:
         """Roles are only named: moto does not enforce IAM, but their ARNs are passed around."""
@@ -340,6 +416,9 @@ class LocalStack:
                             "Filter": {"Key": {"FilterRules": event_properties["Filter"]["S3Key"]["Rules"]}},
                         }
                     )
+                elif event["Type"] == "SQS":
+                    function.queue_url = self._queue_url_for_arn(event_properties["Queue"])
+                    function.sqs_batch_size = int(event_properties.get("BatchSize", 10))
                 elif event["Type"] == "EventBridgeRule":
                     rule_name = f"{function.name}-{event_name}"
                     bus = event_properties.get("EventBusName", "default")
@@ -471,12 +550,27 @@ class LocalStack:
         )
         return list(response.get("Messages", []))
 
-    def run_until_quiet(self, progress: ProgressCallback | None = None) -> RunStats:
-        """Deliver queued events to handlers until no function has anything left to do."""
+    def run_until_quiet(
+        self, progress: ProgressCallback | None = None, functions: Collection[str] | None = None
+    ) -> RunStats:
+        """Deliver queued events to handlers until no function has anything left to do.
+
+        `functions` limits the run to those logical ids (a test driving one stage by hand).
+        """
         stats = RunStats()
         while True:
             delivered = 0
             for function in self.functions:
+                if functions is not None and function.logical_id not in functions:
+                    continue
+                if function.sqs_batch_size is not None:
+                    invocation = self._poll_queue(function)
+                    if invocation is not None:
+                        stats.invocations.append(invocation)
+                        delivered += 1
+                        if progress:
+                            progress(f"{len(stats.invocations)} invocations, last: {function.logical_id}")
+                    continue
                 for message in self._receive(function.queue_url):
                     event = json.loads(message["Body"])
                     if not _is_s3_test_event(event):
@@ -491,6 +585,57 @@ class LocalStack:
                 break
         self._collect()
         return stats
+
+    def _poll_queue(self, function: LocalFunction) -> Invocation | None:
+        """Lambda's SQS poller: one batch per invocation, partial failures made visible again."""
+        response = self.sqs.receive_message(
+            QueueUrl=function.queue_url,
+            MaxNumberOfMessages=min(function.sqs_batch_size or 10, 10),
+            WaitTimeSeconds=0,
+            VisibilityTimeout=60,
+            AttributeNames=["All"],
+        )
+        messages = response.get("Messages", [])
+        if not messages:
+            return None
+        queue_arn = self._queue_arn(function.queue_url)
+        event = {
+            "Records": [
+                {
+                    "messageId": message["MessageId"],
+                    "receiptHandle": message["ReceiptHandle"],
+                    "body": message["Body"],
+                    "attributes": message.get("Attributes", {}),
+                    "messageAttributes": {},
+                    "md5OfBody": message["MD5OfBody"],
+                    "eventSource": "aws:sqs",
+                    "eventSourceARN": queue_arn,
+                    "awsRegion": self.region,
+                }
+                for message in messages
+            ]
+        }
+        failed_ids: set[str] = set()
+        error = None
+        try:
+            with self._function_environment(function):
+                handler = getattr(self._module(function), function.handler_name)
+                result = handler(event, LocalContext(function))
+            failures = (result or {}).get("batchItemFailures", []) if isinstance(result, dict) else []
+            failed_ids = {failure["itemIdentifier"] for failure in failures}
+        except Exception as exception:
+            error = "".join(traceback.format_exception_only(exception)).strip()
+            failed_ids = {message["MessageId"] for message in messages}
+        for message in messages:
+            if message["MessageId"] in failed_ids:
+                self.sqs.change_message_visibility(
+                    QueueUrl=function.queue_url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
+                )
+            else:
+                self.sqs.delete_message(QueueUrl=function.queue_url, ReceiptHandle=message["ReceiptHandle"])
+        if failed_ids and error is None:
+            error = f"{len(failed_ids)} of {len(messages)} messages reported as failed"
+        return Invocation(function.logical_id, succeeded=error is None, attempts=1, error=error)
 
     def invoke(self, logical_id: str, event: dict[str, Any]) -> Invocation:
         """Invoke one function directly with an event, as `sam local invoke -e` would."""

@@ -1,8 +1,14 @@
-"""Render stage: a validated post becomes a page, a catalogue entry and a fresh index."""
+"""Render stage: a validated post becomes its page, its catalogue rows, and a note of stale pages.
+
+Aggregate pages (home, archives, tags, authors, feeds, sitemap) are not written here: the
+stage records which of them the change made stale and queues that for the aggregate stage,
+which rebuilds them one batch at a time. The cost of publishing a post does not depend on
+how many posts the site has.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -12,14 +18,19 @@ from pressroom.adapters.bus import EventPublisher
 from pressroom.adapters.catalogue import (
     Catalogue,
     CatalogueEntry,
+    Pending,
+    PostRecord,
     SlugTakenError,
     SourceState,
     SourceStateKind,
     StaleEventError,
 )
+from pressroom.adapters.listings import ListingEntry, ListingStore, membership_keys
 from pressroom.adapters.schedules import PublicationSchedules
 from pressroom.adapters.site import SiteStore
+from pressroom.adapters.stale_pages import StalePagesQueue
 from pressroom.adapters.uploads import UploadStore
+from pressroom.aggregates import Stale, author_listing, listing_path, listings_for, stale_pages, tag_listing
 from pressroom.events import (
     DetailType,
     PostDue,
@@ -32,16 +43,14 @@ from pressroom.events import (
     Reason,
     SourceObject,
 )
-from pressroom.markdown import render_markdown
-from pressroom.model import Post, PostStatus, Problem, Rejection, post_page_key, post_path
-from pressroom.theme import IndexEntry, Theme
+from pressroom.markdown import Heading, MarkdownRenderer
+from pressroom.model import Image, Post, PostStatus, Problem, Rejection, post_page_key, post_path
+from pressroom.theme import Theme
+from pressroom.urls import absolute
 from pressroom.validation import ValidationRules, validate_post
+from pressroom.views import ImageView, Link, PostView
 
 logger = Logger(child=True)
-
-INDEX_KEY = "index.html"
-NOT_FOUND_KEY = "404.html"
-
 
 _TAKEN_DOWN_AS = {
     PostStatus.DRAFT: SourceStateKind.DRAFT,
@@ -56,20 +65,26 @@ class RenderStage:
         uploads: UploadStore,
         site: SiteStore,
         catalogue: Catalogue,
+        listings: ListingStore,
+        stale_pages: StalePagesQueue,
         bus: EventPublisher,
         schedules: PublicationSchedules,
         theme: Theme,
+        markdown: MarkdownRenderer,
         rules: ValidationRules,
-        index_page_size: int,
+        page_size: int,
     ) -> None:
         self.uploads = uploads
         self.site = site
         self.catalogue = catalogue
+        self.listings = listings
+        self.stale_pages = stale_pages
         self.bus = bus
         self.schedules = schedules
         self.theme = theme
+        self.markdown = markdown
         self.rules = rules
-        self.index_page_size = index_page_size
+        self.page_size = page_size
 
     def on_validated(self, event: PostValidated, now: datetime) -> DetailType | None:
         """Apply the validated version, unless a newer event for its key was applied first."""
@@ -120,16 +135,23 @@ class RenderStage:
         return outcome
 
     def _publish(self, source: SourceObject, post: Post) -> DetailType | None:
-        """Record the post as live, write its page and the index, say so (raises StaleEventError).
+        """Record the post as live, write its page, queue its stale pages, say so.
 
-        A retry of an event already recorded (same sequencer) repeats the side effects the first
-        attempt recorded, so a failure half-way is finished rather than forgotten.
+        Raises StaleEventError or SlugTakenError. A retry of an event already recorded (same
+        sequencer) repeats the work the first attempt recorded as pending, so a failure half-way
+        is finished rather than forgotten.
         """
         previous = self.catalogue.source_state(source.key)
         live = previous is not None and previous.state is SourceStateKind.LIVE
         retry = live and _is_retry(previous, source) and previous is not None and previous.slug == post.slug
-        if previous is not None and retry:
-            update, released = previous.update, previous.released_slug
+        current = self.catalogue.post_record(post.slug)
+        if previous is not None and retry and current is not None:
+            update, released, listings, pending = (
+                previous.update,
+                previous.released_slug,
+                current.listings,
+                previous.pending,
+            )
         else:
             update = live
             released = previous.slug if previous is not None and live and previous.slug != post.slug else None
@@ -143,63 +165,135 @@ class RenderStage:
                 # Byte-identical re-upload (or a version deleted behind the live one): nothing to do.
                 self.catalogue.record_unchanged(replace(previous, sequencer=source.sequencer))
                 return None
-        state = SourceState(
-            key=source.key,
-            state=SourceStateKind.LIVE,
-            slug=post.slug,
-            sequencer=source.sequencer,
-            update=update,
-            released_slug=released,
-            etag=source.etag,
+            ours = current if current is not None and current.source_key == source.key else None
+            listings, pending = self._plan_listings(post, ours, self._record_of(released, source.key))
+        entry = _listing_entry(post)
+        self.catalogue.publish(
+            CatalogueEntry(
+                slug=post.slug,
+                title=post.title,
+                date=post.date,
+                source_key=source.key,
+                summary=post.summary,
+                tags=post.tags,
+                authors=post.authors,
+                sequencer=source.sequencer,
+                version_id=source.version_id,
+                etag=source.etag,
+                listings=listings,
+                date_key=entry.date_key,
+            ),
+            SourceState(
+                key=source.key,
+                state=SourceStateKind.LIVE,
+                slug=post.slug,
+                sequencer=source.sequencer,
+                update=update,
+                released_slug=released,
+                etag=source.etag,
+                pending=pending,
+            ),
+            release=self._still_owned(released, source.key),
         )
-        entry = CatalogueEntry(
-            slug=post.slug,
-            title=post.title,
-            date=post.date,
-            source_key=source.key,
-            summary=post.summary,
-            tags=post.tags,
-            authors=post.authors,
-            sequencer=source.sequencer,
-            version_id=source.version_id,
-            etag=source.etag,
+        self.listings.put(entry, listings, self.page_size)
+        self.listings.delete(pending.deletes)
+        rendered = self.markdown.render(post.body)
+        self.site.put_page(
+            post.page_key,
+            self.theme.render_post(self._view(post, rendered.reading_minutes, rendered.toc), rendered.html),
         )
-        self.catalogue.publish(entry, state, release=self._still_owned(released, source.key))
-        self.site.put_page(post.page_key, self.theme.render_post(post, render_markdown(post.body)))
         self._remove_page_if_unowned(released)
-        self.rebuild_index()
+        self.stale_pages.send(pending.stale, cause=f"{source.key}@{source.sequencer}")
         self.bus.publish(
             DetailType.POST_PUBLISHED,
             PostPublished(
                 source=source,
                 post=PostMetadata.of(post),
-                url=self.theme.site.base_url + post.path,
+                url=self.theme.site.url(post.path),
                 path=post.path,
                 update=update,
             ),
         )
         return DetailType.POST_PUBLISHED
 
+    def _plan_listings(
+        self, post: Post, current: PostRecord | None, released: PostRecord | None
+    ) -> tuple[dict[str, int], Pending]:
+        """The post's listings (numbers kept where it already had one), and what goes stale."""
+        kept = current.listings if current is not None else {}
+        listings: dict[str, int] = {}
+        opened: list[str] = []
+        for listing, name in listings_for(post.tags, post.authors).items():
+            if listing in kept:
+                listings[listing] = kept[listing]
+            else:
+                listings[listing] = self.listings.allocate(listing, name)
+                opened.append(listing)
+        new_keys = set(membership_keys(_listing_entry(post).date_key, post.slug, listings, self.page_size))
+        deletes: set[tuple[str, str]] = set()
+        stale = stale_pages(kept, listings, self.page_size, new_listings=opened)
+        if current is not None:
+            deletes |= (
+                set(membership_keys(current.date_key, current.slug, current.listings, self.page_size))
+                - new_keys
+            )
+        if released is not None:
+            deletes |= set(
+                membership_keys(released.date_key, released.slug, released.listings, self.page_size)
+            )
+            stale |= stale_pages(released.listings, {}, self.page_size)
+        stale |= {Stale.STATIC, Stale.purge(post.page_key)}
+        if released is not None:
+            stale.add(Stale.purge(post_page_key(released.slug)))
+        return listings, Pending(deletes=tuple(sorted(deletes)), stale=tuple(sorted(stale)))
+
     def _take_down(self, source: SourceObject, kind: SourceStateKind) -> DetailType | None:
-        """Record the key as not live; remove its page if it had one (raises StaleEventError)."""
+        """Record the key as not live; remove its page and rows if it had them (raises StaleEventError)."""
         previous = self.catalogue.source_state(source.key)
         if previous is not None and previous.state is kind and _is_retry(previous, source):
-            live_slug = previous.released_slug
+            live_slug, pending = previous.released_slug, previous.pending
         else:
             live_slug = previous.slug if previous and previous.state is SourceStateKind.LIVE else None
+            record = self._record_of(live_slug, source.key)
+            pending = Pending()
+            if record is not None:
+                pending = Pending(
+                    deletes=tuple(
+                        sorted(membership_keys(record.date_key, record.slug, record.listings, self.page_size))
+                    ),
+                    stale=tuple(
+                        sorted(
+                            stale_pages(record.listings, {}, self.page_size)
+                            | {Stale.purge(post_page_key(record.slug))}
+                        )
+                    ),
+                )
         state = SourceState(
-            key=source.key, state=kind, slug=None, sequencer=source.sequencer, released_slug=live_slug
+            key=source.key,
+            state=kind,
+            slug=None,
+            sequencer=source.sequencer,
+            released_slug=live_slug,
+            pending=pending,
         )
         self.catalogue.take_down(state, release=self._still_owned(live_slug, source.key))
         if not live_slug:
             return None
+        self.listings.delete(pending.deletes)
         self._remove_page_if_unowned(live_slug)
-        self.rebuild_index()
+        self.stale_pages.send(pending.stale, cause=f"{source.key}@{source.sequencer}")
         self.bus.publish(
             DetailType.POST_UNPUBLISHED,
             PostUnpublished(source=source, slug=live_slug, path=post_path(live_slug), reason=kind.value),
         )
         return DetailType.POST_UNPUBLISHED
+
+    def _record_of(self, slug: str | None, key: str) -> PostRecord | None:
+        """The catalogue's record of `slug`, if this key still owns it."""
+        if slug is None:
+            return None
+        record = self.catalogue.post_record(slug)
+        return record if record is not None and record.source_key == key else None
 
     def _still_owned(self, slug: str | None, key: str) -> bool:
         return slug is not None and self.catalogue.owner_of(slug) == key
@@ -214,14 +308,48 @@ class RenderStage:
         self.bus.publish(DetailType.POST_REJECTED, PostRejected(source=source, reasons=reasons))
         return DetailType.POST_REJECTED
 
-    def rebuild_index(self) -> None:
-        entries = [
-            IndexEntry(slug=e.slug, title=e.title, date=e.date, path=e.path, summary=e.summary)
-            for e in self.catalogue.latest(self.index_page_size)
-        ]
-        self.site.put_page(INDEX_KEY, self.theme.render_index(entries))
-        # CloudFront answers every missing page with this one (template.yaml's CustomErrorResponses).
-        self.site.put_page(NOT_FOUND_KEY, self.theme.render_not_found())
+    def _view(self, post: Post, reading_minutes: int, toc: Sequence[Heading]) -> PostView:
+        site = self.theme.site
+        return PostView(
+            title=post.title,
+            slug=post.slug,
+            path=post.path,
+            url=site.url(post.path),
+            date=post.date,
+            updated=post.updated,
+            summary=post.summary,
+            authors=[Link(name, listing_path(author_listing(name))) for name in post.authors],
+            tags=[Link(name, listing_path(tag_listing(name))) for name in post.tags],
+            categories=post.categories,
+            image=_image_view(post.images[0], site.base_url) if post.images else None,
+            reading_minutes=reading_minutes,
+            toc=toc,
+            params=post.front_matter,
+        )
+
+
+def _image_view(image: Image, base_url: str) -> ImageView:
+    return ImageView(
+        url=absolute(image.url, base_url), alt=image.alt or "", width=image.width, height=image.height
+    )
+
+
+def _listing_entry(post: Post) -> ListingEntry:
+    image: Mapping[str, object] | None = None
+    if post.images:
+        first = post.images[0]
+        image = {"url": first.url, "alt": first.alt, "width": first.width, "height": first.height}
+        image = {key: value for key, value in image.items() if value is not None}
+    return ListingEntry(
+        slug=post.slug,
+        title=post.title,
+        date=post.date,
+        updated=post.updated,
+        summary=post.summary,
+        tags=post.tags,
+        authors=post.authors,
+        image=image,
+    )
 
 
 def _log_stale(source: SourceObject) -> None:

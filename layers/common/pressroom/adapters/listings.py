@@ -1,0 +1,208 @@
+"""Listing memberships in the catalogue table: what the aggregate pages are rebuilt from.
+
+Items (partition key `pk`, sort key `sk`), all read with consistent reads:
+  LIST#<listing>           / <UTC date>#<slug>   a post in a listing, newest last in sort order
+  LISTPAGE#<listing>#<k>   / <UTC date>#<slug>   the same post on archive page k of the listing
+  SITEMAP#<j>              / <slug>              a post in sitemap chunk j
+  TERM#<kind>              / <term>              a listing's display name, its next sequence
+                                                 number, and whether the terms index lists it
+Each row carries what a listing shows (title, date, summary, tags, authors, image), so no page
+ever needs to read the posts themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+from pressroom.aggregates import ALL, SITEMAP_CHUNK_SIZE, listing_kind, listing_term, page_of
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+Key = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class ListingEntry:
+    """A post as listings show it."""
+
+    slug: str
+    title: str
+    date: datetime
+    updated: datetime | None = None
+    summary: str | None = None
+    tags: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    image: Mapping[str, Any] | None = None  # url, alt, width, height
+
+    @property
+    def date_key(self) -> str:
+        return f"{self.date.astimezone(UTC).isoformat()}#{self.slug}"
+
+
+@dataclass(frozen=True)
+class Term:
+    listing: str
+    name: str
+    next_sequence: int
+    listed: bool
+
+
+def membership_keys(entry_key: str, slug: str, memberships: Mapping[str, int], page_size: int) -> list[Key]:
+    """Every catalogue item that places a post in its listings and sitemap chunk."""
+    keys: list[Key] = []
+    for listing, sequence in memberships.items():
+        keys.append((f"LIST#{listing}", entry_key))
+        keys.append((f"LISTPAGE#{listing}#{page_of(sequence, page_size)}", entry_key))
+        if listing == ALL:
+            keys.append((f"SITEMAP#{page_of(sequence, SITEMAP_CHUNK_SIZE)}", slug))
+    return keys
+
+
+def _plain(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: _deserializer.deserialize(value) for name, value in item.items()}
+
+
+def _entry(item: Mapping[str, Any]) -> ListingEntry:
+    row = _plain(item)
+    return ListingEntry(
+        slug=row["slug"],
+        title=row["title"],
+        date=datetime.fromisoformat(row["date"]),
+        updated=datetime.fromisoformat(row["updated"]) if row.get("updated") else None,
+        summary=row.get("summary"),
+        tags=tuple(row.get("tags", ())),
+        authors=tuple(row.get("authors", ())),
+        image=row.get("image"),
+    )
+
+
+class ListingStore:
+    def __init__(self, client: DynamoDBClient, table_name: str) -> None:
+        self.client = client
+        self.table_name = table_name
+
+    # ------------------------------------------------------------------ writes (RenderFunction)
+    def allocate(self, listing: str, name: str) -> int:
+        """The listing's next sequence number, taken atomically."""
+        response = self.client.update_item(
+            TableName=self.table_name,
+            Key=_term_key(listing),
+            UpdateExpression=(
+                "ADD nextSequence :one SET #name = if_not_exists(#name, :name), listing = :listing"
+            ),
+            ExpressionAttributeNames={"#name": "name"},
+            ExpressionAttributeValues={":one": {"N": "1"}, ":name": {"S": name}, ":listing": {"S": listing}},
+            ReturnValues="UPDATED_NEW",
+        )
+        return int(response["Attributes"]["nextSequence"]["N"])
+
+    def put(self, entry: ListingEntry, memberships: Mapping[str, int], page_size: int) -> None:
+        """Write (or refresh) the rows placing `entry` in its listings and sitemap chunk."""
+        row: dict[str, Any] = {
+            "slug": entry.slug,
+            "title": entry.title,
+            "date": entry.date.isoformat(),
+            "updated": entry.updated.isoformat() if entry.updated else None,
+            "summary": entry.summary,
+            "tags": list(entry.tags),
+            "authors": list(entry.authors),
+            "image": dict(entry.image) if entry.image else None,
+        }
+        attributes = {name: _serializer.serialize(value) for name, value in row.items() if value is not None}
+        requests = [
+            {"PutRequest": {"Item": {"pk": {"S": pk}, "sk": {"S": sk}, **attributes}}}
+            for pk, sk in membership_keys(entry.date_key, entry.slug, memberships, page_size)
+        ]
+        self._batch(requests)
+
+    def delete(self, keys: Iterable[Key]) -> None:
+        self._batch([{"DeleteRequest": {"Key": {"pk": {"S": pk}, "sk": {"S": sk}}}} for pk, sk in keys])
+
+    def _batch(self, requests: Sequence[dict[str, Any]]) -> None:
+        for start in range(0, len(requests), 25):
+            pending: dict[str, Any] = {self.table_name: list(requests[start : start + 25])}
+            for _attempt in range(8):
+                response = self.client.batch_write_item(RequestItems=pending)
+                pending = dict(response.get("UnprocessedItems") or {})
+                if not pending:
+                    break
+            else:
+                raise RuntimeError(
+                    "DynamoDB kept refusing part of a batch write; the invocation will be retried"
+                )
+
+    # ------------------------------------------------------------------ reads (AggregateFunction)
+    def newest(self, listing: str, limit: int) -> list[ListingEntry]:
+        response = self.client.query(
+            TableName=self.table_name,
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues={":pk": {"S": f"LIST#{listing}"}},
+            ScanIndexForward=False,
+            Limit=limit,
+            ConsistentRead=True,
+        )
+        return [_entry(item) for item in response.get("Items", [])]
+
+    def page(self, listing: str, page: int) -> list[ListingEntry]:
+        return [_entry(item) for item in self._all(f"LISTPAGE#{listing}#{page}", newest_first=True)]
+
+    def sitemap_chunk(self, chunk: int) -> list[ListingEntry]:
+        return [_entry(item) for item in self._all(f"SITEMAP#{chunk}", newest_first=False)]
+
+    def term(self, listing: str) -> Term | None:
+        response = self.client.get_item(
+            TableName=self.table_name,
+            Key=_term_key(listing),
+            ConsistentRead=True,
+        )
+        return _term(response["Item"]) if "Item" in response else None
+
+    def terms(self, kind: str) -> list[Term]:
+        """Every term of a kind the terms index lists (cost: the number of terms, not of posts)."""
+        return [_term(item) for item in self._all(f"TERM#{kind}", newest_first=False)]
+
+    def set_listed(self, listing: str, listed: bool) -> None:
+        self.client.update_item(
+            TableName=self.table_name,
+            Key=_term_key(listing),
+            UpdateExpression="SET listed = :listed",
+            ExpressionAttributeValues={":listed": {"BOOL": listed}},
+        )
+
+    def _all(self, partition: str, newest_first: bool) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        arguments: dict[str, Any] = {
+            "TableName": self.table_name,
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": partition}},
+            "ScanIndexForward": not newest_first,
+            "ConsistentRead": True,
+        }
+        while True:
+            response = self.client.query(**arguments)
+            items.extend(response.get("Items", []))
+            if "LastEvaluatedKey" not in response:
+                return items
+            arguments["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+
+def _term_key(listing: str) -> dict[str, Any]:
+    return {"pk": {"S": f"TERM#{listing_kind(listing).value}"}, "sk": {"S": listing_term(listing)}}
+
+
+def _term(item: Mapping[str, Any]) -> Term:
+    row = _plain(item)
+    return Term(
+        listing=row.get("listing") or f"{row['pk'].removeprefix('TERM#')}:{row['sk']}",
+        name=row.get("name", row["sk"]),
+        next_sequence=int(row.get("nextSequence", 0)),
+        listed=bool(row.get("listed", False)),
+    )

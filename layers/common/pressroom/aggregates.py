@@ -1,0 +1,138 @@
+"""The site's aggregate pages: which exist, where they live, and which a change makes stale.
+
+Every published post belongs to listings: "all" (the home page and its archive), one per tag
+and one per author. When a post first joins a listing it takes the listing's next sequence
+number, and its archive page is fixed by that number: page k holds numbers (k-1)*size+1 to
+k*size. A new post therefore lands on the last page only, and older pages never shift. The
+sitemap is chunked the same way by the post's number in "all".
+
+Publishing or removing one post makes a bounded set of pages stale (its listings' first
+pages and the archive pages it was or is on, the feeds, its sitemap chunk), whatever the size
+of the site: that set is what this module computes, as page references the aggregate stage
+understands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+
+from pressroom.slugs import slugify
+
+ALL = "all"
+SITEMAP_CHUNK_SIZE = 1_000
+FEED_SIZE = 20
+
+
+class ListingKind(StrEnum):
+    ALL = "all"
+    TAG = "tag"
+    AUTHOR = "author"
+
+
+_SECTION = {ListingKind.TAG: "tags", ListingKind.AUTHOR: "authors"}
+
+
+def term_slug(name: str) -> str:
+    return slugify(name) or "untitled"
+
+
+def tag_listing(name: str) -> str:
+    return f"{ListingKind.TAG.value}:{term_slug(name)}"
+
+
+def author_listing(name: str) -> str:
+    return f"{ListingKind.AUTHOR.value}:{term_slug(name)}"
+
+
+def listing_kind(listing: str) -> ListingKind:
+    return ListingKind(listing.split(":", 1)[0])
+
+
+def listing_term(listing: str) -> str:
+    """The term's slug ("ai" for "tag:ai"); "all" for the home listing."""
+    return listing.split(":", 1)[1] if ":" in listing else ALL
+
+
+def listings_for(tags: Iterable[str], authors: Iterable[str]) -> dict[str, str]:
+    """Every listing a post belongs to, with the display name of its term."""
+    listings = {ALL: ALL}
+    for tag in tags:
+        listings.setdefault(tag_listing(tag), tag)
+    for author in authors:
+        listings.setdefault(author_listing(author), author)
+    return listings
+
+
+def terms_path(kind: ListingKind) -> str:
+    return f"/{_SECTION[kind]}/"
+
+
+def listing_path(listing: str, page: int | None = None) -> str:
+    """The site path of a listing's first page (page None) or of its archive page `page`."""
+    kind = listing_kind(listing)
+    base = "/" if kind is ListingKind.ALL else f"/{_SECTION[kind]}/{listing_term(listing)}/"
+    return base if page is None else f"{base}page/{page}/"
+
+
+def page_key(path: str) -> str:
+    """The hosting bucket key serving a directory-style path."""
+    return path.lstrip("/") + "index.html"
+
+
+def page_of(sequence: int, size: int) -> int:
+    return (sequence - 1) // size + 1
+
+
+class Stale:
+    """Page references: strings that survive a queue (see `parse` for their forms)."""
+
+    @staticmethod
+    def front(listing: str) -> str:
+        return f"front|{listing}"
+
+    @staticmethod
+    def page(listing: str, page: int) -> str:
+        return f"page|{listing}|{page}"
+
+    @staticmethod
+    def sitemap(chunk: int) -> str:
+        return f"sitemap|{chunk}"
+
+    @staticmethod
+    def purge(key: str) -> str:
+        """Not a rebuild: an object the render stage rewrote, for the batch's CDN invalidation."""
+        return f"purge|{key}"
+
+    FEEDS = "feeds"
+    SITEMAP_INDEX = "sitemap-index"
+    STATIC = "static"  # robots.txt, 404.html, the stylesheet
+
+
+def parse(ref: str) -> tuple[str, ...]:
+    """Split a page reference into its parts: ("front", listing), ("page", listing, "3")…"""
+    return tuple(ref.split("|"))
+
+
+def stale_pages(
+    before: Mapping[str, int], after: Mapping[str, int], page_size: int, new_listings: Iterable[str] = ()
+) -> set[str]:
+    """The pages a change of one post's listings makes stale.
+
+    `before` and `after` map each listing the post was, and is, in to its sequence number there.
+    `new_listings` are those where the post just took a new number (it may have opened a page).
+    """
+    stale = {Stale.FEEDS}
+    opened = set(new_listings)
+    for listing, sequence in [*before.items(), *after.items()]:
+        page = page_of(sequence, page_size)
+        stale.add(Stale.front(listing))
+        stale.add(Stale.page(listing, page))
+        if listing in opened and listing in after and page > 1 and (sequence - 1) % page_size == 0:
+            stale.add(Stale.page(listing, page - 1))  # its "newer posts" link now leads to a page
+        if listing == ALL:
+            chunk = page_of(sequence, SITEMAP_CHUNK_SIZE)
+            stale.add(Stale.sitemap(chunk))
+            if listing in opened and (sequence - 1) % SITEMAP_CHUNK_SIZE == 0:
+                stale.add(Stale.SITEMAP_INDEX)
+    return stale

@@ -1,0 +1,258 @@
+"""Aggregate stage: rebuilds the stale pages a batch of changes named, each once.
+
+Everything is read from the catalogue's listing rows with consistent reads, never by listing
+the bucket or reading posts; the work is proportional to the pages named, not to the site.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+
+from aws_lambda_powertools import Logger
+
+from pressroom.adapters.cdn import Invalidator
+from pressroom.adapters.listings import ListingEntry, ListingStore, Term
+from pressroom.adapters.site import LONG_CACHE, SiteStore
+from pressroom.aggregates import (
+    ALL,
+    FEED_SIZE,
+    SITEMAP_CHUNK_SIZE,
+    ListingKind,
+    Stale,
+    author_listing,
+    listing_kind,
+    listing_path,
+    page_key,
+    page_of,
+    parse,
+    tag_listing,
+    terms_path,
+)
+from pressroom.model import post_path
+from pressroom.theme import Theme
+from pressroom.urls import absolute
+from pressroom.views import EntryView, ImageView, Link, ListingView, Pagination, SitemapEntry, TermsView
+
+logger = Logger(child=True)
+
+TERMS_KINDS = (ListingKind.TAG, ListingKind.AUTHOR)
+_TERMS_TITLES = {ListingKind.TAG: "Tags", ListingKind.AUTHOR: "Authors"}
+_PAGES_SITEMAP = "sitemaps/pages.xml"
+
+
+def _terms_ref(kind: ListingKind) -> str:
+    return f"terms|{kind.value}"
+
+
+class AggregateStage:
+    def __init__(
+        self,
+        site: SiteStore,
+        listings: ListingStore,
+        theme: Theme,
+        page_size: int,
+        invalidator: Invalidator | None = None,
+    ) -> None:
+        self.site = site
+        self.listings = listings
+        self.theme = theme
+        self.page_size = page_size
+        self.invalidator = invalidator
+
+    def rebuild(self, refs: Iterable[str], now: datetime | None = None) -> list[str]:
+        """Rebuild the pages `refs` name (duplicates merged); returns the keys written or removed."""
+        now = now or datetime.now(UTC)
+        todo = set(refs)
+        changed: list[str] = []
+        # Listing pages first: they may find that a term appeared or vanished, which adds work.
+        for ref in sorted(todo, key=_order):
+            changed += self._rebuild_one(ref, todo, now)
+        for kind in TERMS_KINDS:
+            if _terms_ref(kind) in todo:
+                changed += self._rebuild_terms(kind)
+        if self.invalidator is not None and changed:
+            self.invalidator.invalidate(changed)
+        logger.info("rebuilt stale pages", extra={"refs": len(todo), "objects": len(changed)})
+        return changed
+
+    def _rebuild_one(self, ref: str, todo: set[str], now: datetime) -> list[str]:
+        parts = parse(ref)
+        match parts:
+            case ("front", listing):
+                return self._front(listing, todo)
+            case ("page", listing, page):
+                return self._page(listing, int(page))
+            case ("feeds",):
+                return self._feeds(now)
+            case ("sitemap", chunk):
+                return self._sitemap(int(chunk))
+            case ("sitemap-index",):
+                return self._sitemap_index()
+            case ("static",):
+                return self._static()
+            case ("terms", _kind):
+                return []  # after the listings, see rebuild()
+            case ("purge", key):
+                return [key]
+        raise ValueError(f"unknown stale page reference {ref!r}")
+
+    # ------------------------------------------------------------------ listings
+    def _last_page(self, term: Term | None) -> int:
+        return page_of(term.next_sequence, self.page_size) if term and term.next_sequence else 0
+
+    def _front(self, listing: str, todo: set[str]) -> list[str]:
+        entries = self.listings.newest(listing, self.page_size)
+        term = self.listings.term(listing)
+        key = page_key(listing_path(listing))
+        kind = listing_kind(listing)
+        if kind is not ListingKind.ALL and term is not None and term.listed != bool(entries):
+            self.listings.set_listed(listing, bool(entries))
+            todo.add(_terms_ref(kind))
+        if not entries and kind is not ListingKind.ALL:
+            self.site.delete(key)
+            return [key]
+        last = self._last_page(term)
+        older = listing_path(listing, last - 1) if last > 1 else None
+        self.site.put_page(
+            key, self.theme.render_listing(self._listing(listing, term, entries, None, older, ""))
+        )
+        return [key]
+
+    def _page(self, listing: str, page: int) -> list[str]:
+        entries = self.listings.page(listing, page)
+        key = page_key(listing_path(listing, page))
+        if not entries:
+            self.site.delete(key)
+            return [key]
+        term = self.listings.term(listing)
+        last = self._last_page(term)
+        newer = listing_path(listing, page + 1) if page < last else listing_path(listing)
+        older = listing_path(listing, page - 1) if page > 1 else None
+        view = self._listing(listing, term, entries, newer, older, f"Page {page}", page)
+        self.site.put_page(key, self.theme.render_listing(view))
+        return [key]
+
+    def _listing(
+        self,
+        listing: str,
+        term: Term | None,
+        entries: Sequence[ListingEntry],
+        newer: str | None,
+        older: str | None,
+        label: str,
+        page: int | None = None,
+    ) -> ListingView:
+        kind = listing_kind(listing)
+        name = term.name if term else listing
+        if kind is ListingKind.ALL:
+            view_kind, title = (
+                ("home", self.theme.site.title) if page is None else ("archive", f"Archive, page {page}")
+            )
+        elif kind is ListingKind.TAG:
+            view_kind, title = "tag", f"Posts tagged “{name}”"
+        else:
+            view_kind, title = "author", f"Posts by {name}"
+        path = listing_path(listing, page)
+        return ListingView(
+            kind=view_kind,
+            title=title,
+            path=path,
+            url=self.theme.site.url(path),
+            entries=[self._entry(entry) for entry in entries],
+            pagination=Pagination(newer=newer, older=older, label=label),
+        )
+
+    def _entry(self, entry: ListingEntry) -> EntryView:
+        path = post_path(entry.slug)
+        image = None
+        if entry.image and entry.image.get("url"):
+            image = ImageView(
+                url=absolute(str(entry.image["url"]), self.theme.site.base_url),
+                alt=str(entry.image.get("alt") or ""),
+                width=_int_or_none(entry.image.get("width")),
+                height=_int_or_none(entry.image.get("height")),
+            )
+        return EntryView(
+            title=entry.title,
+            path=path,
+            url=self.theme.site.url(path),
+            date=entry.date,
+            updated=entry.updated,
+            summary=entry.summary,
+            tags=[Link(tag, listing_path(tag_listing(tag))) for tag in entry.tags],
+            authors=[Link(author, listing_path(author_listing(author))) for author in entry.authors],
+            image=image,
+        )
+
+    def _rebuild_terms(self, kind: ListingKind) -> list[str]:
+        terms = [term for term in self.listings.terms(kind.value) if term.listed]
+        path = terms_path(kind)
+        view = TermsView(
+            kind=kind.value,
+            title=_TERMS_TITLES[kind],
+            path=path,
+            url=self.theme.site.url(path),
+            terms=sorted(
+                (Link(t.name, listing_path(t.listing)) for t in terms), key=lambda link: link.name.lower()
+            ),
+        )
+        key = page_key(path)
+        self.site.put_page(key, self.theme.render_terms(view))
+        return [key, *self._pages_sitemap()]
+
+    # ------------------------------------------------------------------ feeds, sitemaps, static
+    def _feeds(self, now: datetime) -> list[str]:
+        entries = [self._entry(entry) for entry in self.listings.newest(ALL, FEED_SIZE)]
+        updated = max((entry.updated or entry.date for entry in entries), default=now)
+        self.site.put_page("atom.xml", self.theme.render_atom(entries, updated))
+        self.site.put_page("rss.xml", self.theme.render_rss(entries, updated))
+        return ["atom.xml", "rss.xml"]
+
+    def _sitemap(self, chunk: int) -> list[str]:
+        rows = self.listings.sitemap_chunk(chunk)
+        entries = [
+            SitemapEntry(self.theme.site.url(post_path(row.slug)), row.updated or row.date) for row in rows
+        ]
+        key = f"sitemaps/posts-{chunk}.xml"
+        self.site.put_page(key, self.theme.render_sitemap(entries))
+        return [key]
+
+    def _sitemap_index(self) -> list[str]:
+        term = self.listings.term(ALL)
+        chunks = page_of(term.next_sequence, SITEMAP_CHUNK_SIZE) if term and term.next_sequence else 0
+        sitemaps = [SitemapEntry(self.theme.site.url(_PAGES_SITEMAP))]
+        sitemaps += [
+            SitemapEntry(self.theme.site.url(f"sitemaps/posts-{j}.xml")) for j in range(1, chunks + 1)
+        ]
+        self.site.put_page("sitemap.xml", self.theme.render_sitemap_index(sitemaps))
+        return ["sitemap.xml", *self._pages_sitemap()]
+
+    def _pages_sitemap(self) -> list[str]:
+        """Home, the terms indexes and every listed term's page (cost: the number of terms)."""
+        paths = ["/", *(terms_path(kind) for kind in TERMS_KINDS)]
+        for kind in TERMS_KINDS:
+            paths += [listing_path(term.listing) for term in self.listings.terms(kind.value) if term.listed]
+        self.site.put_page(
+            _PAGES_SITEMAP, self.theme.render_sitemap([SitemapEntry(self.theme.site.url(p)) for p in paths])
+        )
+        return [_PAGES_SITEMAP]
+
+    def _static(self) -> list[str]:
+        stylesheet_key, stylesheet = self.theme.stylesheet()
+        self.site.put(stylesheet_key, stylesheet, "text/css; charset=utf-8", LONG_CACHE)
+        self.site.put_page("robots.txt", self.theme.render_robots(self.theme.site.url("sitemap.xml")))
+        self.site.put_page("404.html", self.theme.render_not_found())
+        return ["robots.txt", "404.html"]
+
+
+def _order(ref: str) -> tuple[int, str]:
+    """Fronts first (they may add terms work), then everything else, in a stable order."""
+    return (0 if ref.startswith("front|") else 1, ref)
+
+
+def _int_or_none(value: object) -> int | None:
+    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+__all__ = ["AggregateStage", "Stale"]
