@@ -39,6 +39,7 @@ logger = Logger(child=True)
 TERMS_KINDS = (ListingKind.TAG, ListingKind.AUTHOR)
 _TERMS_TITLES = {ListingKind.TAG: "Tags", ListingKind.AUTHOR: "Authors"}
 _PAGES_SITEMAP = "sitemaps/pages.xml"
+_PAGES_SITEMAP_REF = "pages-sitemap"
 
 
 def _terms_ref(kind: ListingKind) -> str:
@@ -71,6 +72,9 @@ class AggregateStage:
         for kind in TERMS_KINDS:
             if _terms_ref(kind) in todo:
                 changed += self._rebuild_terms(kind)
+                todo.add(_PAGES_SITEMAP_REF)
+        if _PAGES_SITEMAP_REF in todo:
+            changed += self._pages_sitemap()
         if self.invalidator is not None and changed:
             self.invalidator.invalidate(changed)
         logger.info("rebuilt stale pages", extra={"refs": len(todo), "objects": len(changed)})
@@ -88,7 +92,10 @@ class AggregateStage:
             case ("sitemap", chunk):
                 return self._sitemap(int(chunk))
             case ("sitemap-index",):
+                todo.add(_PAGES_SITEMAP_REF)  # the first index also needs the pages it names
                 return self._sitemap_index()
+            case ("pages-sitemap",):
+                return []  # once, at the end: see rebuild()
             case ("static",):
                 return self._static()
             case ("terms", _kind):
@@ -199,7 +206,7 @@ class AggregateStage:
         )
         key = page_key(path)
         self.site.put_page(key, self.theme.render_terms(view))
-        return [key, *self._pages_sitemap()]
+        return [key]
 
     # ------------------------------------------------------------------ feeds, sitemaps, static
     def _feeds(self, now: datetime) -> list[str]:
@@ -226,7 +233,7 @@ class AggregateStage:
             SitemapEntry(self.theme.site.url(f"sitemaps/posts-{j}.xml")) for j in range(1, chunks + 1)
         ]
         self.site.put_page("sitemap.xml", self.theme.render_sitemap_index(sitemaps))
-        return ["sitemap.xml", *self._pages_sitemap()]
+        return ["sitemap.xml"]
 
     def _pages_sitemap(self) -> list[str]:
         """Home, the terms indexes and every listed term's page (cost: the number of terms)."""
