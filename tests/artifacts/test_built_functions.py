@@ -99,12 +99,19 @@ def test_the_built_functions_run_the_pipeline_alone(build_dir: Path, moto_endpoi
         render = run_built(build_dir, stack, "RenderFunction", render_event, moto_endpoint)
         (notify_event,) = stack.pending_events("NotifyFunction")
         notify = run_built(build_dir, stack, "NotifyFunction", notify_event, moto_endpoint)
+        stale_notes = stack.pending_sqs_batch("AggregateFunction")
+        aggregate = run_built(build_dir, stack, "AggregateFunction", stale_notes, moto_endpoint)
 
         assert validate["result"] == {
             "results": [{"key": "posts/uk-ai-opportunities-action-plan.md", "emitted": "Post Validated"}]
         }
         assert render["result"] == {"emitted": "Post Published"}
         assert notify["result"]["kind"] == "published"
+        assert len(stale_notes["Records"]) == 1
+        assert aggregate["result"] == {"batchItemFailures": []}
+        site = stack.site_objects()
+        assert 'href="/posts/uk-ai-opportunities-action-plan/"' in site["index.html"]["body"].decode()
+        assert {"atom.xml", "rss.xml", "sitemap.xml", "robots.txt", "404.html"} <= set(site)
         page = stack.site_objects()["posts/uk-ai-opportunities-action-plan/index.html"]["body"].decode()
         assert "<h1>Our Response to the UK Government's AI Opportunities Action Plan</h1>" in page
         assert [a.kind for a in stack.announcements()] == ["published"]
@@ -114,7 +121,8 @@ def test_the_built_functions_run_the_pipeline_alone(build_dir: Path, moto_endpoi
         (validate, "ValidateFunction"),
         (render, "RenderFunction"),
         (notify, "NotifyFunction"),
+        (aggregate, "AggregateFunction"),
     ):
         assert run["modules"]["app"] == str(build_dir / function / "app.py")
-        for module in ("pressroom", "jinja2", "nh3", "boto3"):
+        for module in ("pressroom", "jinja2", "nh3", "boto3", "pygments"):
             assert run["modules"][module].startswith(str(build_dir / "CommonLayer" / "python")), module

@@ -76,6 +76,7 @@ def test_a_post_that_becomes_a_draft_leaves_the_site(site: Any):
 
 
 EXPECTED_TYPES = {
+    ".png": "image/png",
     ".html": "text/html; charset=utf-8",
     ".css": "text/css; charset=utf-8",
     ".txt": "text/plain; charset=utf-8",
@@ -92,5 +93,7 @@ def test_every_object_has_its_type_with_charset_and_a_fitting_cache_life(site: A
             assert item["content_type"] == EXPECTED_TYPES[key[key.rfind(".") :]], key
         if key.startswith("assets/theme/"):
             assert item["cache_control"] == "public, max-age=31536000, immutable", key
+        elif key.endswith(".png"):  # an uploaded image: not fingerprinted, invalidated on change
+            assert item["cache_control"] == "public, max-age=86400", key
         else:
             assert item["cache_control"] == "public, max-age=60, s-maxage=60", key

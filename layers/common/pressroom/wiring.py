@@ -20,6 +20,7 @@ from pressroom.adapters.uploads import UploadStore
 from pressroom.events import EventSource
 from pressroom.markdown import DEFAULT_EMBED_PREFIXES, MarkdownRenderer
 from pressroom.pipeline.aggregate import AggregateStage
+from pressroom.pipeline.assets import AssetsStage
 from pressroom.pipeline.notify import NotifyStage
 from pressroom.pipeline.render import RenderStage
 from pressroom.pipeline.validate import ValidateStage
@@ -90,16 +91,24 @@ def build_render_stage(settings: Settings) -> RenderStage:
 
 
 def build_aggregate_stage(settings: Settings) -> AggregateStage:
-    invalidator = None
-    if settings.distribution_id:
-        invalidator = Invalidator(boto3.client("cloudfront", config=CLIENT_CONFIG), settings.distribution_id)
     return AggregateStage(
         site=SiteStore(boto3.client("s3", config=CLIENT_CONFIG), settings.hosting_bucket),
         listings=ListingStore(boto3.client("dynamodb", config=CLIENT_CONFIG), settings.posts_table),
         theme=theme(settings),
         page_size=settings.index_page_size,
-        invalidator=invalidator,
+        invalidator=_invalidator(settings),
     )
+
+
+def _invalidator(settings: Settings) -> Invalidator | None:
+    if not settings.distribution_id:
+        return None
+    return Invalidator(boto3.client("cloudfront", config=CLIENT_CONFIG), settings.distribution_id)
+
+
+def build_assets_stage(settings: Settings) -> AssetsStage:
+    s3 = boto3.client("s3", config=CLIENT_CONFIG)
+    return AssetsStage(s3, UploadStore(s3), settings.hosting_bucket, _invalidator(settings))
 
 
 @dataclass(frozen=True)

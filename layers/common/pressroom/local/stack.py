@@ -529,18 +529,28 @@ class LocalStack:
         self.s3.delete_object(Bucket=self.output("UploadsBucketName"), Key=key)
 
     def upload_posts(self, directory: Path, progress: ProgressCallback | None = None) -> list[str]:
-        """Upload every .md and .markdown file in `directory` as posts/<file name>."""
+        """Upload every .md and .markdown file in `directory` as posts/<file name>, and every file
+        in its subdirectories as posts/<subdirectory>/<file> (images beside their post)."""
         files = sorted(path for path in directory.iterdir() if path.is_file())
         posts = [path for path in files if path.name.endswith(POST_SUFFIXES)]
         for skipped in sorted(set(files) - set(posts)):
             self.book.skip(skipped.name, "not a post: only .md and .markdown files are uploaded")
+        uploads = [(f"posts/{path.name}", path) for path in posts]
+        for folder in sorted(path for path in directory.iterdir() if path.is_dir()):
+            uploads += [
+                (f"posts/{path.relative_to(directory).as_posix()}", path)
+                for path in sorted(folder.rglob("*"))
+                if path.is_file()
+            ]
         keys = []
-        for number, path in enumerate(posts, start=1):
-            key = f"posts/{path.name}"
-            self.upload(key, path.read_bytes())
+        for number, (key, path) in enumerate(uploads, start=1):
+            if key.endswith(POST_SUFFIXES):
+                self.upload(key, path.read_bytes())
+            else:
+                self.s3.put_object(Bucket=self.output("UploadsBucketName"), Key=key, Body=path.read_bytes())
             keys.append(key)
             if progress:
-                progress(f"uploaded {number}/{len(posts)}: {key}")
+                progress(f"uploaded {number}/{len(uploads)}: {key}")
         return keys
 
     # ------------------------------------------------------------------ the Lambda service
@@ -586,8 +596,8 @@ class LocalStack:
         self._collect()
         return stats
 
-    def _poll_queue(self, function: LocalFunction) -> Invocation | None:
-        """Lambda's SQS poller: one batch per invocation, partial failures made visible again."""
+    def _sqs_batch(self, function: LocalFunction) -> tuple[list[MessageTypeDef], dict[str, Any]]:
+        """Receive one batch from an SQS-triggered function's queue, shaped as Lambda passes it."""
         response = self.sqs.receive_message(
             QueueUrl=function.queue_url,
             MaxNumberOfMessages=min(function.sqs_batch_size or 10, 10),
@@ -595,9 +605,7 @@ class LocalStack:
             VisibilityTimeout=60,
             AttributeNames=["All"],
         )
-        messages = response.get("Messages", [])
-        if not messages:
-            return None
+        messages = list(response.get("Messages", []))
         queue_arn = self._queue_arn(function.queue_url)
         event = {
             "Records": [
@@ -615,6 +623,22 @@ class LocalStack:
                 for message in messages
             ]
         }
+        return messages, event
+
+    def pending_sqs_batch(self, logical_id: str) -> dict[str, Any]:
+        """Take one batch from an SQS-triggered function's queue as the event Lambda would pass
+        (to invoke elsewhere); the messages are removed from the queue."""
+        function = self._function(logical_id)
+        messages, event = self._sqs_batch(function)
+        for message in messages:
+            self.sqs.delete_message(QueueUrl=function.queue_url, ReceiptHandle=message["ReceiptHandle"])
+        return event
+
+    def _poll_queue(self, function: LocalFunction) -> Invocation | None:
+        """Lambda's SQS poller: one batch per invocation, partial failures made visible again."""
+        messages, event = self._sqs_batch(function)
+        if not messages:
+            return None
         failed_ids: set[str] = set()
         error = None
         try:

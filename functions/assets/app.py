@@ -1,0 +1,38 @@
+"""AssetsFunction: S3 notifications for assets/* and posts/<slug>/<image> → the site's copy follows."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+from urllib.parse import unquote_plus
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.data_classes import S3Event, event_source
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from pressroom.pipeline.assets import AssetsStage
+from pressroom.settings import Settings
+from pressroom.wiring import build_assets_stage
+
+logger = Logger()
+metrics = Metrics()
+
+
+@functools.cache
+def stage() -> AssetsStage:
+    return build_assets_stage(Settings.from_env())
+
+
+@logger.inject_lambda_context
+@metrics.log_metrics
+@event_source(data_class=S3Event)
+def lambda_handler(event: S3Event, context: LambdaContext) -> dict[str, Any]:
+    assets = stage()  # settings first: a misconfigured function fails whatever the event
+    results = []
+    for record in event.records:
+        key = unquote_plus(record.s3.get_object.key)
+        action = assets.sync(record.s3.bucket.name, key)
+        metrics.add_metric(name=f"Assets{action.title()}", unit=MetricUnit.Count, value=1)
+        results.append({"key": key, "action": action})
+    return {"results": results}

@@ -1,0 +1,84 @@
+"""AssetsFunction: images and files uploaded beside posts or under assets/ follow onto the site."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def hosted(stack: Any) -> dict[str, Any]:
+    return stack.site_objects()
+
+
+@pytest.mark.parametrize(
+    ("key", "content_type"),
+    [
+        ("assets/logo.png", "image/png"),
+        ("assets/papers/2024/report.pdf", "application/pdf"),
+        ("posts/my-post/chart.jpg", "image/jpeg"),
+        ("assets/photos/CHART.JPG", "image/jpeg"),
+        ("posts/my-post/photo.webp", "image/webp"),
+    ],
+)
+def test_an_uploaded_asset_is_copied_with_its_type(stack: Any, key: str, content_type: str):
+    stack.s3.put_object(Bucket=stack.output("UploadsBucketName"), Key=key, Body=PNG, ContentType="text/html")
+
+    stats = stack.run_until_quiet()
+
+    assert [(i.function, i.succeeded) for i in stats.invocations] == [("AssetsFunction", True)]
+    item = hosted(stack)[key]
+    assert item["body"] == PNG
+    assert item["content_type"] == content_type  # from the file type, never from the uploader
+    assert item["cache_control"] == "public, max-age=86400"
+    assert stack.invalidations()[-1] == [f"/{key}"]
+
+
+def test_a_deleted_asset_leaves_the_site(stack: Any):
+    bucket = stack.output("UploadsBucketName")
+    stack.s3.put_object(Bucket=bucket, Key="assets/logo.png", Body=PNG)
+    stack.run_until_quiet()
+
+    stack.s3.delete_object(Bucket=bucket, Key="assets/logo.png")
+    stack.run_until_quiet()
+
+    assert "assets/logo.png" not in hosted(stack)
+
+
+def test_a_replaced_asset_is_replaced(stack: Any):
+    bucket = stack.output("UploadsBucketName")
+    stack.s3.put_object(Bucket=bucket, Key="assets/logo.png", Body=PNG)
+    stack.s3.put_object(Bucket=bucket, Key="assets/logo.png", Body=PNG + b"v2")
+
+    stack.run_until_quiet()
+
+    assert hosted(stack)["assets/logo.png"]["body"] == PNG + b"v2"
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "assets/page.html",  # could run script from the site's origin
+        "assets/icon.svg",  # so could an SVG
+        "assets/theme/style.css",  # the theme's own files
+        "assets/notes",  # no type at all
+    ],
+)
+def test_files_that_could_carry_script_or_clash_with_the_theme_are_not_copied(stack: Any, key: str):
+    stack.s3.put_object(Bucket=stack.output("UploadsBucketName"), Key=key, Body=b"<script>alert(1)</script>")
+
+    stats = stack.run_until_quiet()
+
+    assert all(invocation.succeeded for invocation in stats.invocations)
+    assert key not in hosted(stack)
+
+
+def test_markdown_beside_posts_is_a_post_not_an_asset(stack: Any):
+    stack.upload("posts/hello.md", b"---\ntitle: Hello\ndate: 2024-05-01\n---\n\nHi.\n")
+
+    stats = stack.run_until_quiet()
+
+    assert "AssetsFunction" not in {invocation.function for invocation in stats.invocations}
+    assert "posts/hello/index.html" in hosted(stack)
