@@ -35,6 +35,6 @@ handler = importlib.import_module("app").lambda_handler
 result = handler(event, Context())
 modules = {
     name: getattr(sys.modules.get(name), "__file__", None)
-    for name in ("app", "pressroom", "jinja2", "nh3", "boto3")
+    for name in ("app", "pressroom", "jinja2", "nh3", "boto3", "pygments")
 }
 print(json.dumps({"result": result, "modules": modules}))
