@@ -1,4 +1,4 @@
-"""RenderFunction: "Post Validated" | "Post Withdrawn" | "Post Due" → page, catalogue and index.
+"""RenderFunction: "Post Validated" | "Post Withdrawn" | "Post Due" | "Republish Requested" → pages.
 
 Emits "Post Published" | "Post Unpublished" | "Post Rejected" (a slug already taken), and keeps
 one EventBridge Scheduler schedule per scheduled or expiring post.
@@ -15,7 +15,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from pressroom.events import PostDue, PostValidated, PostWithdrawn, parse_detail
+from pressroom.events import PostDue, PostValidated, PostWithdrawn, RepublishRequested, parse_detail
 from pressroom.pipeline.render import RenderStage
 from pressroom.settings import Settings
 from pressroom.wiring import build_render_stage
@@ -35,6 +35,10 @@ def stage() -> RenderStage:
 def lambda_handler(event: EventBridgeEvent, context: LambdaContext) -> dict[str, Any]:
     render = stage()  # settings first: a misconfigured function fails whatever the event
     detail = parse_detail(event.detail_type, event.detail)
+    if isinstance(detail, RepublishRequested):
+        pages = render.on_republish(detail, now=datetime.now(UTC))
+        metrics.add_metric(name="PagesRepublished", unit=MetricUnit.Count, value=pages)
+        return {"republished": pages}
     if not isinstance(detail, PostValidated | PostWithdrawn | PostDue):
         raise ValueError(f"RenderFunction does not handle {event.detail_type!r} events")
     logger.append_keys(key=detail.source.key, detail_type=event.detail_type)

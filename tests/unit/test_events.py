@@ -19,6 +19,7 @@ from pressroom.events import (
     PostValidated,
     PostWithdrawn,
     Reason,
+    RepublishRequested,
     SourceObject,
     parse_detail,
 )
@@ -57,6 +58,9 @@ EXAMPLES = {
         source=SOURCE, slug="hello", path="/posts/hello/", reason="draft"
     ),
     DetailType.POST_DUE: PostDue(source=SOURCE, due_at=datetime(2030, 1, 1, tzinfo=UTC)),
+    DetailType.REPUBLISH_REQUESTED: RepublishRequested(
+        reason="theme template post.html.j2 uploaded", source=SOURCE
+    ),
 }
 
 

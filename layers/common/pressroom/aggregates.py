@@ -104,6 +104,7 @@ class Stale:
         """Not a rebuild: an object the render stage rewrote, for the batch's CDN invalidation."""
         return f"purge|{key}"
 
+    EVERYTHING = "everything"  # a republish: every listing page, feed, sitemap and index
     FEEDS = "feeds"
     SITEMAP_INDEX = "sitemap-index"
     STATIC = "static"  # robots.txt, 404.html, the stylesheet

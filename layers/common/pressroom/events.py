@@ -22,6 +22,7 @@ class DetailType(StrEnum):
     POST_PUBLISHED = "Post Published"
     POST_UNPUBLISHED = "Post Unpublished"
     POST_DUE = "Post Due"
+    REPUBLISH_REQUESTED = "Republish Requested"
 
 
 class EventSource(StrEnum):
@@ -130,6 +131,13 @@ class PostDue(Contract):
     due_at: datetime
 
 
+class RepublishRequested(Contract):
+    """Every page should be rendered again: the theme changed, or an operator asked."""
+
+    reason: str
+    source: SourceObject | None = None  # the uploaded template that changed, if that is why
+
+
 DETAIL_MODELS: dict[DetailType, type[Contract]] = {
     DetailType.POST_VALIDATED: PostValidated,
     DetailType.POST_REJECTED: PostRejected,
@@ -137,6 +145,7 @@ DETAIL_MODELS: dict[DetailType, type[Contract]] = {
     DetailType.POST_PUBLISHED: PostPublished,
     DetailType.POST_UNPUBLISHED: PostUnpublished,
     DetailType.POST_DUE: PostDue,
+    DetailType.REPUBLISH_REQUESTED: RepublishRequested,
 }
 
 

@@ -28,6 +28,7 @@ class Settings:
     site_title: str = "pressroom"
     site_description: str = ""
     distribution_id: str = ""  # empty: no CloudFront to invalidate (the local stack)
+    uploads_bucket: str = ""  # where theme/ overrides live; empty: the packaged theme only
     embed_prefixes: str = ""  # comma-separated; empty: YouTube and Vimeo players
     site_timezone: str = "UTC"
     max_post_bytes: int = 1_000_000
@@ -49,6 +50,7 @@ class Settings:
         "SITE_TITLE": "site_title",
         "SITE_DESCRIPTION": "site_description",
         "DISTRIBUTION_ID": "distribution_id",
+        "UPLOADS_BUCKET": "uploads_bucket",
         "EMBED_PREFIXES": "embed_prefixes",
         "SITE_TIMEZONE": "site_timezone",
         "MAX_POST_BYTES": "max_post_bytes",

@@ -202,6 +202,37 @@ def _site_css() -> str:
     return files("pressroom").joinpath("theme/static/style.css").read_text(encoding="utf-8")
 
 
+def packaged_templates() -> BaseLoader:
+    """The theme shipped in the layer."""
+    return PackageLoader("pressroom", "theme/templates")
+
+
+def template_problems(name: str, source: str) -> list[str]:
+    """Why an uploaded template cannot replace the packaged one, or [] if it can."""
+    problems: list[str] = []
+    packaged = packaged_templates()
+    if not name.endswith(".j2"):
+        problems.append(f"{name}: theme templates are named like post.html.j2")
+    elif name not in packaged.list_templates():
+        known = ", ".join(sorted(packaged.list_templates()))
+        problems.append(f"{name}: there is no such template to override; the theme has {known}")
+    environment = Theme(SiteInfo(title="check", base_url="https://example.invalid")).environment
+    try:
+        CheckedLoader(_SourceOnly(source)).get_source(environment, name)
+        environment.parse(source, name=name)
+    except TemplateSyntaxError as error:
+        problems.append(f"{name}, line {error.lineno}: {error.message}")
+    return problems
+
+
+class _SourceOnly(BaseLoader):
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str | None, None]:  # noqa: ARG002
+        return self.source, None, None
+
+
 class Theme:
     """Renders the site's pages, feeds and stylesheet; one instance per container.
 
@@ -213,7 +244,7 @@ class Theme:
         self._stylesheet = build_stylesheet(_site_css())
         self.site = replace(site, stylesheet="/" + self._stylesheet[0])
         self.environment = Environment(
-            loader=CheckedLoader(loader or PackageLoader("pressroom", "theme/templates")),
+            loader=CheckedLoader(loader or packaged_templates()),
             autoescape=True,
             undefined=StrictUndefined,
             finalize=escape_text,

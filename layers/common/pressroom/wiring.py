@@ -15,6 +15,7 @@ from pressroom.adapters.listings import ListingStore
 from pressroom.adapters.schedules import PublicationSchedules
 from pressroom.adapters.site import SiteStore
 from pressroom.adapters.stale_pages import StalePagesQueue
+from pressroom.adapters.theme_overrides import UploadedThemeLoader
 from pressroom.adapters.topic import AnnouncementTopic
 from pressroom.adapters.uploads import UploadStore
 from pressroom.events import EventSource
@@ -25,7 +26,7 @@ from pressroom.pipeline.notify import NotifyStage
 from pressroom.pipeline.render import RenderStage
 from pressroom.pipeline.validate import ValidateStage
 from pressroom.settings import Settings
-from pressroom.theme import Theme
+from pressroom.theme import Theme, packaged_templates
 from pressroom.validation import ValidationRules
 from pressroom.views import SiteInfo
 
@@ -44,7 +45,10 @@ def theme(settings: Settings) -> Theme:
     site = SiteInfo(
         title=settings.site_title, base_url=settings.base_url, description=settings.site_description
     )
-    return Theme(site)
+    if not settings.uploads_bucket:
+        return Theme(site)
+    s3 = boto3.client("s3", config=CLIENT_CONFIG)
+    return Theme(site, loader=UploadedThemeLoader(s3, settings.uploads_bucket, packaged_templates()))
 
 
 def markdown(settings: Settings) -> MarkdownRenderer:
@@ -87,6 +91,7 @@ def build_render_stage(settings: Settings) -> RenderStage:
         markdown=markdown(settings),
         rules=validation_rules(settings),
         page_size=settings.index_page_size,
+        uploads_bucket=settings.uploads_bucket,
     )
 
 

@@ -77,6 +77,7 @@ class PostRecord:
     source_key: str
     listings: dict[str, int]
     date_key: str
+    version_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -262,4 +263,5 @@ class Catalogue:
             source_key=item["sourceKey"],
             listings={listing: int(sequence) for listing, sequence in item.get("listings", {}).items()},
             date_key=item.get("dateKey", ""),
+            version_id=item.get("versionId"),
         )

@@ -151,6 +151,10 @@ class ListingStore:
         )
         return [_entry(item) for item in response.get("Items", [])]
 
+    def everything_in(self, listing: str) -> list[ListingEntry]:
+        """Every post in a listing, oldest first (a republish reads them all, on purpose)."""
+        return [_entry(item) for item in self._all(f"LIST#{listing}", newest_first=False)]
+
     def page(self, listing: str, page: int) -> list[ListingEntry]:
         return [_entry(item) for item in self._all(f"LISTPAGE#{listing}#{page}", newest_first=True)]
 

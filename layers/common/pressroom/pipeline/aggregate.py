@@ -65,6 +65,9 @@ class AggregateStage:
         """Rebuild the pages `refs` name (duplicates merged); returns the keys written or removed."""
         now = now or datetime.now(UTC)
         todo = set(refs)
+        if Stale.EVERYTHING in todo:
+            todo.discard(Stale.EVERYTHING)
+            todo |= self._every_page()
         changed: list[str] = []
         # Listing pages first: they may find that a term appeared or vanished, which adds work.
         for ref in sorted(todo, key=_order):
@@ -103,6 +106,19 @@ class AggregateStage:
             case ("purge", key):
                 return [key]
         raise ValueError(f"unknown stale page reference {ref!r}")
+
+    def _every_page(self) -> set[str]:
+        """Every aggregate page there is: the work of a republish, proportional to the site."""
+        refs = {Stale.FEEDS, Stale.SITEMAP_INDEX, Stale.STATIC, _PAGES_SITEMAP_REF}
+        refs |= {_terms_ref(kind) for kind in TERMS_KINDS}
+        for kind in ListingKind:
+            for term in self.listings.terms(kind.value):
+                refs.add(Stale.front(term.listing))
+                refs |= {Stale.page(term.listing, page) for page in range(1, self._last_page(term) + 1)}
+                if kind is ListingKind.ALL and term.next_sequence:
+                    chunks = page_of(term.next_sequence, SITEMAP_CHUNK_SIZE)
+                    refs |= {Stale.sitemap(chunk) for chunk in range(1, chunks + 1)}
+        return refs
 
     # ------------------------------------------------------------------ listings
     def _last_page(self, term: Term | None) -> int:

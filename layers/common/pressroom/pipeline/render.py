@@ -30,7 +30,15 @@ from pressroom.adapters.schedules import PublicationSchedules
 from pressroom.adapters.site import SiteStore
 from pressroom.adapters.stale_pages import StalePagesQueue
 from pressroom.adapters.uploads import UploadStore
-from pressroom.aggregates import Stale, author_listing, listing_path, listings_for, stale_pages, tag_listing
+from pressroom.aggregates import (
+    ALL,
+    Stale,
+    author_listing,
+    listing_path,
+    listings_for,
+    stale_pages,
+    tag_listing,
+)
 from pressroom.events import (
     DetailType,
     PostDue,
@@ -41,6 +49,7 @@ from pressroom.events import (
     PostValidated,
     PostWithdrawn,
     Reason,
+    RepublishRequested,
     SourceObject,
 )
 from pressroom.markdown import Heading, MarkdownRenderer
@@ -73,6 +82,7 @@ class RenderStage:
         markdown: MarkdownRenderer,
         rules: ValidationRules,
         page_size: int,
+        uploads_bucket: str = "",
     ) -> None:
         self.uploads = uploads
         self.site = site
@@ -85,6 +95,7 @@ class RenderStage:
         self.markdown = markdown
         self.rules = rules
         self.page_size = page_size
+        self.uploads_bucket = uploads_bucket
 
     def on_validated(self, event: PostValidated, now: datetime) -> DetailType | None:
         """Apply the validated version, unless a newer event for its key was applied first."""
@@ -93,6 +104,35 @@ class RenderStage:
     def on_due(self, event: PostDue, now: datetime) -> DetailType | None:
         """A schedule fired: the post's date or expiry has come, so judge it as of then."""
         return self._apply(event.source, max(now, event.due_at))
+
+    def on_republish(self, event: RepublishRequested, now: datetime) -> int:
+        """Render every published post's page again, then have every aggregate page rebuilt.
+
+        Nothing in the catalogue changes: a republish applies a new theme (or settings) to the
+        versions already live. Returns how many pages were rendered.
+        """
+        rendered = 0
+        for entry in self.listings.everything_in(ALL):
+            record = self.catalogue.post_record(entry.slug)
+            if record is None:
+                continue
+            bucket = self.uploads_bucket or (event.source.bucket if event.source else "")
+            source = SourceObject(bucket=bucket, key=record.source_key, version_id=record.version_id)
+            data = self.uploads.read(source)
+            post = validate_post(source.key, data, self.rules, now) if data is not None else None
+            if not isinstance(post, Post) or post.status is not PostStatus.PUBLISHED:
+                logger.warning("a live post could not be rendered again", extra={"key": source.key})
+                continue
+            self._write_page(post)
+            rendered += 1
+        self.stale_pages.send({Stale.EVERYTHING}, cause=f"republish:{event.reason}:{now.isoformat()}")
+        logger.info("republished", extra={"pages": rendered, "reason": event.reason})
+        return rendered
+
+    def _write_page(self, post: Post) -> None:
+        rendered = self.markdown.render(post.body)
+        view = self._view(post, rendered.reading_minutes, rendered.toc)
+        self.site.put_page(post.page_key, self.theme.render_post(view, rendered.html))
 
     def on_withdrawn(self, event: PostWithdrawn) -> DetailType | None:
         try:
@@ -197,11 +237,7 @@ class RenderStage:
         )
         self.listings.put(entry, listings, self.page_size)
         self.listings.delete(pending.deletes)
-        rendered = self.markdown.render(post.body)
-        self.site.put_page(
-            post.page_key,
-            self.theme.render_post(self._view(post, rendered.reading_minutes, rendered.toc), rendered.html),
-        )
+        self._write_page(post)
         self._remove_page_if_unowned(released)
         self.stale_pages.send(pending.stale, cause=f"{source.key}@{source.sequencer}")
         self.bus.publish(

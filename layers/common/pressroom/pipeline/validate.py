@@ -11,6 +11,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.data_classes.s3_event import S3EventRecord
 
 from pressroom.adapters.bus import EventPublisher
+from pressroom.adapters.theme_overrides import THEME_PREFIX
 from pressroom.adapters.uploads import UploadStore
 from pressroom.events import (
     DetailType,
@@ -19,9 +20,11 @@ from pressroom.events import (
     PostValidated,
     PostWithdrawn,
     Reason,
+    RepublishRequested,
     SourceObject,
 )
 from pressroom.model import Problem, Rejection
+from pressroom.theme import template_problems
 from pressroom.validation import ValidationRules, is_post_key, size_problem, validate_post
 
 logger = Logger(child=True)
@@ -68,6 +71,8 @@ class ValidateStage:
     def handle(self, change: UploadChange, now: datetime) -> DetailType | None:
         """Validate or withdraw one uploaded post; returns the detail-type emitted, if any."""
         source = change.source
+        if source.key.startswith(THEME_PREFIX):
+            return self._theme_changed(change)
         if not is_post_key(source.key):
             logger.warning("ignoring a change outside posts/*.md", extra={"key": source.key})
             return None
@@ -96,6 +101,28 @@ class ValidateStage:
             DetailType.POST_VALIDATED, PostValidated(source=source, post=PostMetadata.of(result))
         )
         return DetailType.POST_VALIDATED
+
+    def _theme_changed(self, change: UploadChange) -> DetailType:
+        """A site owner uploaded (or removed) a template: check it, then ask for a republish."""
+        source = change.source
+        name = source.key.removeprefix(THEME_PREFIX)
+        if change.kind is UploadChangeKind.CREATED:
+            data = self.uploads.read(source)
+            if data is None:
+                problems = [f"{source.key} vanished before it could be checked"]
+            else:
+                try:
+                    problems = template_problems(name, data.decode("utf-8"))
+                except UnicodeDecodeError:
+                    problems = [f"{name}: a template must be UTF-8 text"]
+            if problems:
+                return self._reject(source, tuple(Problem(problem, field="theme") for problem in problems))
+        verb = "removed" if change.kind is UploadChangeKind.REMOVED else "uploaded"
+        self.bus.publish(
+            DetailType.REPUBLISH_REQUESTED,
+            RepublishRequested(reason=f"theme template {name} {verb}", source=source),
+        )
+        return DetailType.REPUBLISH_REQUESTED
 
     def _reject(self, source: SourceObject, problems: tuple[Problem, ...]) -> DetailType:
         logger.info("post rejected", extra={"key": source.key, "problems": [p.describe() for p in problems]})

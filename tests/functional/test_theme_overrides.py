@@ -1,0 +1,107 @@
+"""A site owner overrides a template by uploading it under theme/; the site is republished."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from helpers import EXAMPLES
+
+from pressroom.theme import packaged_templates
+
+CUSTOM_POST = """{% extends "base.html.j2" %}
+{% block title %}{{ post.title }} — a custom theme{% endblock %}
+{% block content %}
+<article class="custom">
+  <h1>{{ post.title }}</h1>
+  <p class="byline">Custom byline for {{ post.title }}</p>
+  {{ content }}
+</article>
+{% endblock %}
+"""
+
+
+@pytest.fixture
+def site(stack: Any) -> Any:
+    stack.upload_posts(EXAMPLES)
+    assert stack.run_until_quiet().failures == []
+    return stack
+
+
+def upload_template(stack: Any, name: str, source: str) -> None:
+    stack.s3.put_object(Bucket=stack.output("UploadsBucketName"), Key=f"theme/{name}", Body=source.encode())
+
+
+def post_pages(stack: Any) -> dict[str, str]:
+    return {
+        key: item["body"].decode()
+        for key, item in stack.site_objects().items()
+        if key.startswith("posts/") and key.endswith("/index.html")
+    }
+
+
+def test_an_uploaded_template_is_checked_then_every_post_is_rendered_with_it(site: Any):
+    upload_template(site, "post.html.j2", CUSTOM_POST)
+    stats = site.run_until_quiet()
+
+    assert stats.failures == []
+    events = [event["detail-type"] for event in site.observed_events()]
+    assert "Republish Requested" in events
+    pages = post_pages(site)
+    assert len(pages) == 3  # the published examples: the CMS, Hugo and Jekyll posts
+    for html in pages.values():
+        assert '<p class="byline">Custom byline for' in html
+    assert "Custom byline for Our Response to the UK Government's AI Opportunities Action Plan" in "".join(
+        pages.values()
+    )
+    # the aggregate pages were rebuilt too (the listing template was not overridden)
+    assert (
+        'href="/posts/uk-ai-opportunities-action-plan/"' in site.site_objects()["index.html"]["body"].decode()
+    )
+
+
+def test_removing_the_override_restores_the_packaged_template(site: Any):
+    upload_template(site, "post.html.j2", CUSTOM_POST)
+    site.run_until_quiet()
+
+    site.delete("theme/post.html.j2")
+    site.run_until_quiet()
+
+    for html in post_pages(site).values():
+        assert "Custom byline" not in html
+
+
+@pytest.mark.parametrize(
+    ("name", "source", "message"),
+    [
+        (
+            "post.html.j2",
+            "{% block content %}<p title='{{ post.title }}'>x</p>{% endblock %}",
+            "double quotes",
+        ),
+        ("post.html.j2", "{% block content %}{{ post.title }{% endblock %}", "line 1"),
+        ("fancy.html.j2", "<p>unused</p>", "no such template"),
+    ],
+)
+def test_a_template_that_cannot_be_used_is_refused_and_changes_nothing(
+    site: Any, name: str, source: str, message: str
+):
+    before = post_pages(site)
+    site.observed_events()
+
+    upload_template(site, name, source)
+    site.run_until_quiet()
+
+    events = site.observed_events()
+    assert [event["detail-type"] for event in events] == ["Post Rejected"]
+    (reason,) = events[0]["detail"]["reasons"]
+    assert message in reason["message"]
+    assert post_pages(site) == before
+    notice = site.announcements()[-1]
+    assert notice.kind == "rejected"
+    assert f"theme/{name} was not published" in notice.message
+
+
+def test_every_packaged_template_may_be_overridden_by_name():
+    names = set(packaged_templates().list_templates())
+    assert {"post.html.j2", "list.html.j2", "base.html.j2", "atom.xml.j2", "404.html.j2"} <= names
