@@ -10,7 +10,11 @@ from helpers import EXAMPLES
 from pressroom.theme import packaged_templates
 
 CUSTOM_POST = """{% extends "base.html.j2" %}
-{% block title %}{{ post.title }} — a custom theme{% endblock %}
+{% set page_title = post.title %}
+{% set description = post.summary or post.title %}
+{% set canonical = post.url %}
+{% set og_type = "article" %}
+{% set nav_current = "" %}
 {% block content %}
 <article class="custom">
   <h1>{{ post.title }}</h1>
@@ -81,6 +85,8 @@ def test_removing_the_override_restores_the_packaged_template(site: Any):
         ),
         ("post.html.j2", "{% block content %}{{ post.title }{% endblock %}", "line 1"),
         ("fancy.html.j2", "<p>unused</p>", "no such template"),
+        # parses, but base.html.j2 needs page_title: it would fail every page it renders
+        ("post.html.j2", '{% extends "base.html.j2" %}{% block content %}x{% endblock %}', "undefined"),
     ],
 )
 def test_a_template_that_cannot_be_used_is_refused_and_changes_nothing(

@@ -18,11 +18,29 @@ from html.parser import HTMLParser
 from importlib.resources import files
 from typing import Any
 
-from jinja2 import BaseLoader, Environment, PackageLoader, StrictUndefined, TemplateSyntaxError
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    DictLoader,
+    Environment,
+    PackageLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateSyntaxError,
+)
 from markupsafe import Markup
 
 from pressroom.markdown import Heading, code_stylesheet
-from pressroom.views import EntryView, ListingView, PostView, SiteInfo, SitemapEntry, TermsView
+from pressroom.views import (
+    EntryView,
+    Link,
+    ListingView,
+    Pagination,
+    PostView,
+    SiteInfo,
+    SitemapEntry,
+    TermsView,
+)
 
 ATOM_PATH = "/atom.xml"
 RSS_PATH = "/rss.xml"
@@ -208,29 +226,60 @@ def packaged_templates() -> BaseLoader:
 
 
 def template_problems(name: str, source: str) -> list[str]:
-    """Why an uploaded template cannot replace the packaged one, or [] if it can."""
-    problems: list[str] = []
+    """Why an uploaded template cannot replace the packaged one, or [] if it can.
+
+    Beyond parsing, every kind of page is rendered with sample values through the theme as it
+    would be with the template in place, so a template that only fails when used (an undefined
+    variable, a missing block) is refused here, not half-way through a republish.
+    """
     packaged = packaged_templates()
     if not name.endswith(".j2"):
-        problems.append(f"{name}: theme templates are named like post.html.j2")
-    elif name not in packaged.list_templates():
+        return [f"{name}: theme templates are named like post.html.j2"]
+    if name not in packaged.list_templates():
         known = ", ".join(sorted(packaged.list_templates()))
-        problems.append(f"{name}: there is no such template to override; the theme has {known}")
-    environment = Theme(SiteInfo(title="check", base_url="https://example.invalid")).environment
+        return [f"{name}: there is no such template to override; the theme has {known}"]
+    site = SiteInfo(title="Sample site", base_url="https://example.invalid")
     try:
-        CheckedLoader(_SourceOnly(source)).get_source(environment, name)
-        environment.parse(source, name=name)
+        theme = Theme(site, loader=ChoiceLoader([DictLoader({name: source}), packaged]))
+        theme.environment.parse(source, name=name)
+        _render_samples(theme)
     except TemplateSyntaxError as error:
-        problems.append(f"{name}, line {error.lineno}: {error.message}")
-    return problems
+        return [f"{name}, line {error.lineno}: {error.message}"]
+    except TemplateError as error:
+        return [f"{name}: rendering a sample page failed: {error}"]
+    except Exception as error:
+        return [f"{name}: rendering a sample page failed: {type(error).__name__}: {error}"]
+    return []
 
 
-class _SourceOnly(BaseLoader):
-    def __init__(self, source: str) -> None:
-        self.source = source
-
-    def get_source(self, environment: Environment, template: str) -> tuple[str, str | None, None]:  # noqa: ARG002
-        return self.source, None, None
+def _render_samples(theme: Theme) -> None:
+    when = datetime(2024, 5, 1, 9, 30, tzinfo=UTC)
+    tag = Link("sample", "/tags/sample/")
+    author = Link("A. Writer", "/authors/a-writer/")
+    entry = EntryView(
+        title="A sample post", path="/posts/sample/", url=theme.site.url("/posts/sample/"), date=when,
+        summary="A summary.", tags=[tag], authors=[author],
+    )  # fmt: skip
+    post = PostView(
+        title="A sample post", slug="sample", path="/posts/sample/", url=entry.url, date=when, updated=when,
+        summary="A summary.", authors=[author], tags=[tag], reading_minutes=2,
+        toc=[Heading(2, "one", "One"), Heading(3, "two", "Two")],
+    )  # fmt: skip
+    theme.render_post(post, '<h2 id="one">One</h2><h3 id="two">Two</h3><p>Text.</p>')
+    for kind in ("home", "archive", "tag", "author"):
+        theme.render_listing(
+            ListingView(kind=kind, title="Posts", path="/", url=theme.site.url("/"), entries=[entry],
+                        pagination=Pagination(newer="/", older="/page/1/", label="Page 2"))
+        )  # fmt: skip
+    theme.render_terms(
+        TermsView(kind="tag", title="Tags", path="/tags/", url=theme.site.url("/tags/"), terms=[tag])
+    )
+    theme.render_atom([entry], when)
+    theme.render_rss([entry], when)
+    theme.render_sitemap([SitemapEntry(entry.url, when)])
+    theme.render_sitemap_index([SitemapEntry(theme.site.url("/sitemaps/posts-1.xml"))])
+    theme.render_robots(theme.site.url("/sitemap.xml"))
+    theme.render_not_found()
 
 
 class Theme:
@@ -259,6 +308,11 @@ class Theme:
         self.environment.filters["html_text"] = html_text
         self.environment.globals["atom_path"] = ATOM_PATH
         self.environment.globals["rss_path"] = RSS_PATH
+
+    def forget_templates(self) -> None:
+        """Read every template afresh: a republish must use the theme as it is now."""
+        if self.environment.cache is not None:
+            self.environment.cache.clear()
 
     def _render(self, template: str, **values: Any) -> str:
         return self.environment.get_template(template).render(site=self.site, **values)

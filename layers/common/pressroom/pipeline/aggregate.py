@@ -66,6 +66,7 @@ class AggregateStage:
         now = now or datetime.now(UTC)
         todo = set(refs)
         if Stale.EVERYTHING in todo:
+            self.theme.forget_templates()
             todo.discard(Stale.EVERYTHING)
             todo |= self._every_page()
         changed: list[str] = []

@@ -111,6 +111,7 @@ class RenderStage:
         Nothing in the catalogue changes: a republish applies a new theme (or settings) to the
         versions already live. Returns how many pages were rendered.
         """
+        self.theme.forget_templates()
         rendered = 0
         for entry in self.listings.everything_in(ALL):
             record = self.catalogue.post_record(entry.slug)
