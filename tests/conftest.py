@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from helpers import SITE_URL, TEMPLATE
+from helpers import SITE_URL, TEMPLATE, WebhookReceiver
 
 
 @pytest.fixture
@@ -15,4 +15,21 @@ def stack() -> Iterator[Any]:
     from pressroom.local.stack import LocalStack
 
     with LocalStack(TEMPLATE, site_url=SITE_URL) as local_stack:
+        yield local_stack
+
+
+@pytest.fixture
+def receiver() -> Iterator[WebhookReceiver]:
+    """A real HTTP server on 127.0.0.1 recording webhook deliveries (see helpers.WebhookReceiver)."""
+    server = WebhookReceiver()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def webhook_stack(receiver: WebhookReceiver) -> Iterator[Any]:
+    """A local stack that also announces to `receiver` as a signed JSON webhook."""
+    from pressroom.local.stack import LocalStack
+
+    with LocalStack(TEMPLATE, site_url=SITE_URL, webhooks=[receiver.url]) as local_stack:
         yield local_stack

@@ -40,3 +40,54 @@ def bus_event_for(template_event: dict[str, Any], **source_fields: Any) -> dict[
     event = copy.deepcopy(template_event)
     event["detail"]["source"].update(source_fields)
     return event
+
+
+class WebhookReceiver:
+    """A real HTTP server on 127.0.0.1 that records every POST and answers as told.
+
+    `replies` is consumed one status per request (then 200). `require_secret`, when set,
+    answers 401 to any request whose X-Pressroom-Signature does not verify with it.
+    """
+
+    def __init__(self) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.requests: list[dict[str, Any]] = []
+        self.replies: list[int] = []
+        self.require_secret: str | None = None
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                status = receiver.replies.pop(0) if receiver.replies else 200
+                if receiver.require_secret is not None:
+                    from pressroom.webhooks import verify_signature
+
+                    header = self.headers.get("X-Pressroom-Signature", "")
+                    import time
+
+                    if not verify_signature(receiver.require_secret, body, header, int(time.time())):
+                        status = 401
+                receiver.requests.append({"headers": dict(self.headers), "body": body, "status": status})
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def delivered(self) -> list[dict[str, Any]]:
+        """The requests answered 2xx, their bodies parsed."""
+        return [{**r, "json": json.loads(r["body"])} for r in self.requests if 200 <= r["status"] < 300]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -1,9 +1,17 @@
-"""NotifyFunction: "Post Published" | "Post Rejected" → one announcement on the SNS topic."""
+"""NotifyFunction: "Post Published" | "Post Rejected" → one announcement per channel, once each.
+
+Channels are the SNS topic and every configured webhook. Each delivery is idempotent on
+(event kind, post version, channel): duplicates announce nothing, and a retry after one
+channel failed only retries that channel. A webhook that answers 4xx is not retried: the
+event is parked in the NotifyFailuresQueue for `pressroom dlq redrive`. Any other failure
+fails the invocation, so Lambda retries it and, in the end, sends it to the same queue.
+"""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, cast
 
 from aws_lambda_powertools import Logger, Metrics
@@ -16,8 +24,10 @@ from aws_lambda_powertools.utilities.idempotency import (
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from pressroom.adapters.failures import FailureParking
+from pressroom.adapters.webhook_sender import WebhookRejectedError
 from pressroom.events import PostPublished, PostRejected, parse_detail
-from pressroom.pipeline.notify import IDEMPOTENCY_PARTITION, announcement_key
+from pressroom.pipeline.notify import IDEMPOTENCY_PARTITION, NotifyStage, announcement_key
 from pressroom.settings import Settings
 from pressroom.wiring import build_notify_dependencies
 
@@ -30,9 +40,20 @@ idempotency_config = IdempotencyConfig(
 )
 
 
+class AnnouncementFailedError(RuntimeError):
+    """Some channel could not be reached; raised so that Lambda retries the invocation."""
+
+
+@dataclass(frozen=True)
+class Notifier:
+    stage: NotifyStage
+    deliver: Callable[..., dict[str, Any]]
+    failures: FailureParking | None
+
+
 @functools.cache
-def announce_once() -> Callable[..., dict[str, Any]]:
-    """The announcing function, wrapped so that each post version is announced once."""
+def notifier() -> Notifier:
+    """The stage, and its delivery wrapped so that each (announcement, channel) happens once."""
     dependencies = build_notify_dependencies(Settings.from_env())
     store = DynamoDBPersistenceLayer(
         table_name=dependencies.table_name,
@@ -43,33 +64,50 @@ def announce_once() -> Callable[..., dict[str, Any]]:
     )
 
     @idempotent_function(  # type: ignore[untyped-decorator]
-        data_keyword_argument="request", persistence_store=store, config=idempotency_config
+        data_keyword_argument="delivery", persistence_store=store, config=idempotency_config
     )
-    def announce(request: dict[str, Any]) -> dict[str, Any]:
-        detail = parse_detail(request["detailType"], request["detail"])
+    def deliver(delivery: dict[str, Any]) -> dict[str, Any]:
+        detail = parse_detail(delivery["detailType"], delivery["detail"])
         if not isinstance(detail, PostPublished | PostRejected):
-            raise TypeError(f"cannot announce {request['detailType']!r} events")
-        announcement = dependencies.stage.announce(detail)
+            raise TypeError(f"cannot announce {delivery['detailType']!r} events")
+        result = dependencies.stage.deliver(delivery["channel"], detail, delivery["announcement"])
         metrics.add_metric(name="Announcements", unit=MetricUnit.Count, value=1)
-        return {"kind": announcement.kind.value, "subject": announcement.subject}
+        return result
 
-    return cast("Callable[..., dict[str, Any]]", announce)
+    return Notifier(dependencies.stage, cast("Callable[..., dict[str, Any]]", deliver), dependencies.failures)
 
 
 @logger.inject_lambda_context
 @metrics.log_metrics
 @event_source(data_class=EventBridgeEvent)
 def lambda_handler(event: EventBridgeEvent, context: LambdaContext) -> dict[str, Any]:
-    announce = announce_once()  # settings first: a misconfigured function fails whatever the event
+    notify = notifier()  # settings first: a misconfigured function fails whatever the event
     detail = parse_detail(event.detail_type, event.detail)
     if not isinstance(detail, PostPublished | PostRejected):
         raise ValueError(f"NotifyFunction does not handle {event.detail_type!r} events")
     logger.append_keys(key=detail.source.key, detail_type=event.detail_type)
     idempotency_config.register_lambda_context(context)
-    return announce(
-        request={
-            "key": announcement_key(event.detail_type, detail.source),
+    key = announcement_key(event.detail_type, detail.source)
+    results, failures = [], []
+    for channel in notify.stage.channels():
+        delivery = {
+            "key": f"{key}|{channel}",
+            "announcement": key,
+            "channel": channel,
             "detailType": event.detail_type,
             "detail": event.detail,
         }
-    )
+        try:
+            results.append(notify.deliver(delivery=delivery))
+        except WebhookRejectedError as refusal:
+            logger.warning("webhook refused the announcement; parked", extra={"channel": channel})
+            metrics.add_metric(name="AnnouncementsParked", unit=MetricUnit.Count, value=1)
+            if notify.failures is None:
+                raise
+            notify.failures.park(context.invoked_function_arn, event.raw_event, f"{channel}: {refusal}")
+        except Exception as error:
+            logger.exception("announcement failed on a channel", extra={"channel": channel})
+            failures.append(f"{channel}: {error}")
+    if failures:
+        raise AnnouncementFailedError("; ".join(failures))
+    return {"announced": results}

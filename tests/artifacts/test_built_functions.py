@@ -106,7 +106,7 @@ def test_the_built_functions_run_the_pipeline_alone(build_dir: Path, moto_endpoi
             "results": [{"key": "posts/uk-ai-opportunities-action-plan.md", "emitted": "Post Validated"}]
         }
         assert render["result"] == {"emitted": "Post Published"}
-        assert notify["result"]["kind"] == "published"
+        assert [delivery["channel"] for delivery in notify["result"]["announced"]] == ["sns"]
         assert len(stale_notes["Records"]) == 1
         assert aggregate["result"] == {"batchItemFailures": []}
         site = stack.site_objects()

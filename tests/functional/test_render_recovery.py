@@ -115,7 +115,9 @@ def test_notify_may_touch_only_the_idempotency_partition():
     statements = load_template(TEMPLATE)["Resources"]["NotifyFunction"]["Properties"]["Policies"][1][
         "Statement"
     ]
-    (dynamodb,) = [s for s in statements if any(a.startswith("dynamodb:") for a in s["Action"])]
+    (dynamodb,) = [
+        s for s in statements if "Action" in s and any(a.startswith("dynamodb:") for a in s["Action"])
+    ]
     assert dynamodb["Condition"]["ForAllValues:StringEquals"]["dynamodb:LeadingKeys"] == [
         IDEMPOTENCY_PARTITION
     ]

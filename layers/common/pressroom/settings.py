@@ -29,6 +29,9 @@ class Settings:
     site_description: str = ""
     distribution_id: str = ""  # empty: no CloudFront to invalidate (the local stack)
     uploads_bucket: str = ""  # where theme/ overrides live; empty: the packaged theme only
+    webhooks_parameter: str = ""  # SSM parameter holding the webhooks' JSON; empty: none
+    notify_failures_queue_url: str = ""  # where refused (4xx) webhook deliveries wait
+    webhook_backoff_seconds: float = 0.5
     embed_prefixes: str = ""  # comma-separated; empty: YouTube and Vimeo players
     site_timezone: str = "UTC"
     max_post_bytes: int = 1_000_000
@@ -51,6 +54,9 @@ class Settings:
         "SITE_DESCRIPTION": "site_description",
         "DISTRIBUTION_ID": "distribution_id",
         "UPLOADS_BUCKET": "uploads_bucket",
+        "WEBHOOKS_PARAMETER": "webhooks_parameter",
+        "NOTIFY_FAILURES_QUEUE_URL": "notify_failures_queue_url",
+        "WEBHOOK_BACKOFF_SECONDS": "webhook_backoff_seconds",
         "EMBED_PREFIXES": "embed_prefixes",
         "SITE_TIMEZONE": "site_timezone",
         "MAX_POST_BYTES": "max_post_bytes",
@@ -80,6 +86,12 @@ class Settings:
                 if number is None:
                     problems.append(f"{field.upper()}={raw!r} must be a positive whole number")
                 values[field] = number
+        if isinstance(values.get("webhook_backoff_seconds"), str):
+            try:
+                values["webhook_backoff_seconds"] = float(str(values["webhook_backoff_seconds"]))
+            except ValueError:
+                problems.append("WEBHOOK_BACKOFF_SECONDS must be a number of seconds")
+                values.pop("webhook_backoff_seconds")
         settings = cls(**values)  # type: ignore[arg-type]
         try:
             settings.timezone()

@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import boto3
+from aws_lambda_powertools.utilities.parameters import SSMProvider
 from botocore.config import Config
 
 from pressroom.adapters.bus import EventPublisher
 from pressroom.adapters.catalogue import Catalogue
 from pressroom.adapters.cdn import Invalidator
+from pressroom.adapters.failures import FailureParking
 from pressroom.adapters.listings import ListingStore
 from pressroom.adapters.schedules import PublicationSchedules
 from pressroom.adapters.site import SiteStore
@@ -18,6 +20,8 @@ from pressroom.adapters.stale_pages import StalePagesQueue
 from pressroom.adapters.theme_overrides import UploadedThemeLoader
 from pressroom.adapters.topic import AnnouncementTopic
 from pressroom.adapters.uploads import UploadStore
+from pressroom.adapters.webhook_directory import WebhookDirectory
+from pressroom.adapters.webhook_sender import RetryPolicy, WebhookSender
 from pressroom.events import EventSource
 from pressroom.markdown import DEFAULT_EMBED_PREFIXES, MarkdownRenderer
 from pressroom.pipeline.aggregate import AggregateStage
@@ -121,11 +125,25 @@ class NotifyDependencies:
     stage: NotifyStage
     dynamodb: DynamoDBClient
     table_name: str
+    failures: FailureParking | None
 
 
 def build_notify_dependencies(settings: Settings) -> NotifyDependencies:
+    provider = None
+    if settings.webhooks_parameter:
+        provider = SSMProvider(boto3_client=boto3.client("ssm", config=CLIENT_CONFIG))
+    failures = None
+    if settings.notify_failures_queue_url:
+        failures = FailureParking(
+            boto3.client("sqs", config=CLIENT_CONFIG), settings.notify_failures_queue_url
+        )
     return NotifyDependencies(
-        stage=NotifyStage(AnnouncementTopic(boto3.client("sns", config=CLIENT_CONFIG), settings.topic_arn)),
+        stage=NotifyStage(
+            AnnouncementTopic(boto3.client("sns", config=CLIENT_CONFIG), settings.topic_arn),
+            WebhookDirectory(provider, settings.webhooks_parameter),
+            WebhookSender(RetryPolicy(first_backoff_seconds=settings.webhook_backoff_seconds)),
+        ),
         dynamodb=boto3.client("dynamodb", config=CLIENT_CONFIG),
         table_name=settings.posts_table,
+        failures=failures,
     )

@@ -17,17 +17,36 @@ class AnnouncementTopic:
         self.topic_arn = topic_arn
 
     def publish(self, announcement: Announcement) -> str:
-        """Publish to every subscriber; returns SNS's message id."""
+        """Publish to every subscriber; returns SNS's message id.
+
+        E-mail gets the readable text; queues, functions and HTTP endpoints get JSON (subject,
+        text, kind, title, url, summary, authors, tags…). Attributes `kind` and `tags` let
+        subscriptions filter.
+        """
         attributes = {
             "kind": {"DataType": "String", "StringValue": announcement.kind.value},
         }
         tags = announcement.data.get("tags") or []
         if tags:
             attributes["tags"] = {"DataType": "String.Array", "StringValue": json.dumps(tags)}
+        structured = json.dumps(
+            {"subject": announcement.subject, "text": announcement.text, **announcement.data}
+        )
+        message = {
+            "default": announcement.text,
+            "email": announcement.text,
+            "email-json": structured,
+            "sqs": structured,
+            "lambda": structured,
+            "http": structured,
+            "https": structured,
+            "firehose": structured,
+        }
         response = self.client.publish(
             TopicArn=self.topic_arn,
             Subject=announcement.subject,
-            Message=announcement.text,
+            Message=json.dumps(message),
+            MessageStructure="json",
             MessageAttributes=attributes,  # type: ignore[arg-type]
         )
         return response["MessageId"]

@@ -29,6 +29,18 @@ def _run_upload(args: argparse.Namespace) -> int:
     return upload.run(args)
 
 
+def _run_dlq_list(args: argparse.Namespace) -> int:
+    from pressroom.cli import dlq
+
+    return dlq.run_list(args)
+
+
+def _run_dlq_redrive(args: argparse.Namespace) -> int:
+    from pressroom.cli import dlq
+
+    return dlq.run_redrive(args)
+
+
 def _aware_datetime(text: str) -> datetime:
     try:
         value = datetime.fromisoformat(text)
@@ -62,7 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         required=True,
         metavar="DIR",
-        help="directory of posts to upload (.md and .markdown files)",
+        help="directory of posts to upload (.md and .markdown files); repeat it for further rounds "
+        "onto the same keys, each run until the pipeline is quiet",
     )
     local.add_argument(
         "--out",
@@ -83,6 +96,17 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="TIME",
         help="then fire the schedules due by TIME (e.g. 2030-01-01T00:00:00Z), as EventBridge Scheduler "
         "would, publishing future-dated posts whose date has come",
+    )
+    local.add_argument(
+        "--webhook",
+        action="append",
+        metavar="URL",
+        help="also announce to this URL as a signed JSON webhook (repeatable); the secret is printed",
+    )
+    local.add_argument(
+        "--redrive",
+        action="store_true",
+        help="at the end, invoke again every event waiting in a failure queue (a webhook that was down)",
     )
     local.add_argument(
         "--template",
@@ -127,6 +151,24 @@ def build_parser() -> argparse.ArgumentParser:
     upload.add_argument("--timezone", default="UTC", help="the stack's SiteTimezone (default: UTC)")
     upload.add_argument("--max-bytes", type=int, default=1_000_000, help="the stack's MaxPostBytes")
     upload.set_defaults(run=_run_upload)
+
+    dlq = commands.add_parser(
+        "dlq",
+        help="see and retry failed work waiting in a deployed stack's failure queues",
+        description=(
+            "Every function's failed invocations, undeliverable bus events, unfired schedules and "
+            "refused webhook deliveries wait in failure queues (the stack's *FailuresQueueUrl outputs). "
+            "On the local stack, `pressroom local` prints them and --redrive retries them."
+        ),
+    )
+    dlq_commands = dlq.add_subparsers(dest="dlq_command", required=True, metavar="ACTION")
+    dlq_list = dlq_commands.add_parser("list", help="how much waits in each failure queue, and what")
+    dlq_redrive = dlq_commands.add_parser("redrive", help="send the waiting work round again")
+    dlq_redrive.add_argument("--queue", help="only this queue (e.g. NotifyFailures; default: all)")
+    for command, runner in ((dlq_list, _run_dlq_list), (dlq_redrive, _run_dlq_redrive)):
+        command.add_argument("--stack", required=True, help="the deployed stack's name")
+        command.add_argument("--region", help="AWS region (default: your AWS configuration's)")
+        command.set_defaults(run=runner)
     return parser
 
 

@@ -13,6 +13,17 @@ from pressroom.local.site import ExportError, export_site, make_server
 from pressroom.local.stack import LocalStack
 
 
+def _report_failed(stack: LocalStack) -> None:
+    """Say what waits in the failure queues, as `pressroom dlq list` would on AWS."""
+    for function, records in stack.failed_events().items():
+        for record in records:
+            reason = record.get("responsePayload", {}).get("errorMessage", "unknown")
+            payload = record.get("requestPayload", {})
+            key = payload.get("detail", {}).get("source", {}).get("key", "")
+            print(f"pressroom: waiting in {function}'s failure queue: {key} ({reason}); "
+                  "run again with --redrive to retry it", file=sys.stderr)  # fmt: skip
+
+
 def run(args: argparse.Namespace) -> int:
     """pressroom local: the whole pipeline on moto, then the site exported (and served)."""
 
@@ -30,10 +41,17 @@ def run(args: argparse.Namespace) -> int:
     site_url = args.site_url or f"http://{args.host}:{args.port}"
     progress = Progress()
     progress.done(f"Creating the local stack from {template.name} (moto, in this process)…")
-    with LocalStack(template, site_url=site_url, log_level=args.log_level) as stack:
-        for directory in args.posts:
+    with LocalStack(
+        template, site_url=site_url, log_level=args.log_level, webhooks=args.webhook or ()
+    ) as stack:
+        if args.webhook:
+            progress.done(
+                f"Announcing to {len(args.webhook)} webhook(s), signed with HMAC-SHA256 "
+                f"(X-Pressroom-Signature) using the secret {stack.webhook_secret}"
+            )
+        for number, directory in enumerate(args.posts, start=1):
             stack.upload_posts(directory, progress=progress.step)
-            progress.done(f"Uploaded the posts in {directory}.")
+            progress.done(f"Round {number}: uploaded the posts in {directory}.")
             stats = stack.run_until_quiet(progress=lambda m: progress.step(f"Running the pipeline: {m}"))
             progress.done(f"Pipeline quiet after {len(stats.invocations)} function invocations.")
             for failure in stats.failures:
@@ -46,6 +64,12 @@ def run(args: argparse.Namespace) -> int:
                 f"Fired {len(fired)} schedule{'s' * (len(fired) != 1)} due by {args.now.isoformat()}; "
                 f"pipeline quiet after {len(stats.invocations)} more invocations."
             )
+        if args.redrive:
+            redriven = stack.redrive()
+            if redriven:
+                stack.run_until_quiet(progress=lambda m: progress.step(f"Running the pipeline: {m}"))
+            progress.done(f"Redrove {len(redriven)} failed event(s) from the functions' failure queues.")
+        _report_failed(stack)
         objects = {key: value["body"] for key, value in stack.site_objects().items()}
         try:
             count = export_site(objects, args.out)

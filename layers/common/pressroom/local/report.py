@@ -90,12 +90,20 @@ class OutcomeBook:
             outcome.path = outcome.url = None
 
     def record_announcement(self, notification: dict[str, Any]) -> None:
+        """An SNS notification as a queue subscriber gets it: the structured (JSON) message."""
         attributes = notification.get("MessageAttributes", {})
+        message = notification.get("Message", "")
+        try:
+            structured = json.loads(message)
+        except ValueError:
+            structured = None
+        if isinstance(structured, dict) and "text" in structured:
+            message = structured["text"]
         self.announcements.append(
             AnnouncementRecord(
                 kind=attributes.get("kind", {}).get("Value", ""),
                 subject=notification.get("Subject", ""),
-                message=notification.get("Message", ""),
+                message=message,
             )
         )
 

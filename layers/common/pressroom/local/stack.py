@@ -12,9 +12,11 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import secrets
+import sys
 import traceback
 import uuid
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -46,6 +48,7 @@ NOT_EMULATED = {
     "AWS::SQS::QueuePolicy": "moto does not enforce queue policies",
     "AWS::SNS::Subscription": "announcements are collected from a queue subscribed by the local stack",
     "AWS::Logs::LogGroup": "function logs go to the terminal",
+    "AWS::CloudWatch::Alarm": "there are no metrics in the emulation; failed work is printed instead",
     "AWS::CloudFront::OriginAccessControl": "the site is exported to --out and served by --serve",
     "AWS::CloudFront::Function": "--serve applies the same pretty-URL rules",
 }
@@ -121,6 +124,7 @@ class LocalStack:
         region: str = "us-east-1",
         parameters: Mapping[str, str] | None = None,
         log_level: str = "WARNING",
+        webhooks: Sequence[str] = (),
     ) -> None:
         self.template_path = template_path.resolve()
         self.template = load_template(self.template_path)
@@ -130,6 +134,10 @@ class LocalStack:
         defaults = {
             name: str(spec.get("Default", "")) for name, spec in self.template.get("Parameters", {}).items()
         }
+        self.webhooks = list(webhooks)
+        self.webhook_secret = secrets.token_urlsafe(24) if webhooks else ""
+        if webhooks:
+            defaults["WebhooksParameterName"] = f"/{stack_name}/webhooks"
         self.resolver = Resolver(
             template=self.template,
             parameters={**defaults, "PublicSiteUrl": site_url, **(parameters or {})},
@@ -187,6 +195,8 @@ class LocalStack:
         self.s3: S3Client = self.session.client("s3")
         self.sqs: SQSClient = self.session.client("sqs")
         self._create_resources()
+        if self.webhooks:
+            self._store_webhooks()
         self._create_functions()
         self._observe()
 
@@ -242,6 +252,19 @@ class LocalStack:
                     )
                 },
             )
+
+    def _store_webhooks(self) -> None:
+        """The --webhook URLs as generic signed JSON webhooks, where the template says to look."""
+        hooks = [
+            {"name": f"local-{number}", "kind": "json", "url": url, "secret": self.webhook_secret}
+            for number, url in enumerate(self.webhooks, start=1)
+        ]
+        self.session.client("ssm").put_parameter(
+            Name=self.resolver.parameters["WebhooksParameterName"],
+            Value=json.dumps(hooks),
+            Type="SecureString",
+            Overwrite=True,
+        )
 
     def _physical_name(self, logical_id: str) -> str:
         return f"{self.stack_name}-{logical_id}"
@@ -456,6 +479,8 @@ class LocalStack:
                 "AWS_LAMBDA_FUNCTION_NAME": name,
                 "AWS_REGION": self.region,
                 "POWERTOOLS_LOG_LEVEL": self.log_level,
+                # Webhook retries back off for seconds in AWS; here, hundredths of a second.
+                "WEBHOOK_BACKOFF_SECONDS": "0.01",
                 # Metrics would print CloudWatch EMF documents into the terminal.
                 "POWERTOOLS_METRICS_DISABLED": "true",
             }
@@ -766,6 +791,7 @@ class LocalStack:
             if spec is None or spec.loader is None:
                 raise TemplateError(f"cannot load {function.code_path} for {function.logical_id}")
             module = importlib.util.module_from_spec(spec)
+            sys.modules[module_name] = module  # as an import would: dataclasses look themselves up there
             spec.loader.exec_module(module)
             function.module = module
         return function.module
@@ -800,6 +826,21 @@ class LocalStack:
     def announcements(self) -> list[AnnouncementRecord]:
         self._collect()
         return list(self.book.announcements)
+
+    def redrive(self, logical_id: str | None = None) -> list[Invocation]:
+        """What `pressroom dlq redrive` does: invoke each parked or failed event's function again.
+
+        Takes every record from the on-failure queue of `logical_id` (or of every function),
+        invokes the function with its `requestPayload`, and removes the record. A redriven event
+        that fails again goes back to the queue, as on AWS.
+        """
+        invocations = []
+        for function in self.functions:
+            if function.on_failure_queue_url is None or logical_id not in (None, function.logical_id):
+                continue
+            for record in self._drain(function.on_failure_queue_url):
+                invocations.append(self._invoke(function, record["requestPayload"]))
+        return invocations
 
     def failed_events(self) -> dict[str, list[dict[str, Any]]]:
         """What each function's on-failure destination holds (read without removing)."""

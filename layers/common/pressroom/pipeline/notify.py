@@ -1,49 +1,87 @@
-"""Notify stage: a publication or a rejection becomes an announcement on the topic."""
+"""Notify stage: a publication or a rejection is announced on every channel, once each.
+
+Channels are the SNS topic and each configured webhook. The handler wraps `deliver` in
+Powertools idempotency keyed on (event kind, post version, channel), so a retry after one
+channel failed redelivers only to that channel, and a duplicate event to none.
+"""
 
 from __future__ import annotations
+
+import hashlib
 
 from aws_lambda_powertools import Logger
 
 from pressroom.adapters.topic import AnnouncementTopic
+from pressroom.adapters.webhook_directory import WebhookDirectory
+from pressroom.adapters.webhook_sender import WebhookRejectedError, WebhookSender
 from pressroom.announcements import Announcement, announce_publication, announce_rejection
 from pressroom.events import DetailType, PostPublished, PostRejected, SourceObject
+from pressroom.webhooks import payload
 
 logger = Logger(child=True)
 
 # The partition of the catalogue table holding Powertools idempotency records; template.yaml
 # limits NotifyFunction's DynamoDB access to it (dynamodb:LeadingKeys).
 IDEMPOTENCY_PARTITION = "IDEMPOTENCY#announcements"
+SNS_CHANNEL = "sns"
 
 
 def announcement_key(detail_type: str, source: SourceObject) -> str:
     """One announcement per kind of event and version of a post, whatever the duplicates.
 
     S3's sequencer orders a key's versions; the version id or ETag stand in where an event
-    (one written by hand for `sam local invoke`, say) carries no sequencer.
+    (one written by hand for `sam local invoke`, say) carries no sequencer. A rejection is
+    keyed on the content (ETag): uploading the same broken bytes again is not news.
     """
+    if detail_type == DetailType.POST_REJECTED and source.etag:
+        return f"{detail_type}|{source.bucket}|{source.key}|etag:{source.etag}"
     version = source.sequencer or source.version_id or source.etag or "unversioned"
     return f"{detail_type}|{source.bucket}|{source.key}|{version}"
 
 
-class NotifyStage:
-    def __init__(self, topic: AnnouncementTopic) -> None:
-        self.topic = topic
+def delivery_id(key: str, channel: str) -> str:
+    """The same for every retry of one announcement to one channel (X-Pressroom-Delivery)."""
+    return hashlib.sha256(f"{key}|{channel}".encode()).hexdigest()[:32]
 
-    def announce(self, detail: PostPublished | PostRejected) -> Announcement:
-        if isinstance(detail, PostPublished):
-            announcement = announce_publication(detail)
-        else:
-            announcement = announce_rejection(detail)
-        message_id = self.topic.publish(announcement)
-        logger.info(
-            "announced",
-            extra={
-                "kind": announcement.kind.value,
-                "key": detail.source.key,
-                "message_id": message_id,
-            },
-        )
-        return announcement
+
+def compose(detail: PostPublished | PostRejected) -> Announcement:
+    return announce_publication(detail) if isinstance(detail, PostPublished) else announce_rejection(detail)
+
+
+class NotifyStage:
+    def __init__(self, topic: AnnouncementTopic, webhooks: WebhookDirectory, sender: WebhookSender) -> None:
+        self.topic = topic
+        self.webhooks = webhooks
+        self.sender = sender
+
+    def channels(self) -> list[str]:
+        return [SNS_CHANNEL, *(hook.channel for hook in self.webhooks.current())]
+
+    def deliver(self, channel: str, detail: PostPublished | PostRejected, key: str) -> dict[str, object]:
+        """Announce on one channel. Raises WebhookRejectedError (4xx) or another error to retry."""
+        announcement = compose(detail)
+        if channel == SNS_CHANNEL:
+            message_id = self.topic.publish(announcement)
+            logger.info("announced on SNS", extra={"kind": announcement.kind.value, "message_id": message_id})
+            return {"channel": channel, "messageId": message_id}
+        hook = self.webhooks.find(channel)
+        if hook is None:
+            return {"channel": channel, "skipped": "no longer configured"}
+        body = payload(hook, announcement)
+        try:
+            status = self.sender.send(hook, body, delivery_id(key, channel), announcement.kind.value)
+        except WebhookRejectedError as error:
+            refreshed = self.webhooks.find(channel, refresh=True) if error.status in (401, 403) else None
+            if refreshed is None or refreshed == hook:
+                raise
+            status = self.sender.send(
+                refreshed,
+                payload(refreshed, announcement),
+                delivery_id(key, channel),
+                announcement.kind.value,
+            )
+        logger.info("announced on a webhook", extra={"channel": channel, "status": status})
+        return {"channel": channel, "status": status}
 
 
 def detail_type_of(detail: PostPublished | PostRejected) -> DetailType:

@@ -1,0 +1,116 @@
+"""Webhooks: who to tell, in which format, and how a receiver knows the message is ours.
+
+Three kinds: Slack and Discord incoming webhooks (their own JSON), and a generic JSON POST
+signed with HMAC-SHA256. The signature covers a timestamp and the exact body:
+
+    X-Pressroom-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>
+
+A receiver recomputes it with the shared secret (see `verify_signature`), compares in
+constant time, and refuses timestamps older than a few minutes to stop replays.
+`X-Pressroom-Delivery` is the same for every retry of one announcement, for receivers that
+want to drop duplicates themselves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from pressroom.announcements import Announcement
+from pressroom.urls import url_problem
+
+SIGNATURE_HEADER = "X-Pressroom-Signature"
+DELIVERY_HEADER = "X-Pressroom-Delivery"
+EVENT_HEADER = "X-Pressroom-Event"
+SIGNATURE_TOLERANCE_SECONDS = 300
+
+
+class WebhookKind(StrEnum):
+    SLACK = "slack"
+    DISCORD = "discord"
+    JSON = "json"
+
+
+class WebhookConfigError(ValueError):
+    """The webhook configuration cannot be used; the message says which entry and why."""
+
+
+@dataclass(frozen=True)
+class Webhook:
+    name: str
+    kind: WebhookKind
+    url: str
+    secret: str | None = None
+
+    @property
+    def channel(self) -> str:
+        return f"webhook:{self.name}"
+
+
+def parse_webhooks(document: object) -> tuple[Webhook, ...]:
+    """Read the webhooks list (the JSON kept in SSM Parameter Store), refusing bad entries."""
+    if document in (None, "", []):
+        return ()
+    if not isinstance(document, list):
+        raise WebhookConfigError(
+            "the webhooks parameter must hold a JSON list of {name, kind, url[, secret]}"
+        )
+    hooks: list[Webhook] = []
+    for index, entry in enumerate(document):
+        where = f"webhook {index + 1}"
+        if not isinstance(entry, dict):
+            raise WebhookConfigError(f"{where} must be an object with name, kind and url")
+        name, kind, url = entry.get("name"), entry.get("kind", "json"), entry.get("url")
+        if not isinstance(name, str) or not name.strip() or any(hook.name == name for hook in hooks):
+            raise WebhookConfigError(f"{where} needs a unique name")
+        if kind not in tuple(WebhookKind):
+            raise WebhookConfigError(f"{where} ({name}): kind must be slack, discord or json, not {kind!r}")
+        if not isinstance(url, str) or not url.startswith(("https://", "http://")) or url_problem(url):
+            raise WebhookConfigError(f"{where} ({name}): url must be an http(s) URL")
+        secret = entry.get("secret")
+        if kind == WebhookKind.JSON and (not isinstance(secret, str) or len(secret) < 16):
+            raise WebhookConfigError(
+                f"{where} ({name}): a json webhook needs a secret of 16 characters or more"
+            )
+        hooks.append(Webhook(name=name, kind=WebhookKind(kind), url=url, secret=secret))
+    return tuple(hooks)
+
+
+def payload(webhook: Webhook, announcement: Announcement) -> bytes:
+    """The body a webhook of this kind expects."""
+    data = announcement.data
+    link = data.get("url")
+    if webhook.kind is WebhookKind.SLACK:
+        text = (
+            f"*{announcement.subject}*\n{link}" if link else f"*{announcement.subject}*\n{announcement.text}"
+        )
+        body: dict[str, Any] = {"text": text}
+    elif webhook.kind is WebhookKind.DISCORD:
+        embed = {"title": data.get("title") or announcement.subject, "description": announcement.text[:4000]}
+        if link:
+            embed["url"] = link
+        body = {"content": announcement.subject[:2000], "embeds": [embed]}
+    else:
+        body = {"subject": announcement.subject, "text": announcement.text, **data}
+    return json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
+def sign(secret: str, body: bytes, timestamp: int) -> str:
+    digest = hmac.new(secret.encode("utf-8"), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+def verify_signature(secret: str, body: bytes, header: str, now: int) -> bool:
+    """What a receiver does: recompute, compare in constant time, refuse stale timestamps."""
+    try:
+        fields = dict(part.split("=", 1) for part in header.split(","))
+        timestamp = int(fields["t"])
+    except (KeyError, ValueError):
+        return False
+    if abs(now - timestamp) > SIGNATURE_TOLERANCE_SECONDS:
+        return False
+    return hmac.compare_digest(sign(secret, body, timestamp), header)

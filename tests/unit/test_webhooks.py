@@ -1,0 +1,93 @@
+"""Webhook configuration, payloads and signatures."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pressroom.announcements import Announcement, AnnouncementKind
+from pressroom.webhooks import (
+    Webhook,
+    WebhookConfigError,
+    WebhookKind,
+    parse_webhooks,
+    payload,
+    sign,
+    verify_signature,
+)
+
+SECRET = "0123456789abcdef-secret"
+ANNOUNCEMENT = Announcement(
+    kind=AnnouncementKind.PUBLISHED,
+    subject="New post: It's here",
+    text="It's here\n\nhttps://blog.example.com/posts/its-here/\n",
+    data={"kind": "published", "title": "It's here", "url": "https://blog.example.com/posts/its-here/"},
+)
+
+
+def test_a_valid_configuration_is_read():
+    hooks = parse_webhooks(
+        [
+            {"name": "team", "kind": "slack", "url": "https://hooks.slack.com/services/T/B/X"},
+            {"name": "ci", "kind": "json", "url": "https://ci.example.com/hook", "secret": SECRET},
+        ]
+    )
+    assert [(h.name, h.kind, h.channel) for h in hooks] == [
+        ("team", WebhookKind.SLACK, "webhook:team"),
+        ("ci", WebhookKind.JSON, "webhook:ci"),
+    ]
+    assert parse_webhooks(None) == ()
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ({"name": "x"}, "JSON list"),
+        (["not an object"], "webhook 1 must be an object"),
+        ([{"kind": "slack", "url": "https://x.example/"}], "unique name"),
+        ([{"name": "a", "kind": "teams", "url": "https://x.example/"}], "kind must be"),
+        ([{"name": "a", "kind": "slack", "url": "javascript:alert(1)"}], "http(s) URL"),
+        ([{"name": "a", "kind": "json", "url": "https://x.example/"}], "needs a secret"),
+        ([{"name": "a", "kind": "json", "url": "https://x.example/", "secret": "short"}], "16 characters"),
+        (
+            [
+                {"name": "a", "kind": "slack", "url": "https://x.example/"},
+                {"name": "a", "kind": "slack", "url": "https://y.example/"},
+            ],
+            "unique name",
+        ),
+    ],
+)
+def test_a_bad_configuration_names_the_entry_and_the_fault(document: object, message: str):
+    with pytest.raises(WebhookConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        parse_webhooks(document)
+
+
+def test_payloads_take_each_services_shape():
+    slack = json.loads(payload(Webhook("s", WebhookKind.SLACK, "https://s.example/"), ANNOUNCEMENT))
+    discord = json.loads(payload(Webhook("d", WebhookKind.DISCORD, "https://d.example/"), ANNOUNCEMENT))
+    generic = json.loads(payload(Webhook("j", WebhookKind.JSON, "https://j.example/", SECRET), ANNOUNCEMENT))
+
+    assert slack == {"text": "*New post: It's here*\nhttps://blog.example.com/posts/its-here/"}
+    assert discord["content"] == "New post: It's here"
+    assert discord["embeds"][0] == {
+        "title": "It's here",
+        "url": "https://blog.example.com/posts/its-here/",
+        "description": ANNOUNCEMENT.text,
+    }
+    assert generic["kind"] == "published"
+    assert generic["subject"] == "New post: It's here"
+    assert generic["url"] == "https://blog.example.com/posts/its-here/"
+
+
+def test_a_signature_verifies_only_with_the_secret_the_body_and_a_fresh_timestamp():
+    body = b'{"kind": "published"}'
+    header = sign(SECRET, body, 1_700_000_000)
+
+    assert header.startswith("t=1700000000,v1=")
+    assert verify_signature(SECRET, body, header, now=1_700_000_100)
+    assert not verify_signature("another-secret-altogether", body, header, now=1_700_000_100)
+    assert not verify_signature(SECRET, body + b" ", header, now=1_700_000_100)
+    assert not verify_signature(SECRET, body, header, now=1_700_000_000 + 3600)  # a replay, an hour later
+    assert not verify_signature(SECRET, body, "v1=deadbeef", now=1_700_000_000)
