@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import boto3
 import pytest
 from helpers import SITE_URL, TEMPLATE, WebhookReceiver
 
@@ -33,3 +34,22 @@ def webhook_stack(receiver: WebhookReceiver) -> Iterator[Any]:
 
     with LocalStack(TEMPLATE, site_url=SITE_URL, webhooks=[receiver.url]) as local_stack:
         yield local_stack
+
+
+@pytest.fixture
+def hosting_writes(stack: Any) -> Iterator[list[str]]:
+    """The keys every PutObject and DeleteObject on the hosting bucket names, in order."""
+    boto3.setup_default_session()  # the functions' clients will come from this session
+    written: list[str] = []
+    hosting = stack.output("HostingBucketName")
+
+    def record(params: dict[str, Any], **_: Any) -> None:
+        if params.get("Bucket") == hosting:
+            written.append(params["Key"])
+
+    events = boto3.DEFAULT_SESSION.events  # type: ignore[union-attr]
+    events.register("provide-client-params.s3.PutObject", record)
+    events.register("provide-client-params.s3.DeleteObject", record)
+    yield written
+    events.unregister("provide-client-params.s3.PutObject", record)
+    events.unregister("provide-client-params.s3.DeleteObject", record)

@@ -17,8 +17,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pressroom.events import PostDue, PostValidated, PostWithdrawn, RepublishRequested, parse_detail
 from pressroom.pipeline.render import RenderStage
+from pressroom.pipeline.republish import RepublishStage
 from pressroom.settings import Settings
-from pressroom.wiring import build_render_stage
+from pressroom.wiring import build_render_stage, build_republish_stage
 
 logger = Logger()
 metrics = Metrics()
@@ -29,6 +30,11 @@ def stage() -> RenderStage:
     return build_render_stage(Settings.from_env())
 
 
+@functools.cache
+def republisher() -> RepublishStage:
+    return build_republish_stage(Settings.from_env())
+
+
 @logger.inject_lambda_context
 @metrics.log_metrics
 @event_source(data_class=EventBridgeEvent)
@@ -36,9 +42,9 @@ def lambda_handler(event: EventBridgeEvent, context: LambdaContext) -> dict[str,
     render = stage()  # settings first: a misconfigured function fails whatever the event
     detail = parse_detail(event.detail_type, event.detail)
     if isinstance(detail, RepublishRequested):
-        pages = render.on_republish(detail, now=datetime.now(UTC))
-        metrics.add_metric(name="PagesRepublished", unit=MetricUnit.Count, value=pages)
-        return {"republished": pages}
+        republish_id = republisher().start(detail)
+        metrics.add_metric(name="RepublishesStarted", unit=MetricUnit.Count, value=1)
+        return {"republish": republish_id}
     if not isinstance(detail, PostValidated | PostWithdrawn | PostDue):
         raise ValueError(f"RenderFunction does not handle {event.detail_type!r} events")
     logger.append_keys(key=detail.source.key, detail_type=event.detail_type)

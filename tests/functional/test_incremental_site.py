@@ -8,12 +8,8 @@ minutes); the publication that is measured goes through the real pipeline.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
-
-import boto3
-import pytest
 
 from pressroom.adapters.listings import ListingEntry, ListingStore
 from pressroom.aggregates import listings_for, page_of
@@ -57,25 +53,6 @@ def seed(stack: Any, count: int) -> None:
                 "listed": {"BOOL": True},
             },
         )
-
-
-@pytest.fixture
-def hosting_writes(stack: Any) -> Iterator[list[str]]:
-    """The keys every PutObject and DeleteObject on the hosting bucket names, in order."""
-    boto3.setup_default_session()  # the functions' clients will come from this session
-    written: list[str] = []
-    hosting = stack.output("HostingBucketName")
-
-    def record(params: dict[str, Any], **_: Any) -> None:
-        if params.get("Bucket") == hosting:
-            written.append(params["Key"])
-
-    events = boto3.DEFAULT_SESSION.events  # type: ignore[union-attr]
-    events.register("provide-client-params.s3.PutObject", record)
-    events.register("provide-client-params.s3.DeleteObject", record)
-    yield written
-    events.unregister("provide-client-params.s3.PutObject", record)
-    events.unregister("provide-client-params.s3.DeleteObject", record)
 
 
 NEW_POST = b"""---

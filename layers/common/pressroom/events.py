@@ -136,6 +136,7 @@ class RepublishRequested(Contract):
 
     reason: str
     source: SourceObject | None = None  # the uploaded template that changed, if that is why
+    request_id: str | None = None  # chosen by whoever asks (the CLI), to follow its progress
 
 
 DETAIL_MODELS: dict[DetailType, type[Contract]] = {

@@ -6,7 +6,8 @@ Four kinds of message wait there, each redriven the way it came:
   - events EventBridge could not deliver (EventDeliveryFailuresQueue): the rule's target
     function, named in the message's TARGET_ARN attribute, is invoked with the event;
   - stale-page notes AggregateFunction gave up on: sent back to the StalePagesQueue;
-  - "Post Due" inputs EventBridge Scheduler could not deliver: put on the bus again.
+  - "Post Due" inputs EventBridge Scheduler could not deliver: put on the bus again;
+  - republish work (posts that could not be rendered again): back to the RepublishQueue.
 Redriven work that fails again comes back to the same queue.
 """
 
@@ -141,6 +142,11 @@ class FailureQueues:
                 _subject(body),
                 _attribute(message, "ERROR_MESSAGE"),
             )
+        if isinstance(body, dict) and "republish" in body:
+            slugs = ", ".join(body.get("slugs", [])) or "listing the posts"
+            return FailedWork(
+                name, message["MessageId"], "republish", "RepublishQueue", slugs, "could not be rendered"
+            )
         if isinstance(body, dict) and "stale" in body:
             return FailedWork(
                 name,
@@ -166,6 +172,8 @@ class FailureQueues:
             self._invoke(str(body["requestContext"]["functionArn"]), body["requestPayload"])
         elif target:
             self._invoke(target, body)
+        elif isinstance(body, dict) and "republish" in body:
+            self.sqs.send_message(QueueUrl=self.outputs["RepublishQueueUrl"], MessageBody=message["Body"])
         elif isinstance(body, dict) and "stale" in body:
             self.sqs.send_message(
                 QueueUrl=self.outputs["StalePagesQueueUrl"],

@@ -32,6 +32,8 @@ class Settings:
     webhooks_parameter: str = ""  # SSM parameter holding the webhooks' JSON; empty: none
     notify_failures_queue_url: str = ""  # where refused (4xx) webhook deliveries wait
     webhook_backoff_seconds: float = 0.5
+    republish_queue_url: str = ""
+    republish_failures_queue_url: str = ""
     embed_prefixes: str = ""  # comma-separated; empty: YouTube and Vimeo players
     site_timezone: str = "UTC"
     max_post_bytes: int = 1_000_000
@@ -57,6 +59,8 @@ class Settings:
         "WEBHOOKS_PARAMETER": "webhooks_parameter",
         "NOTIFY_FAILURES_QUEUE_URL": "notify_failures_queue_url",
         "WEBHOOK_BACKOFF_SECONDS": "webhook_backoff_seconds",
+        "REPUBLISH_QUEUE_URL": "republish_queue_url",
+        "REPUBLISH_FAILURES_QUEUE_URL": "republish_failures_queue_url",
         "EMBED_PREFIXES": "embed_prefixes",
         "SITE_TIMEZONE": "site_timezone",
         "MAX_POST_BYTES": "max_post_bytes",

@@ -14,6 +14,7 @@ from pressroom.adapters.catalogue import Catalogue
 from pressroom.adapters.cdn import Invalidator
 from pressroom.adapters.failures import FailureParking
 from pressroom.adapters.listings import ListingStore
+from pressroom.adapters.republish import RepublishLedger, RepublishQueue
 from pressroom.adapters.schedules import PublicationSchedules
 from pressroom.adapters.site import SiteStore
 from pressroom.adapters.stale_pages import StalePagesQueue
@@ -28,8 +29,9 @@ from pressroom.pipeline.aggregate import AggregateStage
 from pressroom.pipeline.assets import AssetsStage
 from pressroom.pipeline.notify import NotifyStage
 from pressroom.pipeline.render import RenderStage
+from pressroom.pipeline.republish import RepublishStage
 from pressroom.pipeline.validate import ValidateStage
-from pressroom.settings import Settings
+from pressroom.settings import Settings, SettingsError
 from pressroom.theme import Theme, packaged_templates
 from pressroom.validation import ValidationRules
 from pressroom.views import SiteInfo
@@ -96,6 +98,20 @@ def build_render_stage(settings: Settings) -> RenderStage:
         rules=validation_rules(settings),
         page_size=settings.index_page_size,
         uploads_bucket=settings.uploads_bucket,
+    )
+
+
+def build_republish_stage(settings: Settings) -> RepublishStage:
+    if not settings.republish_queue_url:
+        raise SettingsError("REPUBLISH_QUEUE_URL is unset: this function cannot republish the site")
+    dynamodb = boto3.client("dynamodb", config=CLIENT_CONFIG)
+    sqs = boto3.client("sqs", config=CLIENT_CONFIG)
+    return RepublishStage(
+        render=build_render_stage(settings),
+        ledger=RepublishLedger(dynamodb, settings.posts_table),
+        queue=RepublishQueue(sqs, settings.republish_queue_url),
+        listings=ListingStore(dynamodb, settings.posts_table),
+        stale_pages=StalePagesQueue(sqs, settings.stale_pages_queue_url),
     )
 
 

@@ -151,6 +151,24 @@ class ListingStore:
         )
         return [_entry(item) for item in response.get("Items", [])]
 
+    def slugs_page(
+        self, listing: str, after: dict[str, Any] | None, limit: int
+    ) -> tuple[list[str], dict[str, Any] | None]:
+        """One page of a listing's slugs, and where the next page starts (None: no more)."""
+        arguments: dict[str, Any] = {
+            "TableName": self.table_name,
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": f"LIST#{listing}"}},
+            "ProjectionExpression": "slug",
+            "Limit": limit,
+            "ConsistentRead": True,
+        }
+        if after:
+            arguments["ExclusiveStartKey"] = after
+        response = self.client.query(**arguments)
+        slugs = [item["slug"]["S"] for item in response.get("Items", [])]
+        return slugs, response.get("LastEvaluatedKey")
+
     def everything_in(self, listing: str) -> list[ListingEntry]:
         """Every post in a listing, oldest first (a republish reads them all, on purpose)."""
         return [_entry(item) for item in self._all(f"LIST#{listing}", newest_first=False)]

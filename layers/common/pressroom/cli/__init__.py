@@ -104,6 +104,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="also announce to this URL as a signed JSON webhook (repeatable); the secret is printed",
     )
     local.add_argument(
+        "--republish",
+        action="store_true",
+        help="after the rounds, republish every post (as a theme change would), with a progress bar",
+    )
+    local.add_argument(
         "--redrive",
         action="store_true",
         help="at the end, invoke again every event waiting in a failure queue (a webhook that was down)",

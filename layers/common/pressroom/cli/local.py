@@ -6,11 +6,28 @@ import argparse
 import sys
 from pathlib import Path
 
+from pressroom.adapters.republish import RepublishLedger
 from pressroom.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from pressroom.cli.progress import Progress
+from pressroom.cli.progress import Progress, bar
 from pressroom.local.report import OutcomeStatus, format_outcomes, write_report
 from pressroom.local.site import ExportError, export_site, make_server
 from pressroom.local.stack import LocalStack
+
+
+def _republish(stack: LocalStack, progress: Progress) -> None:
+    """Republish every post through the SQS fan-out, showing a progress bar."""
+    request = stack.request_republish("pressroom local --republish")
+    ledger = RepublishLedger(stack.session.client("dynamodb"), stack.output("PostsTableName"))
+
+    def show(_: str) -> None:
+        state = ledger.progress(request)
+        if state is not None and state.total:
+            progress.step(f"Republishing {bar(state.done, state.total, state.failed)}")
+
+    stack.run_until_quiet(progress=show)
+    state = ledger.progress(request)
+    done, failed = (state.done, state.failed) if state else (0, 0)
+    progress.done(f"Republished {done} posts ({failed} failed); every aggregate page rebuilt once.")
 
 
 def _report_failed(stack: LocalStack) -> None:
@@ -64,6 +81,8 @@ def run(args: argparse.Namespace) -> int:
                 f"Fired {len(fired)} schedule{'s' * (len(fired) != 1)} due by {args.now.isoformat()}; "
                 f"pipeline quiet after {len(stats.invocations)} more invocations."
             )
+        if args.republish:
+            _republish(stack, progress)
         if args.redrive:
             redriven = stack.redrive()
             if redriven:

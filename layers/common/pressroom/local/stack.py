@@ -49,6 +49,7 @@ NOT_EMULATED = {
     "AWS::SNS::Subscription": "announcements are collected from a queue subscribed by the local stack",
     "AWS::Logs::LogGroup": "function logs go to the terminal",
     "AWS::CloudWatch::Alarm": "there are no metrics in the emulation; failed work is printed instead",
+    "AWS::Scheduler::Schedule": "moto never fires schedules; use pressroom local --republish",
     "AWS::CloudFront::OriginAccessControl": "the site is exported to --out and served by --serve",
     "AWS::CloudFront::Function": "--serve applies the same pretty-URL rules",
 }
@@ -724,6 +725,21 @@ class LocalStack:
                     scheduler.delete_schedule(Name=summary["Name"], GroupName=group)
                 fired.append(summary["Name"])
         return fired
+
+    def request_republish(self, reason: str = "requested locally") -> str:
+        """Put "Republish Requested" on the bus, as `pressroom republish` does; returns its id."""
+        request_id = uuid.uuid4().hex
+        self.session.client("events").put_events(
+            Entries=[
+                {
+                    "EventBusName": self.output("PublishingBusName"),
+                    "Source": "pressroom.operator",
+                    "DetailType": "Republish Requested",
+                    "Detail": json.dumps({"reason": reason, "requestId": request_id}),
+                }
+            ]
+        )
+        return request_id
 
     def pending_events(self, logical_id: str) -> list[dict[str, Any]]:
         """Take the events queued for a function without invoking it (to invoke them elsewhere)."""

@@ -31,7 +31,6 @@ from pressroom.adapters.site import SiteStore
 from pressroom.adapters.stale_pages import StalePagesQueue
 from pressroom.adapters.uploads import UploadStore
 from pressroom.aggregates import (
-    ALL,
     Stale,
     author_listing,
     listing_path,
@@ -49,7 +48,6 @@ from pressroom.events import (
     PostValidated,
     PostWithdrawn,
     Reason,
-    RepublishRequested,
     SourceObject,
 )
 from pressroom.markdown import Heading, MarkdownRenderer
@@ -105,30 +103,23 @@ class RenderStage:
         """A schedule fired: the post's date or expiry has come, so judge it as of then."""
         return self._apply(event.source, max(now, event.due_at))
 
-    def on_republish(self, event: RepublishRequested, now: datetime) -> int:
-        """Render every published post's page again, then have every aggregate page rebuilt.
+    def rerender(self, slug: str, now: datetime) -> bool:
+        """Render a live post's page again from the version the catalogue says is live.
 
-        Nothing in the catalogue changes: a republish applies a new theme (or settings) to the
-        versions already live. Returns how many pages were rendered.
+        Nothing in the catalogue changes: a republish applies the theme (or settings) as they
+        are now to the versions already live. False if the post is no longer live.
         """
-        self.theme.forget_templates()
-        rendered = 0
-        for entry in self.listings.everything_in(ALL):
-            record = self.catalogue.post_record(entry.slug)
-            if record is None:
-                continue
-            bucket = self.uploads_bucket or (event.source.bucket if event.source else "")
-            source = SourceObject(bucket=bucket, key=record.source_key, version_id=record.version_id)
-            data = self.uploads.read(source)
-            post = validate_post(source.key, data, self.rules, now) if data is not None else None
-            if not isinstance(post, Post) or post.status is not PostStatus.PUBLISHED:
-                logger.warning("a live post could not be rendered again", extra={"key": source.key})
-                continue
-            self._write_page(post)
-            rendered += 1
-        self.stale_pages.send({Stale.EVERYTHING}, cause=f"republish:{event.reason}:{now.isoformat()}")
-        logger.info("republished", extra={"pages": rendered, "reason": event.reason})
-        return rendered
+        record = self.catalogue.post_record(slug)
+        if record is None:
+            return False
+        source = SourceObject(bucket=self.uploads_bucket, key=record.source_key, version_id=record.version_id)
+        data = self.uploads.read(source)
+        post = validate_post(source.key, data, self.rules, now) if data is not None else None
+        if not isinstance(post, Post) or post.status is not PostStatus.PUBLISHED:
+            logger.warning("a live post could not be rendered again", extra={"key": source.key})
+            return False
+        self._write_page(post)
+        return True
 
     def _write_page(self, post: Post) -> None:
         rendered = self.markdown.render(post.body)

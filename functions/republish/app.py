@@ -1,0 +1,67 @@
+"""RepublishFunction: republish work from its SQS queue → pages rendered again, in parallel.
+
+Two kinds of work item: "list the next page of published posts" (queues their posts, and the
+page after) and "render these posts" (at most ten). A post that cannot be rendered is counted
+as failed and its work item is put in the RepublishFailuresQueue for `pressroom dlq redrive`;
+the other posts carry on. An item whose handling raised (throttling, say) is reported as a
+batch item failure, so SQS delivers it again, and after three tries to the same queue.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import boto3
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from pressroom.adapters.republish import parse_work
+from pressroom.pipeline.republish import RepublishStage
+from pressroom.settings import Settings
+from pressroom.wiring import CLIENT_CONFIG, build_republish_stage
+
+logger = Logger()
+metrics = Metrics()
+processor = BatchProcessor(event_type=EventType.SQS)
+
+
+@functools.cache
+def stage() -> RepublishStage:
+    return build_republish_stage(Settings.from_env())
+
+
+@functools.cache
+def failures_queue() -> tuple[Any, str]:
+    return boto3.client("sqs", config=CLIENT_CONFIG), Settings.from_env().republish_failures_queue_url
+
+
+def handle(record: SQSRecord) -> None:
+    work = parse_work(record.body)
+    if "slugs" not in work:
+        queued = stage().enumerate(work["republish"], work.get("after"))
+        metrics.add_metric(name="RepublishPostsQueued", unit=MetricUnit.Count, value=queued)
+        return
+    batch = stage().render_posts(work["republish"], work["slugs"], now=datetime.now(UTC))
+    metrics.add_metric(name="RepublishPostsRendered", unit=MetricUnit.Count, value=batch.rendered)
+    if batch.failed:
+        metrics.add_metric(name="RepublishPostsFailed", unit=MetricUnit.Count, value=len(batch.failed))
+        client, queue_url = failures_queue()
+        client.send_message(
+            QueueUrl=queue_url,
+            MessageBody=json.dumps({"republish": work["republish"], "slugs": list(batch.failed)}),
+        )
+
+
+@logger.inject_lambda_context
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    stage()  # settings first: a misconfigured function fails whatever the event
+    return dict(
+        process_partial_response(event=event, record_handler=handle, processor=processor, context=context)
+    )
