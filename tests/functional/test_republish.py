@@ -92,3 +92,32 @@ def test_the_examples_republish_through_the_cli(tmp_path: Any, capsys: pytest.Ca
     assert status == 0
     err = capsys.readouterr().err
     assert "Republished 3 posts (0 failed)" in err
+
+
+def test_watching_a_republish_reports_its_end(stack: Any, capsys: pytest.CaptureFixture[str]):
+    from pressroom.cli.progress import Progress
+    from pressroom.cli.republish import watch
+
+    posts(stack, 3)
+    request = stack.request_republish()
+    stack.run_until_quiet()
+
+    assert watch(ledger(stack), request, Progress(), timeout=5, poll=0.01) == 0
+    assert "Republished 3 posts (0 failed)" in capsys.readouterr().err
+
+
+def test_watching_a_republish_that_does_not_end_gives_up_at_the_timeout(
+    stack: Any, capsys: pytest.CaptureFixture[str]
+):
+    from pressroom.cli.progress import Progress
+    from pressroom.cli.republish import watch
+
+    stuck = ledger(stack)
+    request = stuck.start("stuck")
+    stuck.queued(request, 2)
+
+    assert watch(stuck, request, Progress(), timeout=0.05, poll=0.01) == 1
+    err = capsys.readouterr().err
+    assert "[" in err
+    assert "0/2 done" in err
+    assert "Still running" in err

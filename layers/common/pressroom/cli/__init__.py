@@ -41,6 +41,12 @@ def _run_dlq_redrive(args: argparse.Namespace) -> int:
     return dlq.run_redrive(args)
 
 
+def _run_republish(args: argparse.Namespace) -> int:
+    from pressroom.cli import republish
+
+    return republish.run(args)
+
+
 def _aware_datetime(text: str) -> datetime:
     try:
         value = datetime.fromisoformat(text)
@@ -156,6 +162,22 @@ def build_parser() -> argparse.ArgumentParser:
     upload.add_argument("--timezone", default="UTC", help="the stack's SiteTimezone (default: UTC)")
     upload.add_argument("--max-bytes", type=int, default=1_000_000, help="the stack's MaxPostBytes")
     upload.set_defaults(run=_run_upload)
+
+    republish = commands.add_parser(
+        "republish",
+        help="render every published post of a deployed stack again, with a progress bar",
+        description=(
+            'Put "Republish Requested" on the stack\'s bus: every published post is rendered again '
+            "(fanned out through SQS) and every aggregate page rebuilt once. Locally, use "
+            "`pressroom local --republish`."
+        ),
+    )
+    republish.add_argument("--stack", required=True, help="the deployed stack's name")
+    republish.add_argument("--region", help="AWS region (default: your AWS configuration's)")
+    republish.add_argument("--reason", default="requested from the command line", help="recorded in the logs")
+    republish.add_argument("--no-wait", action="store_true", help="request it and return")
+    republish.add_argument("--timeout", type=float, default=900, help="seconds to watch (default: 900)")
+    republish.set_defaults(run=_run_republish)
 
     dlq = commands.add_parser(
         "dlq",

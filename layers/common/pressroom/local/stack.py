@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 import boto3
 from moto import mock_aws
 
+from pressroom.local.moto_speed import faster_dynamodb
 from pressroom.local.report import AnnouncementRecord, OutcomeBook, PostOutcome
 from pressroom.local.s3_events import faithful_s3_notifications
 from pressroom.local.template import Resolver, TemplateError, load_template
@@ -192,6 +193,7 @@ class LocalStack:
         )
         self._exit.enter_context(mock_aws())
         self._exit.enter_context(faithful_s3_notifications())
+        self._exit.enter_context(faster_dynamodb())
         self.session = boto3.Session(region_name=self.region)
         self.s3: S3Client = self.session.client("s3")
         self.sqs: SQSClient = self.session.client("sqs")
