@@ -15,7 +15,14 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from pressroom.events import PostDue, PostValidated, PostWithdrawn, RepublishRequested, parse_detail
+from pressroom.events import (
+    PostDue,
+    PostRejected,
+    PostValidated,
+    PostWithdrawn,
+    RepublishRequested,
+    parse_detail,
+)
 from pressroom.pipeline.render import RenderStage
 from pressroom.pipeline.republish import RepublishStage
 from pressroom.settings import Settings
@@ -45,6 +52,9 @@ def lambda_handler(event: EventBridgeEvent, context: LambdaContext) -> dict[str,
         republish_id = republisher().start(detail)
         metrics.add_metric(name="RepublishesStarted", unit=MetricUnit.Count, value=1)
         return {"republish": republish_id}
+    if isinstance(detail, PostRejected):
+        render.on_rejected(detail)
+        return {"recorded": "rejection"}
     if not isinstance(detail, PostValidated | PostWithdrawn | PostDue):
         raise ValueError(f"RenderFunction does not handle {event.detail_type!r} events")
     logger.append_keys(key=detail.source.key, detail_type=event.detail_type)

@@ -37,6 +37,10 @@ class SourceStateKind(StrEnum):
     DRAFT = "draft"
     SCHEDULED = "scheduled"
     EXPIRED = "expired"
+    REJECTED = "rejected"  # only ever in the STATUS partition: a refused upload changes nothing else
+
+
+STATUS_PARTITION = "STATUS"
 
 
 class StaleEventError(Exception):
@@ -212,11 +216,46 @@ class Catalogue:
         ]
         if release and state.released_slug:
             actions.append(self._release(state.released_slug, entry.source_key))
+        actions.append(self._status_row(state))  # last: the indexes above name the failed condition
         self._transact(actions, slug=entry.slug)
+
+    def _status_row(
+        self, state: SourceState, detail: dict[str, Any] | None = None
+    ) -> TransactWriteItemTypeDef:
+        """The key's row in the STATUS partition (what `pressroom status` lists), or its removal."""
+        key = {"pk": {"S": STATUS_PARTITION}, "sk": {"S": state.key}}
+        if state.state is SourceStateKind.LIVE:
+            return {"Delete": {"TableName": self.table_name, "Key": key}}
+        values = {"state": state.state.value, "sequencer": state.sequencer, **(detail or {})}
+        return {"Put": {"TableName": self.table_name, "Item": {**key, **_item(values)}}}
+
+    def record_rejection(self, key: str, sequencer: str | None, reasons: list[str]) -> bool:
+        """Note that the key's newest upload was refused, unless a newer event was applied already."""
+        current = self.source_state(key)
+        if current is not None and current.sequencer and sequencer and current.sequencer > sequencer:
+            return False
+        rejected = SourceState(key=key, state=SourceStateKind.REJECTED, slug=None, sequencer=sequencer)
+        self._transact([self._status_row(rejected, {"reasons": reasons})], slug=None)
+        return True
+
+    def statuses(self) -> list[dict[str, Any]]:
+        """Every key that is not live (draft, scheduled, expired, withdrawn, rejected), by key."""
+        items: list[dict[str, Any]] = []
+        arguments: dict[str, Any] = {
+            "TableName": self.table_name,
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": STATUS_PARTITION}},
+        }
+        while True:
+            response = self.client.query(**arguments)
+            items += [_plain(item) for item in response.get("Items", [])]
+            if "LastEvaluatedKey" not in response:
+                return items
+            arguments["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     def take_down(self, state: SourceState, release: bool) -> None:
         """Record `state` (not live) as its key's latest event; with `release`, drop its post entry."""
-        actions = [self._source_put(state)]
+        actions = [self._source_put(state), self._status_row(state)]
         if release and state.released_slug:
             actions.append(self._release(state.released_slug, state.key))
         self._transact(actions, slug=None)

@@ -47,6 +47,12 @@ def _run_republish(args: argparse.Namespace) -> int:
     return republish.run(args)
 
 
+def _run_status(args: argparse.Namespace) -> int:
+    from pressroom.cli import status
+
+    return status.run(args)
+
+
 def _aware_datetime(text: str) -> datetime:
     try:
         value = datetime.fromisoformat(text)
@@ -178,6 +184,17 @@ def build_parser() -> argparse.ArgumentParser:
     republish.add_argument("--no-wait", action="store_true", help="request it and return")
     republish.add_argument("--timeout", type=float, default=900, help="seconds to watch (default: 900)")
     republish.set_defaults(run=_run_republish)
+
+    status = commands.add_parser(
+        "status",
+        help="a deployed stack's published posts, the posts that are not live and why, its failure queues",
+    )
+    status.add_argument("--stack", required=True, help="the deployed stack's name")
+    status.add_argument("--region", help="AWS region (default: your AWS configuration's)")
+    status.add_argument(
+        "--newest", type=int, default=20, help="how many published posts to list (default: 20)"
+    )
+    status.set_defaults(run=_run_status)
 
     dlq = commands.add_parser(
         "dlq",

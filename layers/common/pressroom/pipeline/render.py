@@ -334,7 +334,16 @@ class RenderStage:
     def _reject(self, source: SourceObject, problems: Sequence[Problem]) -> DetailType:
         reasons = [Reason.of(problem) for problem in problems]
         self.bus.publish(DetailType.POST_REJECTED, PostRejected(source=source, reasons=reasons))
+        self.catalogue.record_rejection(
+            source.key, source.sequencer, [reason.describe() for reason in reasons]
+        )
         return DetailType.POST_REJECTED
+
+    def on_rejected(self, event: PostRejected) -> None:
+        """ValidateFunction refused an upload: note it for `pressroom status` (the site is unchanged)."""
+        self.catalogue.record_rejection(
+            event.source.key, event.source.sequencer, [reason.describe() for reason in event.reasons]
+        )
 
     def _view(self, post: Post, reading_minutes: int, toc: Sequence[Heading]) -> PostView:
         site = self.theme.site

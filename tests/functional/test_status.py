@@ -1,0 +1,64 @@
+"""`pressroom status`: what the stack holds, read from the catalogue and the failure queues."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+import pytest
+from helpers import EXAMPLES, TEMPLATE
+
+from pressroom.cli import status as status_command
+from pressroom.local.template import load_template
+from pressroom.operations import FailureQueues
+from pressroom.status import format_status, site_status
+
+
+def test_status_lists_published_scheduled_draft_and_rejected_posts_and_the_queues(stack: Any):
+    stack.upload_posts(EXAMPLES)
+    stack.upload("posts/uk-ai-opportunities-action-plan.md", b"---\ntitle: [broken\n---\n\nx\n")
+    stack.run_until_quiet()
+    outputs = {name: stack.output(name) for name in load_template(TEMPLATE)["Outputs"]}
+    queues = FailureQueues(outputs, stack.sqs, None, None)  # type: ignore[arg-type]
+
+    status = site_status(
+        stack.session.client("dynamodb"),
+        outputs["PostsTableName"],
+        outputs["SiteUrl"],
+        newest=2,
+        failure_depths={name: queues.depth(name) for name in queues.names()},
+    )
+
+    assert status.published_count == 3
+    assert [post.slug for post in status.newest] == [
+        "uk-ai-opportunities-action-plan",
+        "writing-in-jekyll-style",
+    ]
+    assert status.newest[0].url == "https://blog.example.com/posts/uk-ai-opportunities-action-plan/"
+    assert status.newest[0].version  # the S3 version the live page reflects
+    states = {row["key"]: row["state"] for row in status.not_live}
+    assert states == {
+        "posts/broken-post.md": "rejected",
+        "posts/coming-in-2030.md": "scheduled",
+        "posts/draft-ideas.md": "draft",
+        # the broken update is refused, the version before it stays live and is listed as such
+        "posts/uk-ai-opportunities-action-plan.md": "rejected",
+    }
+    assert all(depth == 0 for depth in status.failure_queues.values())
+    text = format_status(status)
+    assert "Published: 3 post(s)" in text
+    assert "Scheduled: 1\n  posts/coming-in-2030.md" in text
+    assert "    - title: the post has no title" in text
+    assert "NotifyFailures" in text
+
+
+def test_status_command_reports_a_missing_stack(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+):
+    def no_stack(*_: Any) -> dict[str, str]:
+        raise status_command.TargetError("no stack named 'nope' in eu-west-2")
+
+    monkeypatch.setattr(status_command, "stack_outputs", no_stack)
+
+    assert status_command.run(argparse.Namespace(stack="nope", region="eu-west-2", newest=5)) == 2
+    assert "no stack named 'nope'" in capsys.readouterr().err
