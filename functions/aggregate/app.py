@@ -32,7 +32,7 @@ def stage() -> AggregateStage:
     return build_aggregate_stage(Settings.from_env())
 
 
-@logger.inject_lambda_context
+@logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     aggregate = stage()  # settings first: a misconfigured function fails whatever the event

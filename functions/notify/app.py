@@ -77,7 +77,7 @@ def notifier() -> Notifier:
     return Notifier(dependencies.stage, cast("Callable[..., dict[str, Any]]", deliver), dependencies.failures)
 
 
-@logger.inject_lambda_context
+@logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 @event_source(data_class=EventBridgeEvent)
 def lambda_handler(event: EventBridgeEvent, context: LambdaContext) -> dict[str, Any]:

@@ -58,7 +58,7 @@ def handle(record: SQSRecord) -> None:
         )
 
 
-@logger.inject_lambda_context
+@logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     stage()  # settings first: a misconfigured function fails whatever the event

@@ -27,7 +27,7 @@ def stage() -> ValidateStage:
     return build_validate_stage(Settings.from_env())
 
 
-@logger.inject_lambda_context
+@logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 @event_source(data_class=S3Event)
 def lambda_handler(event: S3Event, context: LambdaContext) -> dict[str, Any]:

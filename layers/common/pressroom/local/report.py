@@ -72,9 +72,12 @@ class OutcomeBook:
             outcome.slug, outcome.title, outcome.reasons = post.get("slug"), post.get("title"), []
             outcome.date = post.get("date")
             status = post.get("status")
-            outcome.status = OutcomeStatus(status) if status in _NOT_LIVE else OutcomeStatus.PENDING
-            if outcome.status is not OutcomeStatus.PENDING:
+            if status in _NOT_LIVE:
+                outcome.status = OutcomeStatus(status)
                 outcome.path = outcome.url = None
+            elif outcome.status is not OutcomeStatus.PUBLISHED:
+                # A live post re-uploaded byte for byte is validated, then changes nothing: still live.
+                outcome.status = OutcomeStatus.PENDING
         elif detail_type == DetailType.POST_PUBLISHED:
             outcome.status = OutcomeStatus.PUBLISHED
             outcome.slug, outcome.title = post.get("slug"), post.get("title")

@@ -27,8 +27,10 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 import boto3
+from botocore.config import Config
 from moto import mock_aws
 
+from pressroom.local.faults import S3Throttling
 from pressroom.local.moto_speed import faster_dynamodb
 from pressroom.local.report import AnnouncementRecord, OutcomeBook, PostOutcome
 from pressroom.local.s3_events import faithful_s3_notifications
@@ -127,6 +129,7 @@ class LocalStack:
         parameters: Mapping[str, str] | None = None,
         log_level: str = "WARNING",
         webhooks: Sequence[str] = (),
+        s3_throttle_rate: float = 0.0,
     ) -> None:
         self.template_path = template_path.resolve()
         self.template = load_template(self.template_path)
@@ -137,6 +140,7 @@ class LocalStack:
             name: str(spec.get("Default", "")) for name, spec in self.template.get("Parameters", {}).items()
         }
         self.webhooks = list(webhooks)
+        self.s3_throttling = S3Throttling(s3_throttle_rate) if s3_throttle_rate else None
         self.webhook_secret = secrets.token_urlsafe(24) if webhooks else ""
         if webhooks:
             defaults["WebhooksParameterName"] = f"/{stack_name}/webhooks"
@@ -155,6 +159,7 @@ class LocalStack:
         self.functions: list[LocalFunction] = []
         self.schedule_groups: list[str] = []
         self._redrive_policies: dict[str, Any] = {}
+        self._queue_arns: dict[str, str] = {}
         self.distribution_id = ""
         self.not_emulated: dict[str, str] = {}
         self.book = OutcomeBook()
@@ -195,7 +200,14 @@ class LocalStack:
         self._exit.enter_context(faithful_s3_notifications())
         self._exit.enter_context(faster_dynamodb())
         self.session = boto3.Session(region_name=self.region)
-        self.s3: S3Client = self.session.client("s3")
+        if self.s3_throttling is not None:
+            boto3.setup_default_session(region_name=self.region)  # the functions' clients come from it
+            self.s3_throttling.install(self.session)
+            self._exit.callback(self.s3_throttling.remove, self.session)
+        # Adaptive retries, as the functions use: an emulated 503 SlowDown is retried, not fatal.
+        self.s3: S3Client = self.session.client(
+            "s3", config=Config(retries={"mode": "adaptive", "max_attempts": 8})
+        )
         self.sqs: SQSClient = self.session.client("sqs")
         self._create_resources()
         if self.webhooks:
@@ -400,8 +412,10 @@ class LocalStack:
         self.resolver.attributes[(logical_id, "Arn")] = f"arn:aws:iam::{ACCOUNT_ID}:role/{name}"
 
     def _queue_arn(self, url: str) -> str:
-        attributes = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
-        return attributes["Attributes"]["QueueArn"]
+        if url not in self._queue_arns:  # moto computes every attribute, counts included, per call
+            attributes = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
+            self._queue_arns[url] = attributes["Attributes"]["QueueArn"]
+        return self._queue_arns[url]
 
     def _queue_url_for_arn(self, arn: str) -> str:
         return self.sqs.get_queue_url(QueueName=arn.rsplit(":", 1)[1])["QueueUrl"]
