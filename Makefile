@@ -13,7 +13,7 @@ STACK ?=
 SAM_PATH := PATH="$(CURDIR)/$(BIN):$$PATH"
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: help setup demo serve test integration lint format build validate deploy invoke-validate invoke-render \
+.PHONY: help setup demo serve test bench integration lint format build validate deploy invoke-validate invoke-render \
         invoke-notify lock clean chromium
 
 help: ## List the targets
@@ -59,6 +59,9 @@ test: setup ## Run the whole test suite (unit, functional, e2e, built artifacts)
 
 integration: setup ## Tests against a deployed stack: make integration STACK=<name> (AWS credentials)
 	PRESSROOM_STACK=$(or $(STACK),pressroom) $(BIN)/pytest tests/integration -m integration
+
+bench: setup ## Full-size load: 1,000 posts, a republish, fault and disorder tests (several minutes)
+	scripts/bench
 
 lint: setup ## ruff, mypy (strict) and the template linters
 	$(BIN)/ruff check .

@@ -116,6 +116,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="also announce to this URL as a signed JSON webhook (repeatable); the secret is printed",
     )
     local.add_argument(
+        "--watch",
+        action="store_true",
+        help="keep running: upload what changes in --posts, update --out (with --serve: a live preview)",
+    )
+    local.add_argument("--watch-interval", type=float, default=1.0, help=argparse.SUPPRESS)
+    local.add_argument(
         "--republish",
         action="store_true",
         help="after the rounds, republish every post (as a theme change would), with a progress bar",

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from pressroom.adapters.republish import RepublishLedger
@@ -12,6 +15,86 @@ from pressroom.cli.progress import Progress, bar
 from pressroom.local.report import OutcomeStatus, format_outcomes, write_report
 from pressroom.local.site import ExportError, export_site, make_server
 from pressroom.local.stack import LocalStack
+from pressroom.local.watch import Changes, DirectoryWatcher
+from pressroom.validation import POST_SUFFIXES
+
+
+def _pipeline_progress(stack: LocalStack, uploaded: list[str], progress: Progress) -> Callable[[str], None]:
+    """A progress bar of the round's posts that have an outcome (rejections counted apart)."""
+    posts = {key for key in uploaded if key.endswith(POST_SUFFIXES)}
+
+    def show(message: str) -> None:
+        outcomes = [outcome for outcome in stack.book.outcomes() if outcome.source in posts]
+        rejected = sum(outcome.status is OutcomeStatus.REJECTED for outcome in outcomes)
+        settled = sum(
+            outcome.status not in (OutcomeStatus.REJECTED, OutcomeStatus.PENDING) for outcome in outcomes
+        )
+        progress.step(f"Publishing {bar(settled, len(posts), rejected, failed_label='rejected')} · {message}")
+
+    return show
+
+
+def _watch(args: argparse.Namespace, site_url: str, progress: Progress, rounds: int | None = None) -> int:
+    """Keep the stack up: upload what changes in --posts, update --out, serve it with --serve.
+
+    `rounds` limits how many times the directories are looked at (tests); None: until Ctrl+C.
+    """
+    watcher = DirectoryWatcher(args.posts)
+    server = None
+    with LocalStack(
+        args.template, site_url=site_url, log_level=args.log_level, webhooks=args.webhook or ()
+    ) as stack:
+        for directory in args.posts:
+            stack.upload_posts(directory, progress=progress.step)
+        stack.run_until_quiet(progress=lambda m: progress.step(f"Running the pipeline: {m}"))
+        try:
+            export_site(_objects(stack), args.out)
+        except ExportError as error:
+            print(f"pressroom: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        print(format_outcomes(stack.outcomes(), stack.announcements()), flush=True)
+        if args.serve:
+            server = make_server(args.out, args.host, args.port)
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            print(f"\nServing {args.out}/ on {site_url}/", flush=True)
+        print(f"Watching {', '.join(map(str, args.posts))} for changes; press Ctrl+C to stop.", flush=True)
+        try:
+            while rounds is None or rounds > 0:
+                rounds = None if rounds is None else rounds - 1
+                time.sleep(args.watch_interval)
+                changes = watcher.changes()
+                if changes:
+                    _apply_changes(stack, changes, args.out, progress)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            if server is not None:
+                server.shutdown()
+                server.server_close()
+    return EXIT_OK
+
+
+def _apply_changes(stack: LocalStack, changes: Changes, out: Path, progress: Progress) -> None:
+    for key, path in changes.uploads:
+        if key.endswith(POST_SUFFIXES):
+            stack.upload(key, path.read_bytes())
+        else:
+            stack.s3.put_object(Bucket=stack.output("UploadsBucketName"), Key=key, Body=path.read_bytes())
+    for key in changes.removals:
+        stack.delete(key)
+    stack.run_until_quiet(progress=lambda m: progress.step(f"Running the pipeline: {m}"))
+    export_site(_objects(stack), out)
+    touched = {key for key, _ in changes.uploads} | set(changes.removals)
+    progress.done(f"Updated the site for {len(touched)} changed file(s):")
+    for outcome in stack.outcomes():
+        if outcome.source in touched:
+            print(f"  {outcome.status.value:<9}  {outcome.source}  {outcome.path or ''}".rstrip(), flush=True)
+            for reason in outcome.reasons:
+                print(f"             - {reason}", flush=True)
+
+
+def _objects(stack: LocalStack) -> dict[str, bytes]:
+    return {key: value["body"] for key, value in stack.site_objects().items()}
 
 
 def _republish(stack: LocalStack, progress: Progress) -> None:
@@ -57,6 +140,8 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_USAGE
     site_url = args.site_url or f"http://{args.host}:{args.port}"
     progress = Progress()
+    if args.watch:
+        return _watch(args, site_url, progress)
     progress.done(f"Creating the local stack from {template.name} (moto, in this process)…")
     with LocalStack(
         template, site_url=site_url, log_level=args.log_level, webhooks=args.webhook or ()
@@ -67,9 +152,9 @@ def run(args: argparse.Namespace) -> int:
                 f"(X-Pressroom-Signature) using the secret {stack.webhook_secret}"
             )
         for number, directory in enumerate(args.posts, start=1):
-            stack.upload_posts(directory, progress=progress.step)
+            uploaded = stack.upload_posts(directory, progress=progress.step)
             progress.done(f"Round {number}: uploaded the posts in {directory}.")
-            stats = stack.run_until_quiet(progress=lambda m: progress.step(f"Running the pipeline: {m}"))
+            stats = stack.run_until_quiet(progress=_pipeline_progress(stack, uploaded, progress))
             progress.done(f"Pipeline quiet after {len(stats.invocations)} function invocations.")
             for failure in stats.failures:
                 message = f"{failure.function} failed after {failure.attempts} attempts: {failure.error}"

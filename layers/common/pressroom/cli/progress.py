@@ -31,8 +31,8 @@ class Progress:
         self.stream.flush()
 
 
-def bar(done: int, total: int, failed: int = 0, width: int = 30) -> str:
+def bar(done: int, total: int, failed: int = 0, width: int = 30, failed_label: str = "failed") -> str:
     """A text progress bar: [##########..........] 523/1,000 done, 2 failed."""
     filled = width if total == 0 else min(width, round(width * (done + failed) / total))
-    tail = f", {failed:,} failed" if failed else ""
+    tail = f", {failed:,} {failed_label}" if failed else ""
     return f"[{'#' * filled}{'.' * (width - filled)}] {done + failed:,}/{total:,} done{tail}"

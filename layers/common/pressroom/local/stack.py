@@ -621,6 +621,7 @@ class LocalStack:
                         stats.invocations.append(invocation)
                         delivered += 1
                         if progress:
+                            self._collect()
                             progress(f"{len(stats.invocations)} invocations, last: {function.logical_id}")
                     continue
                 for message in self._receive(function.queue_url):
@@ -629,13 +630,14 @@ class LocalStack:
                         stats.invocations.append(self._invoke(function, event))
                         delivered += 1
                         if progress:
+                            self._collect()
                             progress(f"{len(stats.invocations)} invocations, last: {function.logical_id}")
                     self.sqs.delete_message(
                         QueueUrl=function.queue_url, ReceiptHandle=message["ReceiptHandle"]
                     )
+            self._collect()  # keeps outcomes() current for progress reports
             if not delivered:
                 break
-        self._collect()
         return stats
 
     def _sqs_batch(self, function: LocalFunction) -> tuple[list[MessageTypeDef], dict[str, Any]]:

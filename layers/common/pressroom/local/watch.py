@@ -1,0 +1,59 @@
+"""Watching posts directories: which files were added, changed or removed since the last look."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pressroom.validation import POST_SUFFIXES
+
+
+def upload_key(directory: Path, path: Path) -> str | None:
+    """The uploads-bucket key `pressroom local` gives a file under a posts directory, if any.
+
+    Top-level .md and .markdown files are posts (posts/<name>); files in subfolders sit beside
+    their post (posts/<folder>/<file>); anything else is not uploaded.
+    """
+    relative = path.relative_to(directory)
+    if len(relative.parts) == 1:
+        return f"posts/{relative.name}" if relative.name.endswith(POST_SUFFIXES) else None
+    return f"posts/{relative.as_posix()}"
+
+
+@dataclass(frozen=True)
+class Changes:
+    uploads: list[tuple[str, Path]]  # key, file
+    removals: list[str]  # keys
+
+    def __bool__(self) -> bool:
+        return bool(self.uploads or self.removals)
+
+
+class DirectoryWatcher:
+    """Compares modification times and sizes between looks; no platform file-event API needed."""
+
+    def __init__(self, directories: Sequence[Path]) -> None:
+        self.directories = list(directories)
+        self._seen = self._scan()
+
+    def _scan(self) -> dict[str, tuple[Path, int, int]]:
+        files: dict[str, tuple[Path, int, int]] = {}
+        for directory in self.directories:  # a later directory's file wins, as in rounds
+            for path in sorted(directory.rglob("*")):
+                key = upload_key(directory, path) if path.is_file() else None
+                if key is not None:
+                    stat = path.stat()
+                    files[key] = (path, stat.st_mtime_ns, stat.st_size)
+        return files
+
+    def changes(self) -> Changes:
+        now = self._scan()
+        uploads = [
+            (key, path)
+            for key, (path, mtime, size) in now.items()
+            if self._seen.get(key, (None, 0, -1))[1:] != (mtime, size)
+        ]
+        removals = [key for key in self._seen if key not in now]
+        self._seen = now
+        return Changes(uploads=sorted(uploads), removals=sorted(removals))
