@@ -123,3 +123,13 @@ def test_reads_the_process_environment_by_default(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("SITE_TITLE", "From the environment")
 
     assert Settings.from_env().site_title == "From the environment"
+
+
+def test_the_sam_local_invoke_environment_example_names_every_required_variable():
+    import json
+    from pathlib import Path
+
+    example = json.loads((Path(__file__).parents[2] / "events" / "env.example.json").read_text())
+    for function, variables in example.items():
+        missing = set(Settings.REQUIRED) - set(variables)
+        assert not missing, f"events/env.example.json lacks {missing} for {function}"
