@@ -92,6 +92,9 @@ invoke-render: build ## sam local invoke RenderFunction (needs Docker and a depl
 invoke-notify: build ## sam local invoke NotifyFunction (needs Docker and a deployed stack)
 	$(SAM) local invoke NotifyFunction -e events/notify.json --env-vars events/env.json
 
+invoke-%: build ## sam local invoke for the other functions: make invoke-aggregate, invoke-assets, invoke-republish
+	$(SAM) local invoke $(shell echo $* | sed 's/./\U&/')Function -e events/$*.json --env-vars events/env.json
+
 lock: ## Re-resolve layers/common/requirements.txt from requirements.in
 	scripts/lock-requirements
 

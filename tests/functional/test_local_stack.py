@@ -101,3 +101,37 @@ def test_a_resource_the_local_stack_cannot_emulate_is_refused_by_name(tmp_path: 
 
     with pytest.raises(TemplateError, match=r"Queue2 is a AWS::Kinesis::Stream"), LocalStack(copy):
         pass
+
+
+def test_every_function_has_a_sample_event_that_it_handles(stack: Any):
+    from helpers import SHARED_POST
+
+    bucket = stack.output("UploadsBucketName")
+    stack.upload("posts/uk-ai-opportunities-action-plan.md", SHARED_POST.read_bytes())
+    stack.run_until_quiet()
+    stack.s3.put_object(Bucket=bucket, Key="assets/logo.png", Body=b"\x89PNG\r\n\x1a\n")
+    stack.pending_events("AssetsFunction")
+    samples = {
+        "AggregateFunction": load_event("aggregate.json"),
+        "RepublishFunction": load_event("republish.json"),
+        "AssetsFunction": json.loads(
+            json.dumps(load_event("assets.json")).replace("pressroom-uploadsbucket-example", bucket)
+        ),
+    }
+    for record in samples["AssetsFunction"]["Records"]:
+        record["s3"]["object"].pop("versionId")  # the emulated bucket's version ids differ
+
+    results = {name: stack.invoke(name, event) for name, event in samples.items()}
+
+    assert {name: result.succeeded for name, result in results.items()} == dict.fromkeys(samples, True)
+    site = stack.site_objects()
+    assert site["assets/logo.png"]["content_type"] == "image/png"
+    assert "atom.xml" in site
+    template_functions = {
+        name
+        for name, resource in load_template(TEMPLATE)["Resources"].items()
+        if resource["Type"] == "AWS::Serverless::Function"
+    }
+    sample_files = {path.stem for path in (TEMPLATE.parent / "events").glob("*.json")}
+    for function in template_functions:
+        assert function.removesuffix("Function").lower() in sample_files, f"no events/*.json for {function}"

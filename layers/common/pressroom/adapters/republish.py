@@ -155,7 +155,8 @@ class RepublishLedger:
             ReturnValues="ALL_NEW",
         )
         attributes = response["Attributes"]
-        return {"pending": int(attributes["pending"]["N"]), "enqueued": attributes["enqueued"]["BOOL"]}
+        enqueued = attributes.get("enqueued", {}).get("BOOL", False)  # absent for an unknown republish
+        return {"pending": int(attributes["pending"]["N"]), "enqueued": enqueued}
 
     def _claim_aggregation(self, republish_id: str) -> bool:
         try:
