@@ -16,6 +16,26 @@ SHARED_POST = EXAMPLES / "uk-ai-opportunities-action-plan.md"
 SITE_URL = "https://blog.example.com"
 
 
+# The line of theme_override's result on which the payload sits.
+OVERRIDE_PAYLOAD_LINE = 8
+
+
+def theme_override(payload: str, view: str = "post", og_type: str = "article") -> str:
+    """A page template as a site owner would upload it: base.html.j2's settings, then `payload`
+    (on line OVERRIDE_PAYLOAD_LINE) and the page's content, in the content block."""
+    content = "{{ content }}\n" if view == "post" else ""
+    return (
+        '{% extends "base.html.j2" %}\n'
+        f"{{% set page_title = {view}.title %}}\n"
+        '{% set description = "" %}\n'
+        f"{{% set canonical = {view}.url %}}\n"
+        f'{{% set og_type = "{og_type}" %}}\n'
+        '{% set nav_current = "" %}\n'
+        "{% block content %}\n"
+        f"{payload}\n{content}{{% endblock %}}\n"
+    )
+
+
 def load_event(name: str) -> dict[str, Any]:
     """An event from events/, exactly as `sam local invoke -e events/<name>` reads it."""
     event: dict[str, Any] = json.loads((EVENTS / name).read_text(encoding="utf-8"))

@@ -1,9 +1,10 @@
 """The site's Jinja2 theme: pages, feeds and the stylesheet from plain values, escaped whatever they hold.
 
-Templates see only the views in `pressroom.views` and `site`. Every value a template prints goes
-through `escape_text`; the one exception is a post's body, which the Markdown renderer has
-already sanitised. Pages link one stylesheet, fingerprinted by its content, and carry no script
-but their JSON-LD data.
+Templates see only the views in `pressroom.views` and `site`, and run in the bounded sandbox of
+`pressroom.sandbox`: the packaged theme and every template a site owner uploads alike. Every
+value a template prints goes through `escape_text`; the one exception is a post's body, which
+the Markdown renderer has already sanitised. Pages link one stylesheet, fingerprinted by its
+content, and carry no script but their JSON-LD data.
 """
 
 from __future__ import annotations
@@ -21,16 +22,24 @@ from typing import Any
 from jinja2 import (
     BaseLoader,
     ChoiceLoader,
-    DictLoader,
     Environment,
+    FunctionLoader,
     PackageLoader,
     StrictUndefined,
-    TemplateError,
     TemplateSyntaxError,
 )
 from markupsafe import Markup
 
 from pressroom.markdown import Heading, code_stylesheet
+from pressroom.sandbox import (
+    TEMPLATE_FAULTS,
+    RenderLimits,
+    TemplateRefusedError,
+    ThemeSandbox,
+    bounded,
+    refusal,
+    static_problems,
+)
 from pressroom.views import (
     EntryView,
     Link,
@@ -43,10 +52,16 @@ from pressroom.views import (
 )
 
 ATOM_PATH = "/atom.xml"
+# Where a site owner's templates live in the uploads bucket: theme/post.html.j2 replaces post.html.j2.
+THEME_PREFIX = "theme/"
 RSS_PATH = "/rss.xml"
 STYLESHEET_KEY_PREFIX = "assets/theme/style."
 # A post without a summary is described by the start of its text, about this long.
 EXCERPT_LENGTH = 300
+# An uploaded template larger than this is refused before it is parsed.
+MAX_TEMPLATE_CHARS = 256_000
+# The sample pages that check an uploaded template share one budget, well inside a Lambda timeout.
+SAMPLE_RENDER_LIMITS = RenderLimits(steps=2_000_000, seconds=10.0)
 # Pygments styles for highlighted code. Both keep every token at WCAG AA contrast (4.5:1) on
 # their own background, which style.css uses for every code block (--code-bg).
 LIGHT_CODE_STYLE = "default"
@@ -228,27 +243,43 @@ def packaged_templates() -> BaseLoader:
 def template_problems(name: str, source: str) -> list[str]:
     """Why an uploaded template cannot replace the packaged one, or [] if it can.
 
-    Beyond parsing, every kind of page is rendered with sample values through the theme as it
-    would be with the template in place, so a template that only fails when used (an undefined
-    variable, a missing block) is refused here, not half-way through a republish.
+    Beyond parsing, the template is searched for what the sandbox refuses (each use, by line),
+    and every kind of page is rendered with sample values through the theme as it would be with
+    the template in place, within one bound on work: a template that only fails when used (an
+    undefined variable, a missing block, a loop that never ends) is refused here, not half-way
+    through a republish.
     """
     packaged = packaged_templates()
+    names = packaged.list_templates()
     if not name.endswith(".j2"):
         return [f"{name}: theme templates are named like post.html.j2"]
-    if name not in packaged.list_templates():
-        known = ", ".join(sorted(packaged.list_templates()))
+    if name not in names:
+        known = ", ".join(sorted(names))
         return [f"{name}: there is no such template to override; the theme has {known}"]
+    if len(source) > MAX_TEMPLATE_CHARS:
+        return [
+            f"{name}: {len(source):,} characters is too large for a template (at most {MAX_TEMPLATE_CHARS:,})"
+        ]
     site = SiteInfo(title="Sample site", base_url="https://example.invalid")
+
+    def uploaded(template: str) -> tuple[str, str, Callable[[], bool]] | None:
+        return (source, f"{THEME_PREFIX}{name}", lambda: True) if template == name else None
+
+    theme = Theme(site, loader=ChoiceLoader([FunctionLoader(uploaded), packaged]))
     try:
-        theme = Theme(site, loader=ChoiceLoader([DictLoader({name: source}), packaged]))
-        theme.environment.parse(source, name=name)
-        _render_samples(theme)
+        tree = theme.environment.parse(source, name=name, filename=f"{THEME_PREFIX}{name}")
     except TemplateSyntaxError as error:
         return [f"{name}, line {error.lineno}: {error.message}"]
-    except TemplateError as error:
-        return [f"{name}: rendering a sample page failed: {error}"]
+    forbidden = static_problems(tree, names)
+    if forbidden:
+        return [f"{name}, line {line}: {reason}" for line, reason in forbidden]
+    try:
+        with bounded(SAMPLE_RENDER_LIMITS):
+            _render_samples(theme)
+    except TemplateRefusedError as refused:
+        return [f"rendering a sample page failed: {refused.describe()}"]
     except Exception as error:
-        return [f"{name}: rendering a sample page failed: {type(error).__name__}: {error}"]
+        return [f"rendering a sample page failed: {refusal(error, name).describe()}"]
     return []
 
 
@@ -289,11 +320,14 @@ class Theme:
     file `stylesheet()` returns; publish that file under its key.
     """
 
-    def __init__(self, site: SiteInfo, loader: BaseLoader | None = None) -> None:
+    def __init__(
+        self, site: SiteInfo, loader: BaseLoader | None = None, limits: RenderLimits | None = None
+    ) -> None:
         self._stylesheet = build_stylesheet(_site_css())
         self.site = replace(site, stylesheet="/" + self._stylesheet[0])
-        self.environment = Environment(
+        self.environment = ThemeSandbox(
             loader=CheckedLoader(loader or packaged_templates()),
+            limits=limits,
             autoescape=True,
             undefined=StrictUndefined,
             finalize=escape_text,
@@ -301,11 +335,11 @@ class Theme:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        self.environment.filters["date"] = format_date
-        self.environment.filters["one_line"] = one_line
-        self.environment.filters["w3c"] = w3c_datetime
-        self.environment.filters["rfc822"] = rfc822_datetime
-        self.environment.filters["html_text"] = html_text
+        self.environment.add_filter("date", format_date)
+        self.environment.add_filter("one_line", one_line)
+        self.environment.add_filter("w3c", w3c_datetime)
+        self.environment.add_filter("rfc822", rfc822_datetime)
+        self.environment.add_filter("html_text", html_text)
         self.environment.globals["atom_path"] = ATOM_PATH
         self.environment.globals["rss_path"] = RSS_PATH
 
@@ -315,7 +349,15 @@ class Theme:
             self.environment.cache.clear()
 
     def _render(self, template: str, **values: Any) -> str:
-        return self.environment.get_template(template).render(site=self.site, **values)
+        """Render one page; raises TemplateRefusedError if the template (or one it uses) fails.
+
+        Loading a template may read the uploads bucket: an error doing so is not the template's
+        fault, and propagates as it is.
+        """
+        try:
+            return self.environment.get_template(template).render(site=self.site, **values)
+        except TEMPLATE_FAULTS as error:
+            raise refusal(error, template) from error
 
     def render_post(self, post: PostView, content_html: str) -> str:
         """The post's page. `content_html` must already be sanitised (see MarkdownRenderer).

@@ -7,12 +7,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
-from jinja2 import BaseLoader, Environment
+from jinja2 import BaseLoader, Environment, TemplateNotFound
+
+from pressroom.theme import THEME_PREFIX
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
-THEME_PREFIX = "theme/"
 # How long a container trusts what it read (an override, or the absence of one).
 RECHECK_SECONDS = 60.0
 _ABSENT = {"NoSuchKey", "404", "NotFound"}
@@ -29,10 +30,13 @@ class UploadedThemeLoader(BaseLoader):
         self.client = client
         self.bucket = bucket
         self.packaged = packaged
+        self.names = frozenset(packaged.list_templates())
 
     def get_source(
         self, environment: Environment, template: str
     ) -> tuple[str, str | None, Callable[[], bool]]:
+        if template not in self.names:
+            raise TemplateNotFound(template)  # only the theme's own names are read from the bucket
         checked = time.monotonic()
         override = self.fetch(template)
         if override is not None:

@@ -6,8 +6,9 @@ the bucket or reading posts; the work is proportional to the pages named, not to
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
+from functools import partial
 
 from aws_lambda_powertools import Logger
 
@@ -30,6 +31,7 @@ from pressroom.aggregates import (
     terms_path,
 )
 from pressroom.model import post_path
+from pressroom.sandbox import TemplateRefusedError
 from pressroom.theme import Theme
 from pressroom.urls import absolute
 from pressroom.views import EntryView, ImageView, Link, ListingView, Pagination, SitemapEntry, TermsView
@@ -44,6 +46,22 @@ _PAGES_SITEMAP_REF = "pages-sitemap"
 
 def _terms_ref(kind: ListingKind) -> str:
     return f"terms|{kind.value}"
+
+
+def _unless_refused(ref: str, rebuild: Callable[[], list[str]]) -> list[str]:
+    """Run one rebuild; if the theme refuses to render it, leave the live page and carry on.
+
+    Retrying would refuse again: the template, not the infrastructure, is at fault. The owner's
+    next template upload (checked, then republished) rebuilds the page.
+    """
+    try:
+        return rebuild()
+    except TemplateRefusedError as refused:
+        logger.error(
+            "the theme refused to render a page; the live page is unchanged",
+            extra={"page": ref, "reason": refused.describe()},
+        )
+        return []
 
 
 class AggregateStage:
@@ -72,13 +90,13 @@ class AggregateStage:
         changed: list[str] = []
         # Listing pages first: they may find that a term appeared or vanished, which adds work.
         for ref in sorted(todo, key=_order):
-            changed += self._rebuild_one(ref, todo, now)
+            changed += _unless_refused(ref, partial(self._rebuild_one, ref, todo, now))
         for kind in TERMS_KINDS:
             if _terms_ref(kind) in todo:
-                changed += self._rebuild_terms(kind)
+                changed += _unless_refused(_terms_ref(kind), partial(self._rebuild_terms, kind))
                 todo.add(_PAGES_SITEMAP_REF)
         if _PAGES_SITEMAP_REF in todo:
-            changed += self._pages_sitemap()
+            changed += _unless_refused(_PAGES_SITEMAP_REF, self._pages_sitemap)
         if self.invalidator is not None and changed:
             self.invalidator.invalidate(changed)
         logger.info("rebuilt stale pages", extra={"refs": len(todo), "objects": len(changed)})

@@ -52,6 +52,7 @@ from pressroom.events import (
 )
 from pressroom.markdown import Heading, MarkdownRenderer
 from pressroom.model import Image, Post, PostStatus, Problem, Rejection, post_page_key, post_path
+from pressroom.sandbox import TemplateRefusedError
 from pressroom.theme import Theme
 from pressroom.urls import absolute
 from pressroom.validation import ValidationRules, validate_post
@@ -118,13 +119,22 @@ class RenderStage:
         if not isinstance(post, Post) or post.status is not PostStatus.PUBLISHED:
             logger.warning("a live post could not be rendered again", extra={"key": source.key})
             return False
-        self._write_page(post)
+        try:
+            page = self._page(post)
+        except TemplateRefusedError as refused:
+            logger.warning(
+                "the theme refused to render a live post; its page is unchanged",
+                extra={"key": source.key, "reason": refused.describe()},
+            )
+            return False
+        self.site.put_page(post.page_key, page)
         return True
 
-    def _write_page(self, post: Post) -> None:
+    def _page(self, post: Post) -> str:
+        """The post's page (raises TemplateRefusedError if the theme cannot render it)."""
         rendered = self.markdown.render(post.body)
         view = self._view(post, rendered.reading_minutes, rendered.toc)
-        self.site.put_page(post.page_key, self.theme.render_post(view, rendered.html))
+        return self.theme.render_post(view, rendered.html)
 
     def on_withdrawn(self, event: PostWithdrawn) -> DetailType | None:
         try:
@@ -177,15 +187,9 @@ class RenderStage:
         live = previous is not None and previous.state is SourceStateKind.LIVE
         retry = live and _is_retry(previous, source) and previous is not None and previous.slug == post.slug
         current = self.catalogue.post_record(post.slug)
-        if previous is not None and retry and current is not None:
-            update, released, listings, pending = (
-                previous.update,
-                previous.released_slug,
-                current.listings,
-                previous.pending,
-            )
-        else:
-            update = live
+        resumed = previous is not None and retry and current is not None
+        released = None
+        if not resumed:
             released = previous.slug if previous is not None and live and previous.slug != post.slug else None
             if (
                 live
@@ -197,6 +201,19 @@ class RenderStage:
                 # Byte-identical re-upload (or a version deleted behind the live one): nothing to do.
                 self.catalogue.record_unchanged(replace(previous, sequencer=source.sequencer))
                 return None
+        try:
+            page = self._page(post)  # before anything is recorded: a refusal leaves no trace
+        except TemplateRefusedError as refused:
+            return self._reject(source, (_theme_problem(refused),))
+        if previous is not None and resumed and current is not None:
+            update, released, listings, pending = (
+                previous.update,
+                previous.released_slug,
+                current.listings,
+                previous.pending,
+            )
+        else:
+            update = live
             ours = current if current is not None and current.source_key == source.key else None
             listings, pending = self._plan_listings(post, ours, self._record_of(released, source.key))
         entry = _listing_entry(post)
@@ -229,7 +246,7 @@ class RenderStage:
         )
         self.listings.put(entry, listings, self.page_size)
         self.listings.delete(pending.deletes)
-        self._write_page(post)
+        self.site.put_page(post.page_key, page)
         self._remove_page_if_unowned(released)
         self.stale_pages.send(pending.stale, cause=f"{source.key}@{source.sequencer}")
         self.bus.publish(
@@ -386,6 +403,14 @@ def _listing_entry(post: Post) -> ListingEntry:
         tags=post.tags,
         authors=post.authors,
         image=image,
+    )
+
+
+def _theme_problem(refused: TemplateRefusedError) -> Problem:
+    return Problem(
+        f"the site's theme could not render this post: {refused.describe()}. Nothing was published "
+        "and any live page is unchanged; the site's owner needs to correct that template",
+        field="theme",
     )
 
 

@@ -11,7 +11,6 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.data_classes.s3_event import S3EventRecord
 
 from pressroom.adapters.bus import EventPublisher
-from pressroom.adapters.theme_overrides import THEME_PREFIX
 from pressroom.adapters.uploads import UploadStore
 from pressroom.events import (
     DetailType,
@@ -24,7 +23,7 @@ from pressroom.events import (
     SourceObject,
 )
 from pressroom.model import Problem, Rejection
-from pressroom.theme import template_problems
+from pressroom.theme import THEME_PREFIX, template_problems
 from pressroom.validation import ValidationRules, is_post_key, size_problem, validate_post
 
 logger = Logger(child=True)
