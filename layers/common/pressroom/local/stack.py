@@ -236,6 +236,7 @@ class LocalStack:
             "AWS::SQS::Queue": self._create_queue,
             "AWS::Scheduler::ScheduleGroup": self._create_schedule_group,
             "AWS::IAM::Role": self._create_role,
+            "AWS::IAM::ManagedPolicy": self._create_managed_policy,
             "AWS::CloudFront::Distribution": self._create_distribution,
         }
         resources = self._resources()
@@ -410,6 +411,16 @@ class LocalStack:
         name = self.resolver.resolve(properties.get("RoleName")) or self._physical_name(logical_id)
         self.resolver.physical_ids[logical_id] = name
         self.resolver.attributes[(logical_id, "Arn")] = f"arn:aws:iam::{ACCOUNT_ID}:role/{name}"
+
+    def _create_managed_policy(self, logical_id: str, properties: dict[str, Any]) -> None:
+        """The author and owner policies, created (moto checks their shape) so their ARNs resolve."""
+        document = self.resolver.resolve(properties["PolicyDocument"])
+        policy = self.session.client("iam").create_policy(
+            PolicyName=self._physical_name(logical_id),
+            PolicyDocument=json.dumps(document),
+            Description=self.resolver.resolve(properties.get("Description", "")),
+        )
+        self.resolver.physical_ids[logical_id] = policy["Policy"]["Arn"]
 
     def _queue_arn(self, url: str) -> str:
         if url not in self._queue_arns:  # moto computes every attribute, counts included, per call
