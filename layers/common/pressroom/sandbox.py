@@ -46,6 +46,7 @@ _PER_ITEM_FILTERS = frozenset(
     }
 )  # fmt: skip
 _CHARACTERS_PER_STEP = 16
+_MAX_VERDICTS = 10_000
 _PYTHON_INTERNAL = re.compile(r"__|_[A-Za-z]\w*__")
 _PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?")
 _JINJA_OBJECTS = (
@@ -235,6 +236,7 @@ class ThemeSandbox(ImmutableSandboxedEnvironment):
     def __init__(self, *, limits: RenderLimits | None = None, **options: Any) -> None:
         super().__init__(**options)
         self.limits = limits or RenderLimits()
+        self._verdicts: dict[tuple[type, str], bool] = {}
         self.template_class = BoundedTemplate
         self.concat = self._concat  # type: ignore[method-assign]
         self.globals["range"] = self._range
@@ -257,7 +259,14 @@ class ThemeSandbox(ImmutableSandboxedEnvironment):
 
     # ------------------------------------------------------------ what templates may read
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        return super().is_safe_attribute(obj, attr, value) and _readable(obj)
+        # Every rule depends only on the object's type and the name, so each pair is judged once.
+        key = (type(obj), attr)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = super().is_safe_attribute(obj, attr, value) and _readable(obj)
+            if len(self._verdicts) < _MAX_VERDICTS:
+                self._verdicts[key] = verdict
+        return verdict
 
     def unsafe_undefined(self, obj: Any, attribute: str) -> Any:
         raise SecurityError(_why_unreadable(obj, attribute))
