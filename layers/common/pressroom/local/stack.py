@@ -3,25 +3,23 @@
 Nothing here repeats template.yaml. Buckets, tables, buses, topics and queues are created from
 its Resources; each function's S3 and EventBridge events are pointed at an SQS queue of that
 function's own (moto delivers both to SQS), and `run_until_quiet` plays the Lambda service:
-it takes what is queued, invokes the handler in-process with the function's environment,
-retries as its EventInvokeConfig says, and sends what still fails to its on-failure destination.
+it takes what is queued, has its Invoker run the function (in-process with the function's
+environment, or in a Lambda container through `sam local start-lambda`), retries as its
+EventInvokeConfig says, and sends what still fails to its on-failure destination.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import secrets
-import sys
-import traceback
+import urllib.request
 import uuid
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable, Collection, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 from unittest import mock
 from zoneinfo import ZoneInfo
@@ -31,6 +29,13 @@ from botocore.config import Config
 from moto import mock_aws
 
 from pressroom.local.faults import S3Throttling
+from pressroom.local.invokers import (
+    ACCOUNT_ID,
+    FunctionFailedError,
+    InProcessInvoker,
+    Invoker,
+    LocalFunction,
+)
 from pressroom.local.moto_speed import faster_dynamodb
 from pressroom.local.report import AnnouncementRecord, OutcomeBook, PostOutcome
 from pressroom.local.s3_events import faithful_s3_notifications
@@ -41,7 +46,6 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
     from mypy_boto3_sqs.type_defs import MessageTypeDef
 
-ACCOUNT_ID = "123456789012"
 POST_SUFFIXES = (".md", ".markdown")
 
 # Resource types the local stack knows and deliberately does not create, and why.
@@ -61,28 +65,6 @@ ProgressCallback = Callable[[str], None]
 
 
 @dataclass
-class LocalFunction:
-    """One AWS::Serverless::Function, as the local Lambda service runs it."""
-
-    logical_id: str
-    name: str
-    code_path: Path
-    handler_name: str
-    environment: dict[str, str]
-    queue_url: str
-    memory_mb: int
-    timeout_seconds: int
-    max_retries: int
-    on_failure_queue_url: str | None
-    sqs_batch_size: int | None = None  # set when an SQS queue triggers the function (no async retries)
-    module: ModuleType | None = None
-
-    @property
-    def arn(self) -> str:
-        return f"arn:aws:lambda:{self.environment['AWS_REGION']}:{ACCOUNT_ID}:function:{self.name}"
-
-
-@dataclass
 class Invocation:
     function: str
     succeeded: bool
@@ -99,25 +81,9 @@ class RunStats:
         return [invocation for invocation in self.invocations if not invocation.succeeded]
 
 
-class LocalContext:
-    """The parts of Lambda's context object that handlers and Powertools read."""
-
-    def __init__(self, function: LocalFunction) -> None:
-        self.function_name = function.name
-        self.function_version = "$LATEST"
-        self.invoked_function_arn = function.arn
-        self.memory_limit_in_mb = function.memory_mb
-        self.aws_request_id = str(uuid.uuid4())
-        self.log_group_name = f"/aws/lambda/{function.name}"
-        self.log_stream_name = "local"
-        self._deadline = datetime.now(UTC).timestamp() + function.timeout_seconds
-
-    def get_remaining_time_in_millis(self) -> int:
-        return max(0, int((self._deadline - datetime.now(UTC).timestamp()) * 1000))
-
-
 class LocalStack:
-    """template.yaml in moto. Use as a context manager; everything lives in this process."""
+    """template.yaml in moto: in this process, or in a moto server at `endpoint_url`. Use as a
+    context manager; the functions run in this process unless another Invoker is given."""
 
     def __init__(
         self,
@@ -130,8 +96,15 @@ class LocalStack:
         log_level: str = "WARNING",
         webhooks: Sequence[str] = (),
         s3_throttle_rate: float = 0.0,
+        endpoint_url: str | None = None,
+        invoker: Invoker | None = None,
     ) -> None:
+        """`endpoint_url` is an emulated stack served over HTTP (pressroom.local.server), which
+        this stack then provisions afresh, instead of moto in this process; `invoker` runs the
+        functions (in this process by default)."""
         self.template_path = template_path.resolve()
+        self.endpoint_url = endpoint_url
+        self.invoker = invoker or InProcessInvoker(f"pressroom_local_{stack_name.replace('-', '_')}")
         self.template = load_template(self.template_path)
         self.stack_name = stack_name
         self.region = region
@@ -196,9 +169,13 @@ class LocalStack:
                 },
             )
         )
-        self._exit.enter_context(mock_aws())
-        self._exit.enter_context(faithful_s3_notifications())
-        self._exit.enter_context(faster_dynamodb())
+        if self.endpoint_url:
+            self._exit.enter_context(mock.patch.dict(os.environ, {"AWS_ENDPOINT_URL": self.endpoint_url}))
+            _reset_server(self.endpoint_url)
+        else:
+            self._exit.enter_context(mock_aws())
+            self._exit.enter_context(faithful_s3_notifications())
+            self._exit.enter_context(faster_dynamodb())
         self.session = boto3.Session(region_name=self.region)
         if self.s3_throttling is not None:
             boto3.setup_default_session(region_name=self.region)  # the functions' clients come from it
@@ -502,6 +479,8 @@ class LocalStack:
         code_path = self.template_path.parent / properties["CodeUri"] / f"{module_name.replace('.', '/')}.py"
         variables = self.resolver.resolve(properties.get("Environment", {}).get("Variables", {}))
         environment = {key: str(value) for key, value in variables.items()}
+        if self.endpoint_url:
+            environment["AWS_ENDPOINT_URL"] = self.endpoint_url
         environment.update(
             {
                 "AWS_LAMBDA_FUNCTION_NAME": name,
@@ -527,6 +506,7 @@ class LocalStack:
             timeout_seconds=int(properties.get("Timeout", 3)),
             max_retries=int(invoke_config.get("MaximumRetryAttempts", 2)),
             on_failure_queue_url=self._queue_url_for_arn(on_failure) if on_failure else None,
+            declared=frozenset(variables),
         )
 
     def _observe(self) -> None:
@@ -697,13 +677,11 @@ class LocalStack:
         failed_ids: set[str] = set()
         error = None
         try:
-            with self._function_environment(function):
-                handler = getattr(self._module(function), function.handler_name)
-                result = handler(event, LocalContext(function))
+            result = self.invoker.invoke(function, event)
             failures = (result or {}).get("batchItemFailures", []) if isinstance(result, dict) else []
             failed_ids = {failure["itemIdentifier"] for failure in failures}
-        except Exception as exception:
-            error = "".join(traceback.format_exception_only(exception)).strip()
+        except FunctionFailedError as failure:
+            error = str(failure)
             failed_ids = {message["MessageId"] for message in messages}
         for message in messages:
             if message["MessageId"] in failed_ids:
@@ -790,12 +768,10 @@ class LocalStack:
         while attempts <= function.max_retries:
             attempts += 1
             try:
-                with self._function_environment(function):
-                    handler = getattr(self._module(function), function.handler_name)
-                    handler(event, LocalContext(function))
+                self.invoker.invoke(function, event)
                 return Invocation(function.logical_id, succeeded=True, attempts=attempts)
-            except Exception as exception:
-                error = "".join(traceback.format_exception_only(exception)).strip()
+            except FunctionFailedError as failure:
+                error = str(failure)
         self._send_to_failure_destination(function, event, error, attempts)
         return Invocation(function.logical_id, succeeded=False, attempts=attempts, error=error)
 
@@ -822,24 +798,6 @@ class LocalStack:
             "responsePayload": {"errorMessage": error},
         }
         self.sqs.send_message(QueueUrl=function.on_failure_queue_url, MessageBody=json.dumps(record))
-
-    @contextmanager
-    def _function_environment(self, function: LocalFunction) -> Iterator[None]:
-        with mock.patch.dict(os.environ, function.environment):
-            yield
-
-    def _module(self, function: LocalFunction) -> ModuleType:
-        """Import the handler's module once per function, like a warm Lambda container."""
-        if function.module is None:
-            module_name = f"pressroom_local_{self.stack_name.replace('-', '_')}_{function.logical_id}"
-            spec = importlib.util.spec_from_file_location(module_name, function.code_path)
-            if spec is None or spec.loader is None:
-                raise TemplateError(f"cannot load {function.code_path} for {function.logical_id}")
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[module_name] = module  # as an import would: dataclasses look themselves up there
-            spec.loader.exec_module(module)
-            function.module = module
-        return function.module
 
     # ------------------------------------------------------------------ what came out
     def _drain(self, queue_url: str) -> list[dict[str, Any]]:
@@ -913,6 +871,16 @@ class LocalStack:
                     "cache_control": response.get("CacheControl"),
                 }
         return objects
+
+
+def _reset_server(endpoint_url: str) -> None:
+    """Empty an emulated stack server, so that this stack is provisioned on a clean slate."""
+    url = f"{endpoint_url.rstrip('/')}/moto-api/reset"
+    if not url.startswith(("http://", "https://")):
+        raise ValueError(f"not an HTTP endpoint: {endpoint_url!r}")
+    request = urllib.request.Request(url, method="POST")  # noqa: S310 - checked to be HTTP above
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        response.read()
 
 
 def _one_time_due(expression: str, timezone: str | None) -> datetime | None:
