@@ -13,13 +13,13 @@ STACK ?=
 SAM_PATH := PATH="$(CURDIR)/$(BIN):$$PATH"
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: help setup demo serve test bench integration lint format build validate deploy invoke-validate invoke-render \
-        invoke-notify lock clean chromium
+.PHONY: help setup demo serve test bench integration lint format build validate deploy lock clean chromium \
+        docker sam-demo sam-local sam-local-stop
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+	@grep -E '^[a-z%-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
-setup: $(VENV)/.installed $(SAM_ENV)/.installed chromium ## Create .venv (project), .tools/sam (SAM CLI), Chromium
+setup: $(VENV)/.installed $(SAM_ENV)/.installed chromium docker ## Create .venv, .tools/sam (SAM CLI); Chromium, Docker
 
 # The browser tests (tests/browser) drive Debian's chromium; Playwright never downloads a browser.
 CHROMIUM := /usr/bin/chromium
@@ -32,6 +32,23 @@ chromium: ## Install Debian's chromium for the browser tests (apt-get, as root; 
 		  exit 1; }; \
 	fi
 	@$(CHROMIUM) --version || { echo "make: $(CHROMIUM) is installed but does not run" >&2; exit 1; }
+
+# sam local and tests/containers run the functions in Lambda containers: Debian's docker.io (the
+# engine) and debootstrap (which builds the stand-in Lambda image when no registry is reachable).
+DOCKERD_LOG := /var/log/pressroom-dockerd.log
+docker: ## Install Debian's docker.io and debootstrap and start dockerd (apt-get, as root; skipped when present)
+	@if ! command -v dockerd >/dev/null || ! command -v debootstrap >/dev/null; then \
+		echo "Installing docker.io and debootstrap with apt-get (for sam local and tests/containers)"; \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends docker.io debootstrap; } || \
+		{ echo "make: could not install docker.io and debootstrap (needs root and apt-get)" >&2; exit 1; }; \
+	fi
+	@if ! docker info >/dev/null 2>&1; then \
+		echo "Starting dockerd in the background (its log: $(DOCKERD_LOG))"; \
+		nohup dockerd >$(DOCKERD_LOG) 2>&1 & \
+		for attempt in $$(seq 60); do docker info >/dev/null 2>&1 && break; sleep 1; done; \
+		docker info >/dev/null 2>&1 || { echo "make: dockerd did not start; see $(DOCKERD_LOG)" >&2; exit 1; }; \
+	fi
 
 $(VENV)/.installed: pyproject.toml requirements-dev.txt layers/common/requirements.txt
 	@python="$$(scripts/find-python $(PYTHON_VERSION))" && echo "Creating $(VENV) with $$python" && \
@@ -53,9 +70,18 @@ demo: setup ## Run the whole pipeline on examples/posts locally and write _site/
 serve: setup ## As demo, then serve _site/ on http://127.0.0.1:8000
 	$(BIN)/pressroom local --posts examples/posts --out _site --report _site/report.json --serve
 
+sam-demo: setup ## As demo, with every function in a Lambda container (Docker, sam local); writes _site-sam/
+	$(BIN)/pressroom local --sam --posts examples/posts --out _site-sam --report _site-sam/report.json
+
+sam-local: setup ## Keep an emulated stack running in Docker for sam local invoke (then: make invoke-<name>)
+	$(BIN)/pressroom sam-local start
+
+sam-local-stop: ## Remove make sam-local's container and Docker network
+	$(BIN)/pressroom sam-local stop
+
 # pytest exits 5 when it collects no tests; make treats that as the failure it is.
-test: setup ## Run the whole test suite (unit, functional, e2e, built artifacts)
-	$(SAM_PATH) $(BIN)/pytest
+test: setup ## Run the whole test suite on every core (unit, template, functional, e2e, artifacts, browser, containers)
+	$(SAM_PATH) $(BIN)/pytest -n auto --dist loadfile
 
 integration: setup ## Tests against a deployed stack: make integration STACK=<name> (AWS credentials)
 	PRESSROOM_STACK=$(or $(STACK),pressroom) $(BIN)/pytest tests/integration -m integration
@@ -83,20 +109,22 @@ build: setup ## sam build into .aws-sam/build
 deploy: build ## sam deploy with samconfig.toml (first time: make deploy GUIDED=1; STACK=name to override)
 	$(SAM) deploy $(if $(GUIDED),--guided) $(if $(STACK),--stack-name $(STACK))
 
-invoke-validate: build ## sam local invoke ValidateFunction (needs Docker and a deployed stack)
-	$(SAM) local invoke ValidateFunction -e events/validate.json --env-vars events/env.json
-
-invoke-render: build ## sam local invoke RenderFunction (needs Docker and a deployed stack)
-	$(SAM) local invoke RenderFunction -e events/render.json --env-vars events/env.json
-
-invoke-notify: build ## sam local invoke NotifyFunction (needs Docker and a deployed stack)
-	$(SAM) local invoke NotifyFunction -e events/notify.json --env-vars events/env.json
-
-invoke-%: build ## sam local invoke for the other functions: make invoke-aggregate, invoke-assets, invoke-republish
-	$(SAM) local invoke $(shell echo $* | sed 's/./\U&/')Function -e events/$*.json --env-vars events/env.json
+# After make sam-local, against its emulated stack; otherwise against a deployed stack, with the
+# events in events/ and your copy of events/env.example.json as events/env.json.
+SAM_LOCAL_STATE := .aws-sam/local/stack/state.json
+invoke-%: setup ## Run one function in a Lambda container: make invoke-validate (render, notify, aggregate, assets, republish)
+	@if [ -f $(SAM_LOCAL_STATE) ]; then \
+		$(BIN)/pressroom sam-local invoke $*; \
+	else \
+		echo "No make sam-local stack is running: invoking against the deployed stack in events/env.json"; \
+		[ -f events/env.json ] || { echo "make: copy events/env.example.json to events/env.json and fill in \
+your stack's outputs, or run make sam-local first" >&2; exit 1; }; \
+		$(SAM_PATH) $(SAM) build && \
+		$(SAM) local invoke $$(echo $* | sed 's/./\U&/')Function -e events/$*.json --env-vars events/env.json; \
+	fi
 
 lock: ## Re-resolve layers/common/requirements.txt from requirements.in
 	scripts/lock-requirements
 
 clean: ## Remove environments, build outputs and the demo site
-	rm -rf $(VENV) .tools .aws-sam _site .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .tools .aws-sam _site _site-sam .pytest_cache .mypy_cache .ruff_cache .hypothesis

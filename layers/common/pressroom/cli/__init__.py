@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -51,6 +52,30 @@ def _run_status(args: argparse.Namespace) -> int:
     from pressroom.cli import status
 
     return status.run(args)
+
+
+def _run_sam_local(args: argparse.Namespace) -> int:
+    from pressroom.cli import sam_local  # imports moto and drives Docker
+
+    return sam_local.run(args)
+
+
+def _sam_options(parser: argparse.ArgumentParser) -> None:
+    installed = Path.cwd() / ".tools" / "sam" / "bin" / "sam"
+    parser.add_argument(
+        "--sam-cli",
+        type=Path,
+        default=installed if installed.exists() else Path(shutil.which("sam") or "sam"),
+        metavar="PATH",
+        help="the SAM CLI (default: .tools/sam/bin/sam, which make setup installs, else sam on PATH)",
+    )
+    parser.add_argument(
+        "--sam-work-dir",
+        type=Path,
+        default=Path(".aws-sam") / "local",
+        metavar="DIR",
+        help="where the host-architecture build, env-vars file and logs go (default: %(default)s)",
+    )
 
 
 def _aware_datetime(text: str) -> datetime:
@@ -143,7 +168,37 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["DEBUG", "INFO", "WARNING", "ERROR"],
         help="the functions' log level (default: %(default)s)",
     )
+    local.add_argument(
+        "--sam",
+        action="store_true",
+        help="run every function in a Lambda container through `sam local start-lambda`, against the "
+        "emulated stack in a container of its own (needs Docker; builds what it needs first)",
+    )
+    _sam_options(local)
     local.set_defaults(run=_run_local)
+
+    sam_local = commands.add_parser(
+        "sam-local",
+        help="keep an emulated stack running in Docker for `sam local invoke` (see the README)",
+        description=(
+            "start: run the emulated stack in a container on the Docker network pressroom-local, "
+            "provisioned from template.yaml, with the example posts published, and write an env-vars "
+            "file and one real event per function. invoke NAME: run that function in a Lambda "
+            "container with its event. stop: remove the container and the network."
+        ),
+    )
+    sam_actions = sam_local.add_subparsers(dest="sam_action", required=True, metavar="ACTION")
+    sam_start = sam_actions.add_parser("start", help="start the emulated stack and write env-vars and events")
+    sam_start.add_argument(
+        "--posts", type=Path, default=Path("examples/posts"), metavar="DIR", help="posts to publish first"
+    )
+    sam_start.add_argument("--template", type=Path, default=Path.cwd() / "template.yaml")
+    sam_invoke = sam_actions.add_parser("invoke", help="run one function in a Lambda container")
+    sam_invoke.add_argument("function", help="e.g. validate or ValidateFunction")
+    sam_actions.add_parser("stop", help="remove the emulated stack's container and the network")
+    for action in (sam_start, sam_invoke):
+        _sam_options(action)
+    sam_local.set_defaults(run=_run_sam_local)
 
     check = commands.add_parser(
         "check",

@@ -6,12 +6,15 @@ import argparse
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from pressroom.adapters.republish import RepublishLedger
 from pressroom.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from pressroom.cli.progress import Progress, bar
+from pressroom.local.containers import ContainerError, stack_in_containers
+from pressroom.local.images import ImageError
 from pressroom.local.report import OutcomeStatus, format_outcomes, write_report
 from pressroom.local.site import ExportError, export_site, make_server
 from pressroom.local.stack import LocalStack
@@ -34,6 +37,33 @@ def _pipeline_progress(stack: LocalStack, uploaded: list[str], progress: Progres
     return show
 
 
+@contextmanager
+def _started_stack(args: argparse.Namespace, site_url: str, progress: Progress) -> Iterator[LocalStack]:
+    """The local stack: moto in this process, or (--sam) a container, with the functions in
+    Lambda containers through `sam local start-lambda`."""
+
+    def make(endpoint_url: str | None) -> LocalStack:
+        return LocalStack(
+            args.template,
+            site_url=site_url,
+            log_level=args.log_level,
+            webhooks=args.webhook or (),
+            endpoint_url=endpoint_url,
+        )
+
+    if not args.sam:
+        progress.done(f"Creating the local stack from {args.template.name} (moto, in this process)…")
+        with make(None) as stack:
+            yield stack
+        return
+    progress.done(
+        f"Creating the local stack from {args.template.name} in Docker: the resources in a container, "
+        "every function in a Lambda container (sam local start-lambda)…"
+    )
+    with stack_in_containers(args.template, args.sam_work_dir, args.sam_cli, progress.done, make) as stack:
+        yield stack
+
+
 def _watch(args: argparse.Namespace, site_url: str, progress: Progress, rounds: int | None = None) -> int:
     """Keep the stack up: upload what changes in --posts, update --out, serve it with --serve.
 
@@ -41,9 +71,7 @@ def _watch(args: argparse.Namespace, site_url: str, progress: Progress, rounds: 
     """
     watcher = DirectoryWatcher(args.posts)
     server = None
-    with LocalStack(
-        args.template, site_url=site_url, log_level=args.log_level, webhooks=args.webhook or ()
-    ) as stack:
+    with _started_stack(args, site_url, progress) as stack:
         for directory in args.posts:
             stack.upload_posts(directory, progress=progress.step)
         stack.run_until_quiet(progress=lambda m: progress.step(f"Running the pipeline: {m}"))
@@ -138,14 +166,26 @@ def run(args: argparse.Namespace) -> int:
         if not directory.is_dir():
             print(f"pressroom: --posts {directory} is not a directory.", file=sys.stderr)
             return EXIT_USAGE
+    if args.sam and args.webhook:
+        print(
+            "pressroom: --webhook cannot be used with --sam: the functions run in containers, "
+            "which cannot reach this machine's addresses.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     site_url = args.site_url or f"http://{args.host}:{args.port}"
     progress = Progress()
-    if args.watch:
-        return _watch(args, site_url, progress)
-    progress.done(f"Creating the local stack from {template.name} (moto, in this process)…")
-    with LocalStack(
-        template, site_url=site_url, log_level=args.log_level, webhooks=args.webhook or ()
-    ) as stack:
+    try:
+        if args.watch:
+            return _watch(args, site_url, progress)
+        return _run(args, site_url, progress)
+    except (ContainerError, ImageError) as error:
+        print(f"pressroom: {error}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _run(args: argparse.Namespace, site_url: str, progress: Progress) -> int:
+    with _started_stack(args, site_url, progress) as stack:
         if args.webhook:
             progress.done(
                 f"Announcing to {len(args.webhook)} webhook(s), signed with HMAC-SHA256 "
