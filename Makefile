@@ -50,7 +50,7 @@ docker: ## Install Debian's docker.io and debootstrap and start dockerd (apt-get
 		docker info >/dev/null 2>&1 || { echo "make: dockerd did not start; see $(DOCKERD_LOG)" >&2; exit 1; }; \
 	fi
 
-$(VENV)/.installed: pyproject.toml requirements-dev.txt layers/common/requirements.txt
+$(VENV)/.installed: pyproject.toml requirements-dev.txt layers/core/requirements.txt layers/render/requirements.txt
 	@python="$$(scripts/find-python $(PYTHON_VERSION))" && echo "Creating $(VENV) with $$python" && \
 		"$$python" -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -92,7 +92,7 @@ bench: setup ## Full-size load: 1,000 posts, a republish, fault and disorder tes
 lint: setup ## ruff, mypy (strict) and the template linters
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy layers/common/pressroom
+	$(BIN)/mypy runtime/pressroom tooling/pressroom_tools
 	@for function in functions/*/; do echo "mypy $$function"; $(BIN)/mypy "$$function/app.py" || exit 1; done
 	$(SAM) validate --lint
 
@@ -123,7 +123,7 @@ your stack's outputs, or run make sam-local first" >&2; exit 1; }; \
 		$(SAM) local invoke $$(echo $* | sed 's/./\U&/')Function -e events/$*.json --env-vars events/env.json; \
 	fi
 
-lock: ## Re-resolve layers/common/requirements.txt from requirements.in
+lock: ## Re-resolve layers/{core,render}/requirements.txt from their requirements.in
 	scripts/lock-requirements
 
 clean: ## Remove environments, build outputs and the demo site

@@ -13,7 +13,7 @@ from helpers import SITE_URL, TEMPLATE, WebhookReceiver
 @pytest.fixture
 def stack() -> Iterator[Any]:
     """A fresh local stack built from template.yaml; torn down after the test."""
-    from pressroom.local.stack import LocalStack
+    from pressroom_tools.local.stack import LocalStack
 
     with LocalStack(TEMPLATE, site_url=SITE_URL) as local_stack:
         yield local_stack
@@ -30,7 +30,7 @@ def receiver() -> Iterator[WebhookReceiver]:
 @pytest.fixture
 def webhook_stack(receiver: WebhookReceiver) -> Iterator[Any]:
     """A local stack that also announces to `receiver` as a signed JSON webhook."""
-    from pressroom.local.stack import LocalStack
+    from pressroom_tools.local.stack import LocalStack
 
     with LocalStack(TEMPLATE, site_url=SITE_URL, webhooks=[receiver.url]) as local_stack:
         yield local_stack

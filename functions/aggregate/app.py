@@ -21,7 +21,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pressroom.pipeline.aggregate import AggregateStage
 from pressroom.settings import Settings
-from pressroom.wiring import build_aggregate_stage
+from pressroom.wiring.aggregate import build_aggregate_stage
 
 logger = Logger()
 metrics = Metrics()

@@ -13,7 +13,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pressroom.pipeline.assets import AssetsStage
 from pressroom.settings import Settings
-from pressroom.wiring import build_assets_stage
+from pressroom.wiring.assets import build_assets_stage
 
 logger = Logger()
 metrics = Metrics()

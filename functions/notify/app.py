@@ -29,7 +29,7 @@ from pressroom.adapters.webhook_sender import WebhookRejectedError
 from pressroom.events import PostPublished, PostRejected, parse_detail
 from pressroom.pipeline.notify import IDEMPOTENCY_PARTITION, NotifyStage, announcement_key
 from pressroom.settings import Settings
-from pressroom.wiring import build_notify_dependencies
+from pressroom.wiring.notify import build_notify_dependencies
 
 logger = Logger()
 metrics = Metrics()

@@ -26,7 +26,7 @@ from pressroom.events import (
 from pressroom.pipeline.render import RenderStage
 from pressroom.pipeline.republish import RepublishStage
 from pressroom.settings import Settings
-from pressroom.wiring import build_render_stage, build_republish_stage
+from pressroom.wiring.render import build_render_stage, build_republish_stage
 
 logger = Logger()
 metrics = Metrics()
@@ -39,7 +39,7 @@ def stage() -> RenderStage:
 
 @functools.cache
 def republisher() -> RepublishStage:
-    return build_republish_stage(Settings.from_env())
+    return build_republish_stage(Settings.from_env(), render=stage())  # one stage graph
 
 
 @logger.inject_lambda_context(clear_state=True)

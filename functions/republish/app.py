@@ -10,11 +10,9 @@ batch item failure, so SQS delivers it again, and after three tries to the same 
 from __future__ import annotations
 
 import functools
-import json
 from datetime import UTC, datetime
 from typing import Any
 
-import boto3
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
@@ -24,7 +22,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pressroom.adapters.republish import parse_work
 from pressroom.pipeline.republish import RepublishStage
 from pressroom.settings import Settings
-from pressroom.wiring import CLIENT_CONFIG, build_republish_stage
+from pressroom.wiring.render import build_republish_stage
 
 logger = Logger()
 metrics = Metrics()
@@ -36,11 +34,6 @@ def stage() -> RepublishStage:
     return build_republish_stage(Settings.from_env())
 
 
-@functools.cache
-def failures_queue() -> tuple[Any, str]:
-    return boto3.client("sqs", config=CLIENT_CONFIG), Settings.from_env().republish_failures_queue_url
-
-
 def handle(record: SQSRecord) -> None:
     work = parse_work(record.body)
     if "slugs" not in work:
@@ -49,13 +42,8 @@ def handle(record: SQSRecord) -> None:
         return
     batch = stage().render_posts(work["republish"], work["slugs"], now=datetime.now(UTC))
     metrics.add_metric(name="RepublishPostsRendered", unit=MetricUnit.Count, value=batch.rendered)
-    if batch.failed:
+    if batch.failed:  # the stage parked them in RepublishFailuresQueue
         metrics.add_metric(name="RepublishPostsFailed", unit=MetricUnit.Count, value=len(batch.failed))
-        client, queue_url = failures_queue()
-        client.send_message(
-            QueueUrl=queue_url,
-            MessageBody=json.dumps({"republish": work["republish"], "slugs": list(batch.failed)}),
-        )
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -16,7 +16,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pressroom.pipeline.validate import ValidateStage, upload_change
 from pressroom.settings import Settings
-from pressroom.wiring import build_validate_stage
+from pressroom.wiring.validate import build_validate_stage
 
 logger = Logger()
 metrics = Metrics()

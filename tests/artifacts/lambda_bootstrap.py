@@ -1,9 +1,10 @@
 """Runs one built function the way the Lambda runtime does, in an interpreter started with -I -S.
 
-Usage: python -I -S lambda_bootstrap.py FUNCTION_DIR LAYER_DIR EVENT_FILE
-Only the standard library, the function's directory and the layer's python/ directory are
-importable, so a dependency missing from the layer's requirements fails here as on Lambda.
-Prints one JSON document: the handler's result and where each key module was loaded from.
+Usage: python -I -S lambda_bootstrap.py EVENT_FILE FUNCTION_DIR LAYER_DIR...
+Only the standard library, the function's directory and its layers' python/ directories are
+importable, so a dependency missing from a layer's requirements fails here as on Lambda.
+Prints one JSON document: the handler's result and where each key module was loaded from
+(null: never imported).
 """
 
 import importlib
@@ -12,8 +13,8 @@ import sys
 import uuid
 from pathlib import Path
 
-function_dir, layer_dir, event_file = sys.argv[1:4]
-sys.path[:0] = [function_dir, layer_dir]
+event_file, function_dir, *layer_dirs = sys.argv[1:]
+sys.path[:0] = [function_dir, *layer_dirs]
 
 
 class Context:
@@ -35,6 +36,17 @@ handler = importlib.import_module("app").lambda_handler
 result = handler(event, Context())
 modules = {
     name: getattr(sys.modules.get(name), "__file__", None)
-    for name in ("app", "pressroom", "jinja2", "nh3", "boto3", "pygments")
+    for name in (
+        "app",
+        "pressroom",
+        "boto3",
+        "msgspec",
+        "jinja2",
+        "nh3",
+        "pygments",
+        "markdown_it",
+        "yaml",
+        "frontmatter",
+    )
 }
 print(json.dumps({"result": result, "modules": modules}))

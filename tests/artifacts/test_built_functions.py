@@ -9,10 +9,12 @@ picked up from the development environment, fails here.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
 import sys
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,12 +23,16 @@ import pytest
 from helpers import REPO, SHARED_POST, SITE_URL, TEMPLATE
 from moto.server import ThreadedMotoServer
 
-from pressroom.local.containers import host_template
-from pressroom.local.stack import LocalStack
+from pressroom_tools.local.containers import build_environment, host_template
+from pressroom_tools.local.stack import LocalStack
+from pressroom_tools.local.template import load_template
 
 pytestmark = pytest.mark.artifacts
 
 BOOTSTRAP = Path(__file__).with_name("lambda_bootstrap.py")
+FUNCTIONS = ("ValidateFunction", "RenderFunction", "NotifyFunction", "AggregateFunction", "AssetsFunction",
+             "RepublishFunction")  # fmt: skip
+RENDER_MODULES = ("jinja2", "nh3", "pygments", "markdown_it", "yaml", "frontmatter")
 SAM = Path(os.environ.get("SAM", REPO / ".tools" / "sam" / "bin" / "sam"))
 
 
@@ -35,18 +41,22 @@ def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """template.yaml built by `sam build`, for this machine's architecture so it can run here."""
     work = tmp_path_factory.mktemp("sam")
     (work / "template.yaml").write_text(host_template(TEMPLATE.read_text(encoding="utf-8")), encoding="utf-8")
-    environment = {
-        **os.environ,
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-        "SAM_CLI_TELEMETRY": "0",
-    }
     completed = subprocess.run(
         [str(SAM), "build", "--template-file", str(work / "template.yaml"), "--base-dir", str(REPO),
          "--build-dir", str(work / "build")],
-        capture_output=True, text=True, env=environment, timeout=900, check=False,
+        capture_output=True, text=True, env=build_environment(), timeout=900, check=False,
     )  # fmt: skip
     assert completed.returncode == 0, completed.stdout + completed.stderr
     return work / "build"
+
+
+def layers_of(logical_id: str) -> list[str]:
+    """The layers template.yaml gives a function: the Globals' and its own, as SAM appends them."""
+    template = load_template(TEMPLATE)
+    refs = template["Globals"]["Function"]["Layers"] + template["Resources"][logical_id]["Properties"].get(
+        "Layers", []
+    )
+    return [ref["Ref"] for ref in refs]
 
 
 @pytest.fixture
@@ -75,8 +85,8 @@ def run_built(
         "AWS_DEFAULT_REGION": stack.region,
     }
     completed = subprocess.run(
-        [sys.executable, "-I", "-S", str(BOOTSTRAP), str(build_dir / logical_id),
-         str(build_dir / "CommonLayer" / "python"), str(event_file)],
+        [sys.executable, "-I", "-S", "-B", str(BOOTSTRAP), str(event_file), str(build_dir / logical_id),
+         *(str(build_dir / layer / "python") for layer in layers_of(logical_id))],
         capture_output=True, text=True, env=environment, timeout=120, check=False,
     )  # fmt: skip
     assert completed.returncode == 0, completed.stderr[-4000:]
@@ -111,7 +121,9 @@ def test_the_built_functions_run_the_pipeline_alone(build_dir: Path, moto_endpoi
         assert "<h1>Our Response to the UK Government's AI Opportunities Action Plan</h1>" in page
         assert [a.kind for a in stack.announcements()] == ["published"]
 
-    # Everything came from the build, nothing from the development environment
+    # Everything came from the build, nothing from the development environment, and a function
+    # without the render layer cannot even find the render libraries
+    core, render_layer = (str(build_dir / layer / "python") for layer in ("CoreLayer", "RenderLayer"))
     for run, function in (
         (validate, "ValidateFunction"),
         (render, "RenderFunction"),
@@ -119,5 +131,50 @@ def test_the_built_functions_run_the_pipeline_alone(build_dir: Path, moto_endpoi
         (aggregate, "AggregateFunction"),
     ):
         assert run["modules"]["app"] == str(build_dir / function / "app.py")
-        for module in ("pressroom", "jinja2", "nh3", "boto3", "pygments"):
-            assert run["modules"][module].startswith(str(build_dir / "CommonLayer" / "python")), module
+        assert run["modules"]["pressroom"].startswith(core)
+        assert run["modules"]["boto3"].startswith(core)
+        loaded = {module: path for module, path in run["modules"].items() if path is not None}
+        if function == "NotifyFunction":
+            assert not set(loaded) & set(RENDER_MODULES), loaded
+        else:
+            assert loaded["jinja2"].startswith(render_layer)
+            assert all(
+                loaded[module].startswith(render_layer) for module in set(loaded) & set(RENDER_MODULES)
+            )
+        assert all(path.startswith(str(build_dir)) for path in loaded.values()), loaded
+
+
+def test_the_core_layer_ships_the_runtime_package_and_no_tooling(build_dir: Path):
+    core = build_dir / "CoreLayer" / "python"
+    runtime = {path.name for path in (core / "pressroom").iterdir()}
+
+    assert {"pipeline", "adapters", "theme", "sandbox.py", "wiring"} <= runtime
+    assert not runtime & {"cli", "local", "operations.py", "status.py"}
+    assert not (core / "pressroom_tools").exists()
+    assert not list(core.rglob("__pycache__"))
+    render = {path.name for path in (build_dir / "RenderLayer" / "python").iterdir()}
+    assert "pressroom" not in render
+    assert not {"boto3", "msgspec", "aws_lambda_powertools"} & render  # each library in one layer
+
+
+def zipped_size(directory: Path, leave_out: frozenset[str] = frozenset()) -> int:
+    """The size of `directory` as a deployment zip, without the top-level entries `leave_out`."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(directory.rglob("*")):
+            relative = path.relative_to(directory)
+            if path.is_file() and relative.parts[0].split("-")[0] not in leave_out:
+                archive.write(path, relative.as_posix())
+    return len(buffer.getvalue())
+
+
+def test_every_function_deploys_within_five_megabytes_without_the_aws_sdk(build_dir: Path):
+    sdk = frozenset({"boto3", "botocore", "s3transfer"})
+    sizes = {}
+    for function in FUNCTIONS:
+        layers = [build_dir / layer / "python" for layer in layers_of(function)]
+        sizes[function] = zipped_size(build_dir / function) + sum(zipped_size(layer, sdk) for layer in layers)
+    print("\nzipped deployment without boto3/botocore/s3transfer:")
+    for function, size in sizes.items():
+        print(f"  {function:<18} {size / 1_000_000:5.2f} MB")
+    assert max(sizes.values()) <= 5_000_000, sizes

@@ -16,8 +16,8 @@ from helpers import EXAMPLES, TEMPLATE
 from playwright.sync_api import Browser, sync_playwright
 from sitecheck import CHROMIUM, CHROMIUM_ARGS, HOSTILE_POSTS, LOCAL_HOST, Site, Visit, browsing, visit
 
-from pressroom.cli import main
-from pressroom.local.site import make_server
+from pressroom_tools.cli import main
+from pressroom_tools.local.site import make_server
 
 
 @pytest.fixture(scope="session")

@@ -43,7 +43,7 @@ def containers_created_since(since: float) -> list[dict[str, str]]:
 def project_containers() -> list[str]:
     """The containers of this project's that exist now (the emulated stack, SAM's function containers)."""
     names = set()
-    for label in ("org.pressroom.local", "sam.cli.container.type=lambda"):
+    for label in ("org.pressroom_tools.local", "sam.cli.container.type=lambda"):
         listed = subprocess.run(
             ["docker", "ps", "--all", "--filter", f"label={label}", "--format", "{{.Names}}"],
             capture_output=True, text=True, check=True,

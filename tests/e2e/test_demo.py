@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from helpers import EXAMPLES, TEMPLATE
 
-from pressroom.cli import main
+from pressroom_tools.cli import main
 
 SHARED_PAGE = Path("posts/uk-ai-opportunities-action-plan/index.html")
 TITLE = "Our Response to the UK Government's AI Opportunities Action Plan"

@@ -16,7 +16,7 @@ from typing import Any
 
 from helpers import SITE_URL, TEMPLATE, WebhookReceiver
 
-from pressroom.local.stack import LocalStack
+from pressroom_tools.local.stack import LocalStack
 
 POSTS = int(os.environ.get("PRESSROOM_LOAD_POSTS", "60"))
 TAGS = ("ai", "cloud", "python", "ops", "web")
@@ -143,7 +143,7 @@ def test_events_delivered_twice_and_in_reverse_leave_the_newest_versions(stack: 
 
 
 def test_the_report_counts_every_post(tmp_path: Any):
-    from pressroom.cli import main
+    from pressroom_tools.cli import main
 
     source = tmp_path / "posts"
     source.mkdir()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pressroom.local.site import MARKER, export_site, make_server
+from pressroom_tools.local.site import MARKER, export_site, make_server
 
 
 class NoRedirects(urllib.request.HTTPRedirectHandler):

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from helpers import EXAMPLES, TEMPLATE
 
-from pressroom.cli import local as local_command
-from pressroom.cli.progress import Progress
+from pressroom_tools.cli import local as local_command
+from pressroom_tools.cli.progress import Progress
 
 
 def test_edits_additions_and_deletions_reach_the_site(

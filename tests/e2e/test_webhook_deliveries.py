@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from helpers import EXAMPLES, SHARED_POST, SITE_URL, TEMPLATE, WebhookReceiver, load_event
 
-from pressroom.local.stack import LocalStack
 from pressroom.webhooks import verify_signature
+from pressroom_tools.local.stack import LocalStack
 
 SHARED_KEY = "posts/uk-ai-opportunities-action-plan.md"
 
@@ -149,7 +149,7 @@ def test_a_rotated_secret_is_read_again_after_a_401(stack: LocalStack, receiver:
 def test_pressroom_local_with_webhook_and_three_rounds(
     receiver: WebhookReceiver, tmp_path: Path, capsys: Any
 ):
-    from pressroom.cli import main
+    from pressroom_tools.cli import main
 
     edited = tmp_path / "edited"
     edited.mkdir()

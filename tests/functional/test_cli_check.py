@@ -10,7 +10,7 @@ import pytest
 import yaml
 from helpers import REPO, SHARED_POST
 
-from pressroom.cli import main
+from pressroom_tools.cli import main
 
 # Every refused case of the unit suite, in its own file name (Jekyll names carry the date).
 VALIDATION = REPO / "tests" / "unit" / "fixtures" / "validation"

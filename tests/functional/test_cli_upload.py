@@ -13,7 +13,7 @@ import pytest
 from helpers import SHARED_POST
 from moto import mock_aws
 
-from pressroom.cli import main
+from pressroom_tools.cli import main
 
 REGION = "eu-west-2"
 STACK = "pressroom-test"

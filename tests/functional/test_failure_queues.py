@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from helpers import SHARED_POST, TEMPLATE, WebhookReceiver
 
-from pressroom.cli import dlq
-from pressroom.local.stack import LocalStack
-from pressroom.local.template import load_template
-from pressroom.operations import FailureQueues
+from pressroom_tools.cli import dlq
+from pressroom_tools.local.stack import LocalStack
+from pressroom_tools.local.template import load_template
+from pressroom_tools.operations import FailureQueues
 
 
 class RecordingLambda:

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from helpers import TEMPLATE, load_event
 
-from pressroom.local.stack import LocalStack
-from pressroom.local.template import TemplateError, load_template
+from pressroom_tools.local.stack import LocalStack
+from pressroom_tools.local.template import TemplateError, load_template
 
 
 def test_s3_notifications_carry_version_and_an_increasing_sequencer(stack: Any):

@@ -12,8 +12,8 @@ import pytest
 from helpers import SHARED_POST, TEMPLATE
 
 from pressroom.adapters.site import SiteStore
-from pressroom.local.template import load_template
 from pressroom.pipeline.notify import IDEMPOTENCY_PARTITION
+from pressroom_tools.local.template import load_template
 
 KEY = "posts/uk-ai-opportunities-action-plan.md"
 PAGE = "posts/uk-ai-opportunities-action-plan/index.html"

@@ -74,7 +74,7 @@ def test_a_post_that_cannot_be_rendered_is_reported_and_the_rest_carry_on(
 def test_the_examples_republish_through_the_cli(tmp_path: Any, capsys: pytest.CaptureFixture[str]):
     from helpers import TEMPLATE
 
-    from pressroom.cli import main
+    from pressroom_tools.cli import main
 
     status = main(
         [
@@ -95,8 +95,8 @@ def test_the_examples_republish_through_the_cli(tmp_path: Any, capsys: pytest.Ca
 
 
 def test_watching_a_republish_reports_its_end(stack: Any, capsys: pytest.CaptureFixture[str]):
-    from pressroom.cli.progress import Progress
-    from pressroom.cli.republish import watch
+    from pressroom_tools.cli.progress import Progress
+    from pressroom_tools.cli.republish import watch
 
     posts(stack, 3)
     request = stack.request_republish()
@@ -109,8 +109,8 @@ def test_watching_a_republish_reports_its_end(stack: Any, capsys: pytest.Capture
 def test_watching_a_republish_that_does_not_end_gives_up_at_the_timeout(
     stack: Any, capsys: pytest.CaptureFixture[str]
 ):
-    from pressroom.cli.progress import Progress
-    from pressroom.cli.republish import watch
+    from pressroom_tools.cli.progress import Progress
+    from pressroom_tools.cli.republish import watch
 
     stuck = ledger(stack)
     request = stuck.start("stuck")

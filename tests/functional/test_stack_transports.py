@@ -18,10 +18,10 @@ from botocore.response import StreamingBody
 from botocore.stub import Stubber
 from helpers import EXAMPLES, SITE_URL, TEMPLATE
 
-from pressroom.local.containers import ContainerError, env_vars, host_architecture, host_template
-from pressroom.local.invokers import FunctionFailedError, LambdaEndpointInvoker
-from pressroom.local.server import serving
-from pressroom.local.stack import LocalStack
+from pressroom_tools.local.containers import ContainerError, env_vars, host_architecture, host_template
+from pressroom_tools.local.invokers import FunctionFailedError, LambdaEndpointInvoker
+from pressroom_tools.local.server import serving
+from pressroom_tools.local.stack import LocalStack
 
 
 @pytest.fixture

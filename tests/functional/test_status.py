@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from helpers import EXAMPLES, TEMPLATE
 
-from pressroom.cli import status as status_command
-from pressroom.local.template import load_template
-from pressroom.operations import FailureQueues
-from pressroom.status import format_status, site_status
+from pressroom_tools.cli import status as status_command
+from pressroom_tools.local.template import load_template
+from pressroom_tools.operations import FailureQueues
+from pressroom_tools.status import format_status, site_status
 
 
 def test_status_lists_published_scheduled_draft_and_rejected_posts_and_the_queues(stack: Any):

@@ -8,8 +8,8 @@ import pytest
 from helpers import TEMPLATE
 from py_mini_racer import MiniRacer
 
-from pressroom.local.site import Rewrite, rewrite
-from pressroom.local.template import load_template
+from pressroom_tools.local.site import Rewrite, rewrite
+from pressroom_tools.local.template import load_template
 
 CASES = [
     ("/", Rewrite(key="index.html")),

@@ -1,0 +1,130 @@
+"""Validate stage: an S3 change to an uploaded post becomes a bus event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from urllib.parse import unquote_plus
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.data_classes.s3_event import S3EventRecord
+
+from pressroom.adapters.bus import EventPublisher
+from pressroom.adapters.uploads import UploadStore
+from pressroom.events import (
+    DetailType,
+    PostMetadata,
+    PostRejected,
+    PostValidated,
+    PostWithdrawn,
+    Reason,
+    RepublishRequested,
+    SourceObject,
+)
+from pressroom.model import Problem, Rejection
+from pressroom.theme import THEME_PREFIX, template_problems
+from pressroom.validation import ValidationRules, is_post_key, size_problem, validate_post
+
+logger = Logger(child=True)
+
+
+class UploadChangeKind(StrEnum):
+    CREATED = "created"
+    REMOVED = "removed"
+
+
+@dataclass(frozen=True)
+class UploadChange:
+    kind: UploadChangeKind
+    source: SourceObject
+
+
+def upload_change(record: S3EventRecord) -> UploadChange:
+    """Read one S3 notification record; its key arrives URL-encoded and is decoded here."""
+    obj = record.s3.get_object
+    kind = (
+        UploadChangeKind.REMOVED
+        if record.event_name.startswith("ObjectRemoved")
+        else UploadChangeKind.CREATED
+    )
+    return UploadChange(
+        kind=kind,
+        source=SourceObject(
+            bucket=record.s3.bucket.name,
+            key=unquote_plus(obj.key),
+            version_id=obj.version_id,
+            sequencer=obj.get("sequencer"),
+            etag=obj.etag or None,
+            size=obj.get("size"),
+        ),
+    )
+
+
+class ValidateStage:
+    def __init__(self, uploads: UploadStore, bus: EventPublisher, rules: ValidationRules) -> None:
+        self.uploads = uploads
+        self.bus = bus
+        self.rules = rules
+
+    def handle(self, change: UploadChange, now: datetime) -> DetailType | None:
+        """Validate or withdraw one uploaded post; returns the detail-type emitted, if any."""
+        source = change.source
+        if source.key.startswith(THEME_PREFIX):
+            return self._theme_changed(change)
+        if not is_post_key(source.key):
+            logger.warning("ignoring a change outside posts/*.md", extra={"key": source.key})
+            return None
+        if change.kind is UploadChangeKind.REMOVED:
+            current = self.uploads.current(source.bucket, source.key)
+            if current is None:
+                self.bus.publish(DetailType.POST_WITHDRAWN, PostWithdrawn(source=source))
+                return DetailType.POST_WITHDRAWN
+            # A version was removed but the key still has one (an old version deleted, or a delete
+            # marker removed to restore the post): the current version is what should be live.
+            source = source.replace(version_id=current.version_id, etag=current.etag, size=current.size)
+        oversize = size_problem(source.size or 0, self.rules)
+        if oversize:
+            return self._reject(source, (oversize,))
+        data = self.uploads.read(source)
+        if data is None:
+            # Deleted (or overwritten without versioning) before we read it; its own event follows.
+            logger.info("upload vanished before validation", extra={"key": source.key})
+            return None
+        result = validate_post(source.key, data, self.rules, now)
+        if isinstance(result, Rejection):
+            return self._reject(source, result.problems)
+        self.bus.publish(
+            DetailType.POST_VALIDATED, PostValidated(source=source, post=PostMetadata.of(result))
+        )
+        return DetailType.POST_VALIDATED
+
+    def _theme_changed(self, change: UploadChange) -> DetailType:
+        """A site owner uploaded (or removed) a template: check it, then ask for a republish."""
+        source = change.source
+        name = source.key.removeprefix(THEME_PREFIX)
+        if change.kind is UploadChangeKind.CREATED:
+            data = self.uploads.read(source)
+            if data is None:
+                problems = [f"{source.key} vanished before it could be checked"]
+            else:
+                try:
+                    problems = template_problems(name, data.decode("utf-8"))
+                except UnicodeDecodeError:
+                    problems = [f"{name}: a template must be UTF-8 text"]
+            if problems:
+                return self._reject(source, tuple(Problem(problem, field="theme") for problem in problems))
+        verb = "removed" if change.kind is UploadChangeKind.REMOVED else "uploaded"
+        self.bus.publish(
+            DetailType.REPUBLISH_REQUESTED,
+            RepublishRequested(reason=f"theme template {name} {verb}", source=source),
+        )
+        return DetailType.REPUBLISH_REQUESTED
+
+    def _reject(self, source: SourceObject, problems: tuple[Problem, ...]) -> DetailType:
+        logger.info("post rejected", extra={"key": source.key, "problems": [p.describe() for p in problems]})
+        self.bus.publish(
+            DetailType.POST_REJECTED,
+            PostRejected(source=source, reasons=[Reason.of(problem) for problem in problems]),
+        )
+        return DetailType.POST_REJECTED

@@ -1,0 +1,14 @@
+"""AssetsFunction's stage."""
+
+from __future__ import annotations
+
+from pressroom.adapters.uploads import UploadStore
+from pressroom.pipeline.assets import AssetsStage
+from pressroom.settings import Settings
+from pressroom.wiring import clients
+from pressroom.wiring.common import invalidator
+
+
+def build_assets_stage(settings: Settings) -> AssetsStage:
+    s3 = clients.s3()
+    return AssetsStage(s3, UploadStore(s3), settings.hosting_bucket, invalidator(settings))

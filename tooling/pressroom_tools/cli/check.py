@@ -1,0 +1,108 @@
+"""`pressroom check`: the validator on local files."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pressroom.model import Post, Problem, Rejection
+from pressroom.validation import POST_SUFFIXES, ValidationRules, validate_post
+from pressroom_tools.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+
+
+def rules_from(args: argparse.Namespace) -> ValidationRules | None:
+    """The validation rules the --timezone and --max-bytes options describe (None: unusable)."""
+    try:
+        zone = ZoneInfo(args.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        print(
+            f"pressroom: --timezone {args.timezone!r} is not an IANA time zone (e.g. Europe/London).",
+            file=sys.stderr,
+        )
+        return None
+    return ValidationRules(timezone=zone, max_bytes=args.max_bytes)
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """One file's verdict: the post it makes, or the problems that stop it."""
+
+    path: Path
+    post: Post | None = None
+    data: bytes = b""
+    problems: tuple[Problem, ...] = ()
+    unreadable: bool = False
+
+    @property
+    def valid(self) -> bool:
+        return self.post is not None
+
+    def to_json(self) -> dict[str, Any]:
+        if self.post is None:
+            problems = [
+                {
+                    "field": p.field,
+                    "line": p.line,
+                    "column": p.column,
+                    "message": p.message,
+                    "text": p.describe(),
+                }
+                for p in self.problems
+            ]
+            return {"file": str(self.path), "valid": False, "problems": problems}
+        return {
+            "file": str(self.path),
+            "valid": True,
+            "status": self.post.status.value,
+            "slug": self.post.slug,
+            "path": self.post.path,
+            "title": self.post.title,
+            "date": self.post.date.isoformat(),
+        }
+
+
+def run(args: argparse.Namespace) -> int:
+    """pressroom check: validate files as ValidateFunction would."""
+    rules = rules_from(args)
+    if rules is None:
+        return EXIT_USAGE
+    now = datetime.now(UTC)
+    results = [check_file(path, rules, now) for path in args.files]
+    if args.format == "json":
+        print(json.dumps([result.to_json() for result in results], indent=2))
+    else:
+        for result in results:
+            print_result(result)
+    if any(result.unreadable for result in results):
+        return EXIT_USAGE
+    return EXIT_OK if all(result.valid for result in results) else EXIT_FAILED
+
+
+def print_result(result: CheckedFile, verb: str = "ok") -> None:
+    if result.post is not None:
+        print(f"{verb:<9}{result.path} → {result.post.path} ({result.post.status.value})")
+    else:
+        print(f"{'invalid':<9}{result.path}")
+        for problem in result.problems:
+            print(f"           - {problem.describe()}")
+
+
+def check_file(path: Path, rules: ValidationRules, now: datetime) -> CheckedFile:
+    """Validate one local file as if it were uploaded as posts/<its name>."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return CheckedFile(path, problems=(Problem(f"cannot read it: {error.strerror}"),), unreadable=True)
+    if not path.name.endswith(POST_SUFFIXES):
+        only_posts = "only .md and .markdown files are posts: the pipeline never sees any other file"
+        return CheckedFile(path, problems=(Problem(only_posts),))
+    verdict = validate_post(f"posts/{path.name}", data, rules, now)
+    if isinstance(verdict, Rejection):
+        return CheckedFile(path, problems=verdict.problems)
+    return CheckedFile(path, post=verdict, data=data)
