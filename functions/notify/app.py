@@ -25,10 +25,10 @@ from aws_lambda_powertools.utilities.idempotency import (
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pressroom.adapters.failures import FailureParking
-from pressroom.adapters.webhook_sender import WebhookRejectedError
 from pressroom.events import PostPublished, PostRejected, parse_detail
 from pressroom.pipeline.notify import IDEMPOTENCY_PARTITION, NotifyStage, announcement_key
 from pressroom.settings import Settings
+from pressroom.webhooks import WebhookRejectedError
 from pressroom.wiring.notify import build_notify_dependencies
 
 logger = Logger()

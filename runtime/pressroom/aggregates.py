@@ -15,7 +15,10 @@ understands.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
 from pressroom.slugs import slugify
 
@@ -137,3 +140,45 @@ def stale_pages(
             if listing in opened and (sequence - 1) % SITEMAP_CHUNK_SIZE == 0:
                 stale.add(Stale.SITEMAP_INDEX)
     return stale
+
+
+# ---------------------------------------------------------------- what listings hold
+# A place a post occupies in the catalogue: (partition, sort key) of one listing row.
+Key = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class ListingEntry:
+    """A post as listings show it."""
+
+    slug: str
+    title: str
+    date: datetime
+    updated: datetime | None = None
+    summary: str | None = None
+    tags: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    image: Mapping[str, Any] | None = None  # url, alt, width, height
+
+    @property
+    def date_key(self) -> str:
+        return f"{self.date.astimezone(UTC).isoformat()}#{self.slug}"
+
+
+@dataclass(frozen=True)
+class Term:
+    listing: str
+    name: str
+    next_sequence: int
+    listed: bool
+
+
+def membership_keys(entry_key: str, slug: str, memberships: Mapping[str, int], page_size: int) -> list[Key]:
+    """Every catalogue item that places a post in its listings and sitemap chunk."""
+    keys: list[Key] = []
+    for listing, sequence in memberships.items():
+        keys.append((f"LIST#{listing}", entry_key))
+        keys.append((f"LISTPAGE#{listing}#{page_of(sequence, page_size)}", entry_key))
+        if listing == ALL:
+            keys.append((f"SITEMAP#{page_of(sequence, SITEMAP_CHUNK_SIZE)}", slug))
+    return keys

@@ -114,3 +114,11 @@ def verify_signature(secret: str, body: bytes, header: str, now: int) -> bool:
     if abs(now - timestamp) > SIGNATURE_TOLERANCE_SECONDS:
         return False
     return hmac.compare_digest(sign(secret, body, timestamp), header)
+
+
+class WebhookRejectedError(Exception):
+    """The receiver answered 4xx: retrying the same request will not help."""
+
+    def __init__(self, webhook: Webhook, status: int) -> None:
+        super().__init__(f"{webhook.name} refused the delivery with HTTP {status}")
+        self.status = status

@@ -11,8 +11,8 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pressroom.adapters.listings import ListingEntry, ListingStore
-from pressroom.aggregates import listings_for, page_of
+from pressroom.adapters.listings import ListingStore
+from pressroom.aggregates import ListingEntry, listings_for, page_of
 
 PAGE_SIZE = 10  # template.yaml's PageSize default
 TAGS = ("ai", "cloud", "python")

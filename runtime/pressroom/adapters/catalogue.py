@@ -11,16 +11,22 @@ Both change in one transaction, so a slug has one owner and a late, older event 
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
+from pressroom.catalogue import (
+    CatalogueEntry,
+    Pending,
+    PostRecord,
+    SlugTakenError,
+    SourceState,
+    SourceStateKind,
+    StaleEventError,
+    may_replace,
+)
 from pressroom.ordering import sequencer_sort_key
 
 if TYPE_CHECKING:
@@ -31,87 +37,7 @@ _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
 
-class SourceStateKind(StrEnum):
-    LIVE = "live"
-    WITHDRAWN = "withdrawn"
-    DRAFT = "draft"
-    SCHEDULED = "scheduled"
-    EXPIRED = "expired"
-    REJECTED = "rejected"  # only ever in the STATUS partition: a refused upload changes nothing else
-
-
 STATUS_PARTITION = "STATUS"
-
-
-class StaleEventError(Exception):
-    """A newer event for the same key has already been applied."""
-
-
-class SlugTakenError(Exception):
-    """Another source key already publishes under this slug."""
-
-    def __init__(self, slug: str, owner_key: str | None) -> None:
-        owner = f" by {owner_key}" if owner_key else ""
-        super().__init__(f"the slug {slug!r} is already used{owner}")
-        self.slug = slug
-        self.owner_key = owner_key
-
-
-@dataclass(frozen=True)
-class CatalogueEntry:
-    slug: str
-    title: str
-    date: datetime
-    source_key: str
-    summary: str | None = None
-    tags: tuple[str, ...] = ()
-    authors: tuple[str, ...] = ()
-    sequencer: str | None = None
-    version_id: str | None = None
-    etag: str | None = None
-    listings: Mapping[str, int] = field(default_factory=dict)
-    date_key: str = ""
-
-
-@dataclass(frozen=True)
-class PostRecord:
-    """What the catalogue says of a published slug."""
-
-    slug: str
-    source_key: str
-    listings: dict[str, int]
-    date_key: str
-    version_id: str | None = None
-
-
-@dataclass(frozen=True)
-class Pending:
-    """What an applied event still has to do outside the transaction; a retry does it again."""
-
-    deletes: tuple[tuple[str, str], ...] = ()
-    stale: tuple[str, ...] = ()
-
-    def to_json(self) -> str:
-        return json.dumps({"deletes": [list(key) for key in self.deletes], "stale": list(self.stale)})
-
-    @classmethod
-    def from_json(cls, text: str) -> Pending:
-        data = json.loads(text)
-        return cls(deletes=tuple((pk, sk) for pk, sk in data["deletes"]), stale=tuple(data["stale"]))
-
-
-@dataclass(frozen=True)
-class SourceState:
-    """The latest event applied for a key, and what applying it did (so a retry can finish it)."""
-
-    key: str
-    state: SourceStateKind
-    slug: str | None
-    sequencer: str | None
-    update: bool = False
-    released_slug: str | None = None  # the slug this event took off the site, if any
-    etag: str | None = None
-    pending: Pending = Pending()
 
 
 def _post_key(slug: str) -> dict[str, Any]:
@@ -232,7 +158,7 @@ class Catalogue:
     def record_rejection(self, key: str, sequencer: str | None, reasons: list[str]) -> bool:
         """Note that the key's newest upload was refused, unless a newer event was applied already."""
         current = self.source_state(key)
-        if current is not None and current.sequencer and sequencer and current.sequencer > sequencer:
+        if current is not None and not may_replace(current.sequencer, sequencer):
             return False
         rejected = SourceState(key=key, state=SourceStateKind.REJECTED, slug=None, sequencer=sequencer)
         self._transact([self._status_row(rejected, {"reasons": reasons})], slug=None)

@@ -13,57 +13,18 @@ ever needs to read the posts themselves.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
-from pressroom.aggregates import ALL, SITEMAP_CHUNK_SIZE, listing_kind, listing_term, page_of
+from pressroom.aggregates import Key, ListingEntry, Term, listing_kind, listing_term, membership_keys
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
-Key = tuple[str, str]
-
-
-@dataclass(frozen=True)
-class ListingEntry:
-    """A post as listings show it."""
-
-    slug: str
-    title: str
-    date: datetime
-    updated: datetime | None = None
-    summary: str | None = None
-    tags: tuple[str, ...] = ()
-    authors: tuple[str, ...] = ()
-    image: Mapping[str, Any] | None = None  # url, alt, width, height
-
-    @property
-    def date_key(self) -> str:
-        return f"{self.date.astimezone(UTC).isoformat()}#{self.slug}"
-
-
-@dataclass(frozen=True)
-class Term:
-    listing: str
-    name: str
-    next_sequence: int
-    listed: bool
-
-
-def membership_keys(entry_key: str, slug: str, memberships: Mapping[str, int], page_size: int) -> list[Key]:
-    """Every catalogue item that places a post in its listings and sitemap chunk."""
-    keys: list[Key] = []
-    for listing, sequence in memberships.items():
-        keys.append((f"LIST#{listing}", entry_key))
-        keys.append((f"LISTPAGE#{listing}#{page_of(sequence, page_size)}", entry_key))
-        if listing == ALL:
-            keys.append((f"SITEMAP#{page_of(sequence, SITEMAP_CHUNK_SIZE)}", slug))
-    return keys
 
 
 def _plain(item: Mapping[str, Any]) -> dict[str, Any]:

@@ -47,3 +47,24 @@ class SiteStore:
 
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=key)
+
+    def copy_upload(
+        self,
+        bucket: str,
+        key: str,
+        version_id: str | None,
+        target: str,
+        content_type: str,
+        cache_control: str,
+    ) -> None:
+        """Copy an uploaded object's version here as `target`, with the type and cache life given
+        (never the uploader's metadata)."""
+        source = {"Bucket": bucket, "Key": key, **({"VersionId": version_id} if version_id else {})}
+        self.client.copy_object(
+            CopySource=source,  # type: ignore[arg-type]
+            Bucket=self.bucket,
+            Key=target,
+            ContentType=content_type,
+            CacheControl=cache_control,
+            MetadataDirective="REPLACE",
+        )

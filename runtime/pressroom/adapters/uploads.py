@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
 from pressroom.events import SourceObject
+from pressroom.ports import CurrentVersion
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
 _GONE = {"NoSuchKey", "NoSuchVersion", "404", "NotFound"}
-
-
-@dataclass(frozen=True)
-class CurrentVersion:
-    version_id: str | None
-    etag: str
-    size: int
 
 
 class UploadStore:

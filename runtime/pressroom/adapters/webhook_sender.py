@@ -8,15 +8,14 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pressroom.webhooks import DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, Webhook, sign
-
-
-class WebhookRejectedError(Exception):
-    """The receiver answered 4xx: retrying the same request will not help."""
-
-    def __init__(self, webhook: Webhook, status: int) -> None:
-        super().__init__(f"{webhook.name} refused the delivery with HTTP {status}")
-        self.status = status
+from pressroom.webhooks import (
+    DELIVERY_HEADER,
+    EVENT_HEADER,
+    SIGNATURE_HEADER,
+    Webhook,
+    WebhookRejectedError,
+    sign,
+)
 
 
 class WebhookUnavailableError(Exception):

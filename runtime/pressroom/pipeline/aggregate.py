@@ -12,15 +12,15 @@ from functools import partial
 
 from aws_lambda_powertools import Logger
 
-from pressroom.adapters.cdn import Invalidator
-from pressroom.adapters.listings import ListingEntry, ListingStore, Term
-from pressroom.adapters.site import LONG_CACHE, SiteStore
+from pressroom.adapters.site import LONG_CACHE
 from pressroom.aggregates import (
     ALL,
     FEED_SIZE,
     SITEMAP_CHUNK_SIZE,
+    ListingEntry,
     ListingKind,
     Stale,
+    Term,
     author_listing,
     listing_kind,
     listing_path,
@@ -31,6 +31,7 @@ from pressroom.aggregates import (
     terms_path,
 )
 from pressroom.model import post_path
+from pressroom.ports import Invalidations, Listings, Site
 from pressroom.sandbox import TemplateRefusedError
 from pressroom.theme import Theme
 from pressroom.urls import absolute
@@ -67,11 +68,11 @@ def _unless_refused(ref: str, rebuild: Callable[[], list[str]]) -> list[str]:
 class AggregateStage:
     def __init__(
         self,
-        site: SiteStore,
-        listings: ListingStore,
+        site: Site,
+        listings: Listings,
         theme: Theme,
         page_size: int,
-        invalidator: Invalidator | None = None,
+        invalidator: Invalidations | None = None,
     ) -> None:
         self.site = site
         self.listings = listings

@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from aws_lambda_powertools import Logger
 
-from pressroom.adapters.cdn import Invalidator
-from pressroom.adapters.uploads import UploadStore
 from pressroom.assets import ASSET_CACHE_CONTROL, AssetRefusedError, asset_target
-
-if TYPE_CHECKING:
-    from mypy_boto3_s3 import S3Client
+from pressroom.ports import Invalidations, Site, Uploads
 
 logger = Logger(child=True)
 
 
 class AssetsStage:
-    def __init__(
-        self, client: S3Client, uploads: UploadStore, hosting_bucket: str, invalidator: Invalidator | None
-    ) -> None:
-        self.client = client
+    def __init__(self, site: Site, uploads: Uploads, invalidator: Invalidations | None) -> None:
+        self.site = site
         self.uploads = uploads
-        self.hosting_bucket = hosting_bucket
         self.invalidator = invalidator
 
     def sync(self, bucket: str, key: str) -> str:
@@ -38,19 +29,11 @@ class AssetsStage:
             return "refused"
         current = self.uploads.current(bucket, key)
         if current is None:
-            self.client.delete_object(Bucket=self.hosting_bucket, Key=target.key)
+            self.site.delete(target.key)
             action = "removed"
         else:
-            source = {"Bucket": bucket, "Key": key}
-            if current.version_id:
-                source["VersionId"] = current.version_id
-            self.client.copy_object(
-                CopySource=source,  # type: ignore[arg-type]
-                Bucket=self.hosting_bucket,
-                Key=target.key,
-                ContentType=target.content_type,
-                CacheControl=ASSET_CACHE_CONTROL,
-                MetadataDirective="REPLACE",
+            self.site.copy_upload(
+                bucket, key, current.version_id, target.key, target.content_type, ASSET_CACHE_CONTROL
             )
             action = "copied"
         if self.invalidator is not None:

@@ -11,12 +11,10 @@ import hashlib
 
 from aws_lambda_powertools import Logger
 
-from pressroom.adapters.topic import AnnouncementTopic
-from pressroom.adapters.webhook_directory import WebhookDirectory
-from pressroom.adapters.webhook_sender import WebhookRejectedError, WebhookSender
 from pressroom.announcements import Announcement, announce_publication, announce_rejection
 from pressroom.events import DetailType, PostPublished, PostRejected, SourceObject
-from pressroom.webhooks import payload
+from pressroom.ports import AnnouncementChannel, WebhookConfiguration, WebhookDelivery
+from pressroom.webhooks import WebhookRejectedError, payload
 
 logger = Logger(child=True)
 
@@ -49,7 +47,9 @@ def compose(detail: PostPublished | PostRejected) -> Announcement:
 
 
 class NotifyStage:
-    def __init__(self, topic: AnnouncementTopic, webhooks: WebhookDirectory, sender: WebhookSender) -> None:
+    def __init__(
+        self, topic: AnnouncementChannel, webhooks: WebhookConfiguration, sender: WebhookDelivery
+    ) -> None:
         self.topic = topic
         self.webhooks = webhooks
         self.sender = sender

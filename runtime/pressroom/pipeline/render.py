@@ -14,9 +14,17 @@ from datetime import datetime
 
 from aws_lambda_powertools import Logger
 
-from pressroom.adapters.bus import EventPublisher
-from pressroom.adapters.catalogue import (
-    Catalogue,
+from pressroom.aggregates import (
+    ListingEntry,
+    Stale,
+    author_listing,
+    listing_path,
+    listings_for,
+    membership_keys,
+    stale_pages,
+    tag_listing,
+)
+from pressroom.catalogue import (
     CatalogueEntry,
     Pending,
     PostRecord,
@@ -24,19 +32,6 @@ from pressroom.adapters.catalogue import (
     SourceState,
     SourceStateKind,
     StaleEventError,
-)
-from pressroom.adapters.listings import ListingEntry, ListingStore, membership_keys
-from pressroom.adapters.schedules import PublicationSchedules
-from pressroom.adapters.site import SiteStore
-from pressroom.adapters.stale_pages import StalePagesQueue
-from pressroom.adapters.uploads import UploadStore
-from pressroom.aggregates import (
-    Stale,
-    author_listing,
-    listing_path,
-    listings_for,
-    stale_pages,
-    tag_listing,
 )
 from pressroom.events import (
     DetailType,
@@ -52,6 +47,7 @@ from pressroom.events import (
 )
 from pressroom.markdown import Heading, MarkdownRenderer
 from pressroom.model import Image, Post, PostStatus, Problem, Rejection, post_page_key, post_path
+from pressroom.ports import CatalogueStore, EventBus, Listings, Schedules, Site, StalePages, Uploads
 from pressroom.sandbox import TemplateRefusedError
 from pressroom.theme import Theme
 from pressroom.urls import absolute
@@ -70,13 +66,13 @@ _TAKEN_DOWN_AS = {
 class RenderStage:
     def __init__(
         self,
-        uploads: UploadStore,
-        site: SiteStore,
-        catalogue: Catalogue,
-        listings: ListingStore,
-        stale_pages: StalePagesQueue,
-        bus: EventPublisher,
-        schedules: PublicationSchedules,
+        uploads: Uploads,
+        site: Site,
+        catalogue: CatalogueStore,
+        listings: Listings,
+        stale_pages: StalePages,
+        bus: EventBus,
+        schedules: Schedules,
         theme: Theme,
         markdown: MarkdownRenderer,
         rules: ValidationRules,

@@ -17,12 +17,10 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from pressroom.adapters.listings import ListingStore
-from pressroom.adapters.republish import RepublishFailures, RepublishLedger, RepublishQueue
-from pressroom.adapters.stale_pages import StalePagesQueue
 from pressroom.aggregates import ALL, Stale
 from pressroom.events import RepublishRequested
 from pressroom.pipeline.render import RenderStage
+from pressroom.ports import Listings, RepublishFailureParking, RepublishLedgerStore, RepublishWork, StalePages
 
 logger = Logger(child=True)
 
@@ -39,11 +37,11 @@ class RepublishStage:
     def __init__(
         self,
         render: RenderStage,
-        ledger: RepublishLedger,
-        queue: RepublishQueue,
-        listings: ListingStore,
-        stale_pages: StalePagesQueue,
-        failures: RepublishFailures | None = None,
+        ledger: RepublishLedgerStore,
+        queue: RepublishWork,
+        listings: Listings,
+        stale_pages: StalePages,
+        failures: RepublishFailureParking | None = None,
     ) -> None:
         self.render = render
         self.ledger = ledger

@@ -10,8 +10,6 @@ from urllib.parse import unquote_plus
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.data_classes.s3_event import S3EventRecord
 
-from pressroom.adapters.bus import EventPublisher
-from pressroom.adapters.uploads import UploadStore
 from pressroom.events import (
     DetailType,
     PostMetadata,
@@ -23,6 +21,7 @@ from pressroom.events import (
     SourceObject,
 )
 from pressroom.model import Problem, Rejection
+from pressroom.ports import EventBus, Uploads
 from pressroom.theme import THEME_PREFIX, template_problems
 from pressroom.validation import ValidationRules, is_post_key, size_problem, validate_post
 
@@ -62,7 +61,7 @@ def upload_change(record: S3EventRecord) -> UploadChange:
 
 
 class ValidateStage:
-    def __init__(self, uploads: UploadStore, bus: EventPublisher, rules: ValidationRules) -> None:
+    def __init__(self, uploads: Uploads, bus: EventBus, rules: ValidationRules) -> None:
         self.uploads = uploads
         self.bus = bus
         self.rules = rules

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pressroom.adapters.site import SiteStore
 from pressroom.adapters.uploads import UploadStore
 from pressroom.pipeline.assets import AssetsStage
 from pressroom.settings import Settings
@@ -11,4 +12,4 @@ from pressroom.wiring.common import invalidator
 
 def build_assets_stage(settings: Settings) -> AssetsStage:
     s3 = clients.s3()
-    return AssetsStage(s3, UploadStore(s3), settings.hosting_bucket, invalidator(settings))
+    return AssetsStage(SiteStore(s3, settings.hosting_bucket), UploadStore(s3), invalidator(settings))

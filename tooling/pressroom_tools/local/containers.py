@@ -81,7 +81,11 @@ def free_port() -> int:
 
 
 def sam_build(template: Path, build_dir: Path, sam: Path, progress: Progress) -> Path:
-    """`sam build` of template.yaml for this machine's architecture; returns the built template."""
+    """`sam build` of template.yaml for this machine's architecture; returns the built template.
+
+    Never `--cached`: SAM keys a layer's cache on its ContentUri (layers/), which does not hold
+    the runtime package the Makefile copies in, so a cached layer could ship yesterday's code.
+    """
     source = host_template(template.read_text(encoding="utf-8"))
     build_dir.mkdir(parents=True, exist_ok=True)
     derived = build_dir / "template.yaml"
@@ -90,7 +94,7 @@ def sam_build(template: Path, build_dir: Path, sam: Path, progress: Progress) ->
     environment = build_environment()
     completed = subprocess.run(
         [str(sam), "build", "--template-file", str(derived), "--base-dir", str(template.parent),
-         "--build-dir", str(build_dir / "build"), "--cached", "--cache-dir", str(build_dir / "cache")],
+         "--build-dir", str(build_dir / "build")],
         capture_output=True, text=True, env=environment, check=False,
     )  # fmt: skip
     if completed.returncode != 0:

@@ -1,0 +1,189 @@
+"""The ports the stages depend on: what they need from storage, queues and channels.
+
+The domain owns these Protocols; the adapters (pressroom.adapters, over boto3) implement them
+and translate AWS errors into the domain's (StaleEventError, SlugTakenError, None for a gone
+object). The in-memory implementations the unit tests and the folder-to-folder build use are in
+pressroom_tools.memory. A stage never sees a boto3 client.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from pressroom.aggregates import Key, ListingEntry, Term
+from pressroom.announcements import Announcement
+from pressroom.catalogue import CatalogueEntry, PostRecord, SourceState
+from pressroom.events import Contract, DetailType, SourceObject
+from pressroom.webhooks import Webhook
+
+
+@dataclass(frozen=True)
+class CurrentVersion:
+    """An uploaded key's current version, as the uploads bucket reports it."""
+
+    version_id: str | None
+    etag: str
+    size: int
+
+
+class Uploads(Protocol):
+    """The uploads bucket, read-only: the pipeline never writes where it is triggered."""
+
+    def read(self, source: SourceObject) -> bytes | None:
+        """The bytes of exactly the version an event names; None if that version is gone."""
+        ...
+
+    def current(self, bucket: str, key: str) -> CurrentVersion | None:
+        """The key's current version; None if it has none (deleted, or a delete marker on top)."""
+        ...
+
+
+class Site(Protocol):
+    """The hosting bucket."""
+
+    def put_page(self, key: str, text: str) -> None:
+        """A page, feed or sitemap, typed by its name and cached briefly."""
+        ...
+
+    def put(self, key: str, body: bytes, content_type: str, cache_control: str) -> None: ...
+
+    def delete(self, key: str) -> None: ...
+
+    def copy_upload(
+        self,
+        bucket: str,
+        key: str,
+        version_id: str | None,
+        target: str,
+        content_type: str,
+        cache_control: str,
+    ) -> None:
+        """Copy an uploaded object's version to the site as `target`, typed and cached as given."""
+        ...
+
+
+class CatalogueStore(Protocol):
+    """Published posts and the latest event applied per key, changed atomically (see catalogue.py)."""
+
+    def source_state(self, key: str) -> SourceState | None: ...
+
+    def post_record(self, slug: str) -> PostRecord | None: ...
+
+    def owner_of(self, slug: str) -> str | None: ...
+
+    def publish(self, entry: CatalogueEntry, state: SourceState, release: bool) -> None:
+        """Record the post live and the key's event; raises StaleEventError or SlugTakenError."""
+        ...
+
+    def take_down(self, state: SourceState, release: bool) -> None:
+        """Record the key not live; raises StaleEventError."""
+        ...
+
+    def record_unchanged(self, state: SourceState) -> None: ...
+
+    def record_rejection(self, key: str, sequencer: str | None, reasons: list[str]) -> bool: ...
+
+
+class Listings(Protocol):
+    """The rows aggregate pages are rebuilt from (see aggregates.py for what they mean)."""
+
+    def allocate(self, listing: str, name: str) -> int:
+        """The listing's next sequence number, taken atomically."""
+        ...
+
+    def put(self, entry: ListingEntry, memberships: Mapping[str, int], page_size: int) -> None: ...
+
+    def delete(self, keys: Iterable[Key]) -> None: ...
+
+    def newest(self, listing: str, limit: int) -> list[ListingEntry]: ...
+
+    def page(self, listing: str, page: int) -> list[ListingEntry]:
+        """Archive page `page` of a listing, newest first."""
+        ...
+
+    def sitemap_chunk(self, chunk: int) -> list[ListingEntry]: ...
+
+    def slugs_page(
+        self, listing: str, after: dict[str, Any] | None, limit: int
+    ) -> tuple[list[str], dict[str, Any] | None]:
+        """One page of a listing's slugs, and where the next starts (None: no more)."""
+        ...
+
+    def term(self, listing: str) -> Term | None: ...
+
+    def terms(self, kind: str) -> list[Term]: ...
+
+    def set_listed(self, listing: str, listed: bool) -> None: ...
+
+
+class StalePages(Protocol):
+    def send(self, refs: Iterable[str], cause: str) -> None:
+        """Queue page references for rebuilding; resending the same `cause` is deduplicated."""
+        ...
+
+
+class EventBus(Protocol):
+    def publish(self, detail_type: DetailType, detail: Contract) -> None: ...
+
+
+class Schedules(Protocol):
+    """One one-time schedule per key, firing "Post Due" when its post's date or expiry comes."""
+
+    def set(self, source: SourceObject, due: datetime) -> None: ...
+
+    def clear(self, key: str) -> None: ...
+
+
+class Invalidations(Protocol):
+    def invalidate(self, keys: Iterable[str]) -> str | None:
+        """Tell the CDN these site objects changed, in one request; returns its id, if any."""
+        ...
+
+
+class RepublishLedgerStore(Protocol):
+    """A republish's progress: counted once per post, the aggregates asked for once."""
+
+    def start(self, reason: str, republish_id: str | None = None) -> str: ...
+
+    def queued(self, republish_id: str, count: int) -> None: ...
+
+    def finish_enqueueing(self, republish_id: str) -> bool:
+        """Note that every post was queued; True for the one caller that must ask for the aggregates."""
+        ...
+
+    def complete(self, republish_id: str, slug: str, succeeded: bool) -> bool:
+        """Count a post done; True for the one caller that finished the last post after enqueueing."""
+        ...
+
+
+class RepublishWork(Protocol):
+    def enumerate_from(self, republish_id: str, after: dict[str, Any] | None) -> None: ...
+
+    def render(self, republish_id: str, slugs: Sequence[str]) -> int:
+        """Queue posts to render, a message per ten; returns how many messages."""
+        ...
+
+
+class RepublishFailureParking(Protocol):
+    def park(self, republish_id: str, slugs: Sequence[str]) -> None: ...
+
+
+class AnnouncementChannel(Protocol):
+    def publish(self, announcement: Announcement) -> str:
+        """Announce; returns the channel's message id."""
+        ...
+
+
+class WebhookConfiguration(Protocol):
+    def current(self, refresh: bool = False) -> tuple[Webhook, ...]: ...
+
+    def find(self, channel: str, refresh: bool = False) -> Webhook | None: ...
+
+
+class WebhookDelivery(Protocol):
+    def send(self, webhook: Webhook, body: bytes, delivery_id: str, event: str) -> int:
+        """POST a delivery; returns the status, raises WebhookRejectedError for a 4xx answer."""
+        ...

@@ -1,0 +1,93 @@
+"""NotifyStage on in-memory ports: one announcement per channel, and what a webhook's answer means."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from world import NOW, World, post_file
+
+from pressroom.announcements import AnnouncementKind
+from pressroom.events import DetailType, PostPublished
+from pressroom.pipeline.notify import NotifyStage, announcement_key
+from pressroom.webhooks import Webhook, WebhookKind, WebhookRejectedError
+from pressroom_tools.memory import MemoryTopic, MemoryWebhooks, MemoryWebhookSender
+
+HOOK = Webhook(name="team", kind=WebhookKind.JSON, url="https://hooks.example/p", secret="old")
+ROTATED = Webhook(name="team", kind=WebhookKind.JSON, url="https://hooks.example/p", secret="new")
+
+
+@pytest.fixture
+def published() -> PostPublished:
+    world = World()
+    world.publish("posts/hello.md", post_file("Hello"), now=NOW)
+    ((_, detail),) = [(kind, d) for kind, d in world.bus.events if kind is DetailType.POST_PUBLISHED]
+    assert isinstance(detail, PostPublished)
+    return detail
+
+
+def stage(
+    sender: MemoryWebhookSender, webhooks: MemoryWebhooks | None = None
+) -> tuple[NotifyStage, MemoryTopic]:
+    topic = MemoryTopic()
+    return NotifyStage(topic, webhooks or MemoryWebhooks([HOOK]), sender), topic
+
+
+def test_every_channel_is_the_topic_and_each_configured_webhook():
+    notify, _ = stage(MemoryWebhookSender())
+
+    assert notify.channels() == ["sns", "webhook:team"]
+
+
+def test_the_topic_gets_the_publication(published: PostPublished):
+    notify, topic = stage(MemoryWebhookSender())
+
+    result = notify.deliver("sns", published, announcement_key("Post Published", published.source))
+
+    assert result == {"channel": "sns", "messageId": "m1"}
+    (announcement,) = topic.announcements
+    assert announcement.kind is AnnouncementKind.PUBLISHED
+    assert announcement.subject == "New post: Hello"
+
+
+def test_a_webhook_gets_a_signed_delivery_with_a_stable_id(published: PostPublished):
+    sender = MemoryWebhookSender()
+    notify, _ = stage(sender)
+    key = announcement_key("Post Published", published.source)
+
+    notify.deliver("webhook:team", published, key)
+    notify.deliver("webhook:team", published, key)
+
+    first, second = sender.deliveries
+    assert first.delivery_id == second.delivery_id
+    assert json.loads(first.body)["title"] == "Hello"
+
+
+def test_a_refused_secret_is_read_again_and_the_delivery_retried_once(published: PostPublished):
+    sender = MemoryWebhookSender(replies=[401])
+    webhooks = MemoryWebhooks([HOOK], after_refresh=[ROTATED])
+    notify, _ = stage(sender, webhooks)
+
+    result = notify.deliver("webhook:team", published, "k")
+
+    assert result == {"channel": "webhook:team", "status": 200}
+    assert [delivery.webhook.secret for delivery in sender.deliveries] == ["old", "new"]
+    assert webhooks.refreshes == 1
+
+
+def test_a_receiver_that_refuses_for_good_is_not_retried(published: PostPublished):
+    sender = MemoryWebhookSender(replies=[410])
+    notify, _ = stage(sender)
+
+    with pytest.raises(WebhookRejectedError):
+        notify.deliver("webhook:team", published, "k")
+    assert len(sender.deliveries) == 1
+
+
+def test_a_webhook_no_longer_configured_is_skipped(published: PostPublished):
+    notify, _ = stage(MemoryWebhookSender(), MemoryWebhooks([]))
+
+    assert notify.deliver("webhook:team", published, "k") == {
+        "channel": "webhook:team",
+        "skipped": "no longer configured",
+    }
