@@ -10,7 +10,6 @@ batch, which SQS delivers again.
 from __future__ import annotations
 
 import functools
-import json
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
@@ -19,8 +18,9 @@ from aws_lambda_powertools.utilities.batch import SqsFifoPartialProcessor
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from pressroom.messages import parse_stale_note
 from pressroom.pipeline.aggregate import AggregateStage
-from pressroom.settings import Settings
+from pressroom.settings import AggregateSettings
 from pressroom.wiring.aggregate import build_aggregate_stage
 
 logger = Logger()
@@ -29,7 +29,7 @@ metrics = Metrics()
 
 @functools.cache
 def stage() -> AggregateStage:
-    return build_aggregate_stage(Settings.from_env())
+    return build_aggregate_stage(AggregateSettings.from_env())
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -39,8 +39,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     stale: set[str] = set()
 
     def collect(record: SQSRecord) -> None:
-        note = json.loads(record.body)
-        stale.update(str(ref) for ref in note["stale"])
+        stale.update(parse_stale_note(record.body).stale)
 
     processor = SqsFifoPartialProcessor()
     with processor(records=event["Records"], handler=collect):

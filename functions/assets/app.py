@@ -12,7 +12,7 @@ from aws_lambda_powertools.utilities.data_classes import S3Event, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pressroom.pipeline.assets import AssetsStage
-from pressroom.settings import Settings
+from pressroom.settings import AssetsSettings
 from pressroom.wiring.assets import build_assets_stage
 
 logger = Logger()
@@ -21,7 +21,7 @@ metrics = Metrics()
 
 @functools.cache
 def stage() -> AssetsStage:
-    return build_assets_stage(Settings.from_env())
+    return build_assets_stage(AssetsSettings.from_env())
 
 
 @logger.inject_lambda_context(clear_state=True)

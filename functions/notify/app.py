@@ -27,7 +27,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pressroom.adapters.failures import FailureParking
 from pressroom.events import PostPublished, PostRejected, parse_detail
 from pressroom.pipeline.notify import IDEMPOTENCY_PARTITION, NotifyStage, announcement_key
-from pressroom.settings import Settings
+from pressroom.settings import NotifySettings
 from pressroom.webhooks import WebhookRejectedError
 from pressroom.wiring.notify import build_notify_dependencies
 
@@ -54,7 +54,7 @@ class Notifier:
 @functools.cache
 def notifier() -> Notifier:
     """The stage, and its delivery wrapped so that each (announcement, channel) happens once."""
-    dependencies = build_notify_dependencies(Settings.from_env())
+    dependencies = build_notify_dependencies(NotifySettings.from_env())
     store = DynamoDBPersistenceLayer(
         table_name=dependencies.table_name,
         key_attr="pk",

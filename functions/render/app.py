@@ -25,7 +25,7 @@ from pressroom.events import (
 )
 from pressroom.pipeline.render import RenderStage
 from pressroom.pipeline.republish import RepublishStage
-from pressroom.settings import Settings
+from pressroom.settings import RenderSettings
 from pressroom.wiring.render import build_render_stage, build_republish_stage
 
 logger = Logger()
@@ -34,12 +34,12 @@ metrics = Metrics()
 
 @functools.cache
 def stage() -> RenderStage:
-    return build_render_stage(Settings.from_env())
+    return build_render_stage(RenderSettings.from_env())
 
 
 @functools.cache
 def republisher() -> RepublishStage:
-    return build_republish_stage(Settings.from_env(), render=stage())  # one stage graph
+    return build_republish_stage(RenderSettings.from_env(), render=stage())  # one stage graph
 
 
 @logger.inject_lambda_context(clear_state=True)

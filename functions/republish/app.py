@@ -19,9 +19,9 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from pressroom.adapters.republish import parse_work
+from pressroom.messages import ListPosts, parse_work
 from pressroom.pipeline.republish import RepublishStage
-from pressroom.settings import Settings
+from pressroom.settings import RepublishSettings
 from pressroom.wiring.render import build_republish_stage
 
 logger = Logger()
@@ -31,16 +31,16 @@ processor = BatchProcessor(event_type=EventType.SQS)
 
 @functools.cache
 def stage() -> RepublishStage:
-    return build_republish_stage(Settings.from_env())
+    return build_republish_stage(RepublishSettings.from_env())
 
 
 def handle(record: SQSRecord) -> None:
     work = parse_work(record.body)
-    if "slugs" not in work:
-        queued = stage().enumerate(work["republish"], work.get("after"))
+    if isinstance(work, ListPosts):
+        queued = stage().enumerate(work.republish, work.after)
         metrics.add_metric(name="RepublishPostsQueued", unit=MetricUnit.Count, value=queued)
         return
-    batch = stage().render_posts(work["republish"], work["slugs"], now=datetime.now(UTC))
+    batch = stage().render_posts(work.republish, work.slugs, now=datetime.now(UTC))
     metrics.add_metric(name="RepublishPostsRendered", unit=MetricUnit.Count, value=batch.rendered)
     if batch.failed:  # the stage parked them in RepublishFailuresQueue
         metrics.add_metric(name="RepublishPostsFailed", unit=MetricUnit.Count, value=len(batch.failed))

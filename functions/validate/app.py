@@ -15,7 +15,7 @@ from aws_lambda_powertools.utilities.data_classes import S3Event, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pressroom.pipeline.validate import ValidateStage, upload_change
-from pressroom.settings import Settings
+from pressroom.settings import ValidateSettings
 from pressroom.wiring.validate import build_validate_stage
 
 logger = Logger()
@@ -24,7 +24,7 @@ metrics = Metrics()
 
 @functools.cache
 def stage() -> ValidateStage:
-    return build_validate_stage(Settings.from_env())
+    return build_validate_stage(ValidateSettings.from_env())
 
 
 @logger.inject_lambda_context(clear_state=True)

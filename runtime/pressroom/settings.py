@@ -1,11 +1,19 @@
-"""Settings read once from the environment, shared by every function and the CLI."""
+"""Each function's settings, read once from the environment and checked at cold start.
+
+One frozen dataclass per function, composed from the parts functions share; each field names
+its environment variable and, unless it has a default, is required. `from_env` reads them all
+and names every missing or unusable variable in one error, so a misconfigured function fails
+its first invocation with the whole list, whatever the event.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
@@ -13,97 +21,86 @@ class SettingsError(RuntimeError):
     """The environment lacks a variable or holds an unusable value."""
 
 
-@dataclass(frozen=True)
-class Settings:
-    hosting_bucket: str
-    posts_table: str
-    event_bus_name: str
-    topic_arn: str
-    site_url: str
-    event_bus_arn: str
-    schedule_group: str
-    scheduler_role_arn: str
-    schedule_dlq_arn: str
-    stale_pages_queue_url: str
-    site_title: str = "pressroom"
-    site_description: str = ""
-    distribution_id: str = ""  # empty: no CloudFront to invalidate (the local stack)
-    uploads_bucket: str = ""  # where theme/ overrides live; empty: the packaged theme only
-    webhooks_parameter: str = ""  # SSM parameter holding the webhooks' JSON; empty: none
-    notify_failures_queue_url: str = ""  # where refused (4xx) webhook deliveries wait
-    webhook_backoff_seconds: float = 0.5
-    republish_queue_url: str = ""
-    republish_failures_queue_url: str = ""
-    embed_prefixes: str = ""  # comma-separated; empty: YouTube and Vimeo players
-    site_timezone: str = "UTC"
-    max_post_bytes: int = 1_000_000
-    index_page_size: int = 20
+def variable(name: str, default: Any = dataclasses.MISSING) -> Any:
+    """A settings field read from environment variable `name`; required unless it has a default."""
+    return dataclasses.field(default=default, metadata={"env": name})
 
-    REQUIRED: ClassVar[dict[str, str]] = {
-        "HOSTING_BUCKET": "hosting_bucket",
-        "POSTS_TABLE": "posts_table",
-        "EVENT_BUS_NAME": "event_bus_name",
-        "TOPIC_ARN": "topic_arn",
-        "SITE_URL": "site_url",
-        "EVENT_BUS_ARN": "event_bus_arn",
-        "SCHEDULE_GROUP": "schedule_group",
-        "SCHEDULER_ROLE_ARN": "scheduler_role_arn",
-        "SCHEDULE_DLQ_ARN": "schedule_dlq_arn",
-        "STALE_PAGES_QUEUE_URL": "stale_pages_queue_url",
-    }
-    OPTIONAL: ClassVar[dict[str, str]] = {
-        "SITE_TITLE": "site_title",
-        "SITE_DESCRIPTION": "site_description",
-        "DISTRIBUTION_ID": "distribution_id",
-        "UPLOADS_BUCKET": "uploads_bucket",
-        "WEBHOOKS_PARAMETER": "webhooks_parameter",
-        "NOTIFY_FAILURES_QUEUE_URL": "notify_failures_queue_url",
-        "WEBHOOK_BACKOFF_SECONDS": "webhook_backoff_seconds",
-        "REPUBLISH_QUEUE_URL": "republish_queue_url",
-        "REPUBLISH_FAILURES_QUEUE_URL": "republish_failures_queue_url",
-        "EMBED_PREFIXES": "embed_prefixes",
-        "SITE_TIMEZONE": "site_timezone",
-        "MAX_POST_BYTES": "max_post_bytes",
-        "INDEX_PAGE_SIZE": "index_page_size",
-    }
+
+@dataclass(frozen=True, kw_only=True)
+class FunctionSettings:
+    """What every function's settings can do: be read from the environment."""
+
+    CHECKS: ClassVar[tuple[str, ...]] = ()  # methods that raise SettingsError for a bad value
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Build settings from environment variables, naming every missing or bad one at once."""
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Self:
         env = os.environ if environ is None else environ
-        missing = [name for name in cls.REQUIRED if not env.get(name)]
+        hints = typing.get_type_hints(cls)
+        values: dict[str, Any] = {}
+        missing, problems = [], []
+        for field in dataclasses.fields(cls):
+            name = field.metadata["env"]
+            raw = env.get(name, "")
+            if not raw:
+                if field.default is dataclasses.MISSING:
+                    missing.append(name)
+                continue
+            try:
+                values[field.name] = _convert(raw, hints[field.name])
+            except ValueError as error:
+                problems.append(f"{name}={raw!r} {error}")
         if missing:
             raise SettingsError(
                 "pressroom needs these environment variables, which are unset or empty: "
                 + ", ".join(missing)
                 + ". template.yaml sets them for deployed functions; set them yourself elsewhere."
             )
-        values: dict[str, object] = {field: env[name] for name, field in cls.REQUIRED.items()}
-        for name, field in cls.OPTIONAL.items():
-            if env.get(name):
-                values[field] = env[name]
-        problems = []
-        for field in ("max_post_bytes", "index_page_size"):
-            raw = values.get(field)
-            if isinstance(raw, str):
-                number = _positive_int(raw)
-                if number is None:
-                    problems.append(f"{field.upper()}={raw!r} must be a positive whole number")
-                values[field] = number
-        if isinstance(values.get("webhook_backoff_seconds"), str):
+        settings = cls(**values)
+        for check in cls.CHECKS:
             try:
-                values["webhook_backoff_seconds"] = float(str(values["webhook_backoff_seconds"]))
-            except ValueError:
-                problems.append("WEBHOOK_BACKOFF_SECONDS must be a number of seconds")
-                values.pop("webhook_backoff_seconds")
-        settings = cls(**values)  # type: ignore[arg-type]
-        try:
-            settings.timezone()
-        except SettingsError as error:
-            problems.append(str(error))
+                getattr(settings, check)()
+            except SettingsError as error:
+                problems.append(str(error))
         if problems:
             raise SettingsError("pressroom's settings are unusable: " + "; ".join(problems) + ".")
         return settings
+
+    @classmethod
+    def required(cls) -> frozenset[str]:
+        """The environment variables this function cannot do without."""
+        return frozenset(
+            field.metadata["env"] for field in dataclasses.fields(cls) if field.default is dataclasses.MISSING
+        )
+
+
+def _convert(raw: str, kind: Any) -> Any:
+    if kind is int:
+        try:
+            number = int(raw)
+        except ValueError:
+            number = 0
+        if number <= 0:
+            raise ValueError("must be a positive whole number")
+        return number
+    if kind is float:
+        try:
+            return float(raw)
+        except ValueError:
+            raise ValueError("must be a number of seconds") from None
+    return raw
+
+
+# ------------------------------------------------------------------ the parts functions share
+
+
+@dataclass(frozen=True, kw_only=True)
+class PostRules(FunctionSettings):
+    """How posts are read: what ValidateFunction checks and RenderFunction judges again."""
+
+    CHECKS: ClassVar[tuple[str, ...]] = ("timezone",)
+
+    site_timezone: str = variable("SITE_TIMEZONE", "UTC")
+    max_post_bytes: int = variable("MAX_POST_BYTES", 1_000_000)
 
     def timezone(self) -> ZoneInfo:
         """The zone in which dates without an offset are read."""
@@ -115,15 +112,70 @@ class Settings:
                 "(for example UTC or Europe/London)"
             ) from error
 
+
+@dataclass(frozen=True, kw_only=True)
+class SitePages(FunctionSettings):
+    """What the pages are built with: where the site lives, its name, the theme, page sizes."""
+
+    hosting_bucket: str = variable("HOSTING_BUCKET")
+    posts_table: str = variable("POSTS_TABLE")
+    site_url: str = variable("SITE_URL")
+    site_title: str = variable("SITE_TITLE", "pressroom")
+    site_description: str = variable("SITE_DESCRIPTION", "")
+    uploads_bucket: str = variable("UPLOADS_BUCKET", "")  # where theme/ overrides live; empty: none
+    index_page_size: int = variable("INDEX_PAGE_SIZE", 20)
+
     @property
     def base_url(self) -> str:
         """The site URL without a trailing slash, ready to have a path appended."""
         return self.site_url.rstrip("/")
 
 
-def _positive_int(raw: str) -> int | None:
-    try:
-        value = int(raw)
-    except ValueError:
-        return None
-    return value if value > 0 else None
+@dataclass(frozen=True, kw_only=True)
+class Cdn(FunctionSettings):
+    distribution_id: str = variable("DISTRIBUTION_ID", "")  # empty: no CloudFront (the local stack)
+
+
+# ------------------------------------------------------------------ one per function
+
+
+@dataclass(frozen=True, kw_only=True)
+class ValidateSettings(PostRules):
+    event_bus_name: str = variable("EVENT_BUS_NAME")
+
+
+@dataclass(frozen=True, kw_only=True)
+class RenderSettings(PostRules, SitePages):
+    event_bus_name: str = variable("EVENT_BUS_NAME")
+    event_bus_arn: str = variable("EVENT_BUS_ARN")
+    schedule_group: str = variable("SCHEDULE_GROUP")
+    scheduler_role_arn: str = variable("SCHEDULER_ROLE_ARN")
+    schedule_dlq_arn: str = variable("SCHEDULE_DLQ_ARN")
+    stale_pages_queue_url: str = variable("STALE_PAGES_QUEUE_URL")
+    embed_prefixes: str = variable("EMBED_PREFIXES", "")  # comma-separated; empty: YouTube, Vimeo
+    republish_queue_url: str = variable("REPUBLISH_QUEUE_URL", "")  # where a republish's work goes
+
+
+@dataclass(frozen=True, kw_only=True)
+class RepublishSettings(RenderSettings):
+    republish_queue_url: str = variable("REPUBLISH_QUEUE_URL")
+    republish_failures_queue_url: str = variable("REPUBLISH_FAILURES_QUEUE_URL", "")
+
+
+@dataclass(frozen=True, kw_only=True)
+class AggregateSettings(SitePages, Cdn):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class AssetsSettings(Cdn):
+    hosting_bucket: str = variable("HOSTING_BUCKET")
+
+
+@dataclass(frozen=True, kw_only=True)
+class NotifySettings(FunctionSettings):
+    topic_arn: str = variable("TOPIC_ARN")
+    posts_table: str = variable("POSTS_TABLE")  # the idempotency records live there
+    webhooks_parameter: str = variable("WEBHOOKS_PARAMETER", "")  # SSM parameter; empty: none
+    notify_failures_queue_url: str = variable("NOTIFY_FAILURES_QUEUE_URL", "")  # refused deliveries
+    webhook_backoff_seconds: float = variable("WEBHOOK_BACKOFF_SECONDS", 0.5)

@@ -1,16 +1,38 @@
-"""Settings.from_env: every required variable named at once, bad values refused, defaults applied."""
+"""Each function's settings: every required variable named at once, bad values refused, defaults
+applied, and each function requiring only what it uses."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from pressroom.settings import Settings, SettingsError
+from pressroom.settings import (
+    AggregateSettings,
+    AssetsSettings,
+    FunctionSettings,
+    NotifySettings,
+    RenderSettings,
+    RepublishSettings,
+    SettingsError,
+    ValidateSettings,
+)
+from pressroom_tools.local.template import load_template
 
+# RenderFunction's settings hold the most: the shared rules are tested through them.
+Settings = RenderSettings
+FUNCTIONS: dict[str, type[FunctionSettings]] = {
+    "ValidateFunction": ValidateSettings,
+    "RenderFunction": RenderSettings,
+    "RepublishFunction": RepublishSettings,
+    "AggregateFunction": AggregateSettings,
+    "AssetsFunction": AssetsSettings,
+    "NotifyFunction": NotifySettings,
+}
 REQUIRED = {
     "HOSTING_BUCKET": "site-bucket",
     "POSTS_TABLE": "posts",
     "EVENT_BUS_NAME": "pressroom-bus",
-    "TOPIC_ARN": "arn:aws:sns:eu-west-2:123456789012:pressroom",
     "SITE_URL": "https://blog.example.com/",
     "EVENT_BUS_ARN": "arn:aws:events:eu-west-2:123456789012:event-bus/pressroom-bus",
     "SCHEDULE_GROUP": "pressroom-publication",
@@ -26,7 +48,6 @@ def test_defaults_apply_when_only_required_variables_are_set():
     assert settings.hosting_bucket == "site-bucket"
     assert settings.posts_table == "posts"
     assert settings.event_bus_name == "pressroom-bus"
-    assert settings.topic_arn == "arn:aws:sns:eu-west-2:123456789012:pressroom"
     assert settings.site_title == "pressroom"
     assert settings.site_timezone == "UTC"
     assert settings.max_post_bytes == 1_000_000
@@ -75,14 +96,14 @@ def test_every_missing_variable_is_named_in_one_error():
 
 
 def test_empty_required_variables_count_as_missing():
-    env = {**REQUIRED, "POSTS_TABLE": "", "TOPIC_ARN": ""}
+    env = {**REQUIRED, "POSTS_TABLE": "", "SITE_URL": ""}
 
     with pytest.raises(SettingsError) as raised:
         Settings.from_env(env)
 
     message = str(raised.value)
     assert "POSTS_TABLE" in message
-    assert "TOPIC_ARN" in message
+    assert "SITE_URL" in message
     assert "HOSTING_BUCKET" not in message
 
 
@@ -118,7 +139,7 @@ def test_every_bad_value_is_named_in_one_error():
 def test_reads_the_process_environment_by_default(monkeypatch: pytest.MonkeyPatch):
     for name, value in REQUIRED.items():
         monkeypatch.setenv(name, value)
-    for name in Settings.OPTIONAL:
+    for name in ("SITE_TITLE", "SITE_TIMEZONE", "MAX_POST_BYTES", "INDEX_PAGE_SIZE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("SITE_TITLE", "From the environment")
 
@@ -130,6 +151,41 @@ def test_the_sam_local_invoke_environment_example_names_every_required_variable(
     from pathlib import Path
 
     example = json.loads((Path(__file__).parents[2] / "events" / "env.example.json").read_text())
+    assert set(example) == set(FUNCTIONS)
     for function, variables in example.items():
-        missing = set(Settings.REQUIRED) - set(variables)
+        missing = FUNCTIONS[function].required() - set(variables)
         assert not missing, f"events/env.example.json lacks {missing} for {function}"
+
+
+def test_the_template_gives_each_function_every_variable_it_requires():
+    template = load_template(Path(__file__).parents[2] / "template.yaml")
+    shared = set(template["Globals"]["Function"]["Environment"]["Variables"])
+    for function, settings in FUNCTIONS.items():
+        own = template["Resources"][function]["Properties"].get("Environment", {}).get("Variables", {})
+        missing = settings.required() - shared - set(own)
+        assert not missing, f"template.yaml does not give {function} {sorted(missing)}"
+
+
+@pytest.mark.parametrize(
+    ("settings", "required"),
+    [
+        (AssetsSettings, {"HOSTING_BUCKET"}),
+        (NotifySettings, {"TOPIC_ARN", "POSTS_TABLE"}),
+        (ValidateSettings, {"EVENT_BUS_NAME"}),
+        (AggregateSettings, {"HOSTING_BUCKET", "POSTS_TABLE", "SITE_URL"}),
+        (RepublishSettings, RenderSettings.required() | {"REPUBLISH_QUEUE_URL"}),
+    ],
+)
+def test_each_function_requires_only_what_it_uses(settings: type[FunctionSettings], required: set[str]):
+    assert settings.required() == required
+
+
+def test_assets_function_starts_with_its_two_variables():
+    settings = AssetsSettings.from_env({"HOSTING_BUCKET": "site", "DISTRIBUTION_ID": "E123"})
+
+    assert (settings.hosting_bucket, settings.distribution_id) == ("site", "E123")
+
+
+def test_a_bad_backoff_is_named():
+    with pytest.raises(SettingsError, match="WEBHOOK_BACKOFF_SECONDS='soon' must be a number of seconds"):
+        NotifySettings.from_env({"TOPIC_ARN": "t", "POSTS_TABLE": "p", "WEBHOOK_BACKOFF_SECONDS": "soon"})

@@ -11,7 +11,6 @@ and REPUBLISH#<id> / POST#<slug> marks a post done, so a redelivered message cou
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,6 +18,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
+
+from pressroom.messages import ListPosts, RenderPosts
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -183,13 +184,15 @@ class RepublishQueue:
 
     def enumerate_from(self, republish_id: str, after: dict[str, Any] | None) -> None:
         self.client.send_message(
-            QueueUrl=self.queue_url, MessageBody=json.dumps({"republish": republish_id, "after": after})
+            QueueUrl=self.queue_url, MessageBody=ListPosts(republish=republish_id, after=after).to_json()
         )
 
     def render(self, republish_id: str, slugs: Sequence[str]) -> int:
         """Queue the slugs, POSTS_PER_MESSAGE to a message, ten messages to a request."""
         messages = [
-            json.dumps({"republish": republish_id, "slugs": list(slugs[start : start + POSTS_PER_MESSAGE])})
+            RenderPosts(
+                republish=republish_id, slugs=list(slugs[start : start + POSTS_PER_MESSAGE])
+            ).to_json()
             for start in range(0, len(slugs), POSTS_PER_MESSAGE)
         ]
         for start in range(0, len(messages), 10):
@@ -204,13 +207,6 @@ class RepublishQueue:
         return len(messages)
 
 
-def parse_work(body: str) -> dict[str, Any]:
-    work = json.loads(body)
-    if not isinstance(work, dict) or "republish" not in work:
-        raise ValueError("not a republish work item")
-    return work
-
-
 class RepublishFailures:
     """Where the posts a republish could not render wait for `pressroom dlq redrive`, in the
     work queue's own message shape (redriving sends them back to it)."""
@@ -221,5 +217,6 @@ class RepublishFailures:
 
     def park(self, republish_id: str, slugs: Sequence[str]) -> None:
         self.client.send_message(
-            QueueUrl=self.queue_url, MessageBody=json.dumps({"republish": republish_id, "slugs": list(slugs)})
+            QueueUrl=self.queue_url,
+            MessageBody=RenderPosts(republish=republish_id, slugs=list(slugs)).to_json(),
         )

@@ -7,9 +7,10 @@ merged before anything is rebuilt, so a burst of publications rebuilds each page
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
+
+from pressroom.messages import StalePagesNote
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
@@ -27,7 +28,7 @@ class StalePagesQueue:
         stale = sorted(set(refs))
         if not stale:
             return
-        body = json.dumps({"stale": stale, "cause": cause})
+        body = StalePagesNote(stale=stale, cause=cause).to_json()
         self.client.send_message(
             QueueUrl=self.queue_url,
             MessageBody=body,

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pressroom.adapters.listings import ListingStore
 from pressroom.adapters.site import SiteStore
 from pressroom.pipeline.aggregate import AggregateStage
-from pressroom.settings import Settings
+from pressroom.settings import AggregateSettings
 from pressroom.wiring import clients
 from pressroom.wiring.common import invalidator
 from pressroom.wiring.theme import theme
 
 
-def build_aggregate_stage(settings: Settings) -> AggregateStage:
+def build_aggregate_stage(settings: AggregateSettings) -> AggregateStage:
     return AggregateStage(
         site=SiteStore(clients.s3(), settings.hosting_bucket),
         listings=ListingStore(clients.dynamodb(), settings.posts_table),

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pressroom.adapters.cdn import Invalidator
-from pressroom.settings import Settings
+from pressroom.settings import Cdn
 from pressroom.wiring import clients
 
 
-def invalidator(settings: Settings) -> Invalidator | None:
+def invalidator(settings: Cdn) -> Invalidator | None:
     """CloudFront invalidations, unless no distribution is configured (the local stack)."""
     if not settings.distribution_id:
         return None

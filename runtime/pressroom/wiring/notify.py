@@ -12,7 +12,7 @@ from pressroom.adapters.topic import AnnouncementTopic
 from pressroom.adapters.webhook_directory import WebhookDirectory
 from pressroom.adapters.webhook_sender import RetryPolicy, WebhookSender
 from pressroom.pipeline.notify import NotifyStage
-from pressroom.settings import Settings
+from pressroom.settings import NotifySettings
 from pressroom.wiring import clients
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ class NotifyDependencies:
     failures: FailureParking | None
 
 
-def build_notify_dependencies(settings: Settings) -> NotifyDependencies:
+def build_notify_dependencies(settings: NotifySettings) -> NotifyDependencies:
     provider = SSMProvider(boto3_client=clients.ssm()) if settings.webhooks_parameter else None
     failures = None
     if settings.notify_failures_queue_url:

@@ -13,12 +13,12 @@ from pressroom.adapters.uploads import UploadStore
 from pressroom.events import EventSource
 from pressroom.pipeline.render import RenderStage
 from pressroom.pipeline.republish import RepublishStage
-from pressroom.settings import Settings, SettingsError
+from pressroom.settings import RenderSettings, RepublishSettings, SettingsError
 from pressroom.wiring import clients
 from pressroom.wiring.theme import markdown, theme, validation_rules
 
 
-def build_render_stage(settings: Settings) -> RenderStage:
+def build_render_stage(settings: RenderSettings) -> RenderStage:
     s3 = clients.s3()
     dynamodb = clients.dynamodb()
     return RenderStage(
@@ -43,7 +43,7 @@ def build_render_stage(settings: Settings) -> RenderStage:
     )
 
 
-def build_republish_stage(settings: Settings, render: RenderStage | None = None) -> RepublishStage:
+def build_republish_stage(settings: RenderSettings, render: RenderStage | None = None) -> RepublishStage:
     """The republish fan-out over `render` (RenderFunction passes its own; one stage graph)."""
     if not settings.republish_queue_url:
         raise SettingsError("REPUBLISH_QUEUE_URL is unset: this function cannot republish the site")
@@ -57,7 +57,7 @@ def build_republish_stage(settings: Settings, render: RenderStage | None = None)
         stale_pages=StalePagesQueue(sqs, settings.stale_pages_queue_url),
         failures=(
             RepublishFailures(sqs, settings.republish_failures_queue_url)
-            if settings.republish_failures_queue_url
+            if isinstance(settings, RepublishSettings) and settings.republish_failures_queue_url
             else None
         ),
     )

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from pressroom.adapters.theme_overrides import UploadedThemeLoader
 from pressroom.markdown import DEFAULT_EMBED_PREFIXES, MarkdownRenderer
-from pressroom.settings import Settings
+from pressroom.settings import PostRules, RenderSettings, SitePages
 from pressroom.theme import Theme, packaged_templates
 from pressroom.validation import ValidationRules
 from pressroom.views import SiteInfo
 from pressroom.wiring import clients
 
 
-def validation_rules(settings: Settings) -> ValidationRules:
+def validation_rules(settings: PostRules) -> ValidationRules:
     return ValidationRules(timezone=settings.timezone(), max_bytes=settings.max_post_bytes)
 
 
-def theme(settings: Settings) -> Theme:
+def theme(settings: SitePages) -> Theme:
     """The packaged theme, with the templates a site owner uploaded under theme/ over it."""
     site = SiteInfo(
         title=settings.site_title, base_url=settings.base_url, description=settings.site_description
@@ -27,6 +27,6 @@ def theme(settings: Settings) -> Theme:
     )
 
 
-def markdown(settings: Settings) -> MarkdownRenderer:
+def markdown(settings: RenderSettings) -> MarkdownRenderer:
     prefixes = tuple(p.strip() for p in settings.embed_prefixes.split(",") if p.strip())
     return MarkdownRenderer(embed_prefixes=prefixes or DEFAULT_EMBED_PREFIXES)
