@@ -8,7 +8,7 @@ pressroom_tools.memory. A stage never sees a boto3 client.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -187,3 +187,22 @@ class WebhookDelivery(Protocol):
     def send(self, webhook: Webhook, body: bytes, delivery_id: str, event: str) -> int:
         """POST a delivery; returns the status, raises WebhookRejectedError for a 4xx answer."""
         ...
+
+
+class OnceOnly(Protocol):
+    """Each piece of work done once per key, however often it is asked for (idempotency)."""
+
+    def begin(self, context: Any) -> None:
+        """Note the invocation doing the work (its deadline bounds a run left in progress)."""
+        ...
+
+    def run(self, key: str, work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        """Do `work` unless `key` was done before: then return what it returned. A run that raised
+        is not remembered, so it is done again next time."""
+        ...
+
+
+class FailureParking(Protocol):
+    """Where work that retrying cannot help waits for an operator, as Lambda's failure records do."""
+
+    def park(self, function_arn: str, event: dict[str, Any], reason: str) -> None: ...

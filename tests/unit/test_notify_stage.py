@@ -9,9 +9,9 @@ from world import NOW, World, post_file
 
 from pressroom.announcements import AnnouncementKind
 from pressroom.events import DetailType, PostPublished
-from pressroom.pipeline.notify import NotifyStage, announcement_key
+from pressroom.pipeline.notify import AnnouncementFailedError, NotifyStage, announcement_key
 from pressroom.webhooks import Webhook, WebhookKind, WebhookRejectedError
-from pressroom_tools.memory import MemoryTopic, MemoryWebhooks, MemoryWebhookSender
+from pressroom_tools.memory import MemoryOnce, MemoryParking, MemoryTopic, MemoryWebhooks, MemoryWebhookSender
 
 HOOK = Webhook(name="team", kind=WebhookKind.JSON, url="https://hooks.example/p", secret="old")
 ROTATED = Webhook(name="team", kind=WebhookKind.JSON, url="https://hooks.example/p", secret="new")
@@ -27,10 +27,10 @@ def published() -> PostPublished:
 
 
 def stage(
-    sender: MemoryWebhookSender, webhooks: MemoryWebhooks | None = None
+    sender: MemoryWebhookSender, webhooks: MemoryWebhooks | None = None, parking: MemoryParking | None = None
 ) -> tuple[NotifyStage, MemoryTopic]:
     topic = MemoryTopic()
-    return NotifyStage(topic, webhooks or MemoryWebhooks([HOOK]), sender), topic
+    return NotifyStage(topic, webhooks or MemoryWebhooks([HOOK]), sender, MemoryOnce(), parking), topic
 
 
 def test_every_channel_is_the_topic_and_each_configured_webhook():
@@ -91,3 +91,41 @@ def test_a_webhook_no_longer_configured_is_skipped(published: PostPublished):
         "channel": "webhook:team",
         "skipped": "no longer configured",
     }
+
+
+def test_announcing_reaches_every_channel_once_however_often_the_event_comes(published: PostPublished):
+    sender = MemoryWebhookSender()
+    notify, topic = stage(sender)
+
+    first = notify.announce("Post Published", published, {"id": "e1"}, "arn:fn")
+    again = notify.announce("Post Published", published, {"id": "e1"}, "arn:fn")
+
+    assert (first.delivered, again.delivered) == (2, 0)
+    assert again.results == first.results
+    assert (len(topic.announcements), len(sender.deliveries)) == (1, 1)
+
+
+def test_a_channel_that_fails_is_retried_alone(published: PostPublished):
+    sender = MemoryWebhookSender(replies=[503])
+    notify, topic = stage(sender)
+
+    with pytest.raises(AnnouncementFailedError, match="webhook:team"):
+        notify.announce("Post Published", published, {}, "arn:fn")
+    retried = notify.announce("Post Published", published, {}, "arn:fn")
+
+    assert retried.delivered == 1  # only the webhook; the topic's announcement was remembered
+    assert len(topic.announcements) == 1
+    assert [delivery.status for delivery in sender.deliveries] == [503, 200]
+
+
+def test_a_refusal_is_parked_with_the_event_and_the_rest_announced(published: PostPublished):
+    parking = MemoryParking()
+    notify, topic = stage(MemoryWebhookSender(replies=[410]), parking=parking)
+
+    announced = notify.announce("Post Published", published, {"id": "e1"}, "arn:fn")
+
+    assert announced.parked == ["webhook:team"]
+    assert len(topic.announcements) == 1
+    ((arn, event, reason),) = parking.parked
+    assert (arn, event) == ("arn:fn", {"id": "e1"})
+    assert reason.startswith("webhook:team: team refused the delivery with HTTP 410")

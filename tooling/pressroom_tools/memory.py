@@ -12,7 +12,7 @@ import hashlib
 import itertools
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -472,3 +472,26 @@ class MemoryWebhookSender:
         if status >= 500:
             raise RuntimeError(f"{webhook.name} answered HTTP {status}")
         return status
+
+
+class MemoryOnce:
+    """OnceOnly: each key's result remembered; a run that raised is not."""
+
+    def __init__(self) -> None:
+        self.done: dict[str, dict[str, Any]] = {}
+
+    def begin(self, context: Any) -> None:
+        pass
+
+    def run(self, key: str, work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        if key not in self.done:
+            self.done[key] = work()
+        return self.done[key]
+
+
+class MemoryParking:
+    def __init__(self) -> None:
+        self.parked: list[tuple[str, dict[str, Any], str]] = []
+
+    def park(self, function_arn: str, event: dict[str, Any], reason: str) -> None:
+        self.parked.append((function_arn, event, reason))

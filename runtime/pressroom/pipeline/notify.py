@@ -1,19 +1,29 @@
 """Notify stage: a publication or a rejection is announced on every channel, once each.
 
-Channels are the SNS topic and each configured webhook. The handler wraps `deliver` in
-Powertools idempotency keyed on (event kind, post version, channel), so a retry after one
-channel failed redelivers only to that channel, and a duplicate event to none.
+Channels are the SNS topic and each configured webhook. Each (event kind, post version,
+channel) is delivered once (the OnceOnly port; Powertools idempotency on AWS), so a retry after
+one channel failed redelivers only to that channel, and a duplicate event to none. A webhook
+that answers 4xx is not retried: the event is parked for `pressroom dlq redrive`. Any other
+failure is raised after every channel has had its chance, so Lambda retries the invocation.
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
+from typing import Any
 
 from aws_lambda_powertools import Logger
 
 from pressroom.announcements import Announcement, announce_publication, announce_rejection
 from pressroom.events import DetailType, PostPublished, PostRejected, SourceObject
-from pressroom.ports import AnnouncementChannel, WebhookConfiguration, WebhookDelivery
+from pressroom.ports import (
+    AnnouncementChannel,
+    FailureParking,
+    OnceOnly,
+    WebhookConfiguration,
+    WebhookDelivery,
+)
 from pressroom.webhooks import WebhookRejectedError, payload
 
 logger = Logger(child=True)
@@ -21,6 +31,22 @@ logger = Logger(child=True)
 # The partition of the catalogue table holding Powertools idempotency records; template.yaml
 # limits NotifyFunction's DynamoDB access to it (dynamodb:LeadingKeys).
 IDEMPOTENCY_PARTITION = "IDEMPOTENCY#announcements"
+# What the records are named after (Powertools' default when the wrapper lived in the handler);
+# kept, so that deliveries recorded before a deploy still count after it.
+RECORD_PREFIX = "{function_name}.app.notifier.<locals>.deliver"
+
+
+class AnnouncementFailedError(RuntimeError):
+    """Some channel could not be reached; raised so that Lambda retries the invocation."""
+
+
+@dataclass(frozen=True)
+class Announced:
+    results: list[dict[str, Any]]  # one per channel: delivered now, or remembered from before
+    delivered: int  # how many of them were delivered by this invocation
+    parked: list[str]  # channels that refused (4xx): the event waits in the failure queue
+
+
 SNS_CHANNEL = "sns"
 
 
@@ -48,11 +74,50 @@ def compose(detail: PostPublished | PostRejected) -> Announcement:
 
 class NotifyStage:
     def __init__(
-        self, topic: AnnouncementChannel, webhooks: WebhookConfiguration, sender: WebhookDelivery
+        self,
+        topic: AnnouncementChannel,
+        webhooks: WebhookConfiguration,
+        sender: WebhookDelivery,
+        once: OnceOnly,
+        parking: FailureParking | None = None,
     ) -> None:
         self.topic = topic
         self.webhooks = webhooks
         self.sender = sender
+        self.once = once
+        self.parking = parking
+
+    def announce(
+        self, detail_type: str, detail: PostPublished | PostRejected, event: dict[str, Any], function_arn: str
+    ) -> Announced:
+        """Announce `detail` on every channel once; `event` and `function_arn` are what a refused
+        delivery parks (the invocation's event, to be redriven). Raises AnnouncementFailedError."""
+        key = announcement_key(detail_type, detail.source)
+        results: list[dict[str, Any]] = []
+        delivered: list[str] = []
+        parked: list[str] = []
+        failures: list[str] = []
+        for channel in self.channels():
+
+            def deliver(channel: str = channel) -> dict[str, Any]:
+                result = self.deliver(channel, detail, key)
+                delivered.append(channel)
+                return result
+
+            try:
+                results.append(self.once.run(f"{key}|{channel}", deliver))
+            except WebhookRejectedError as refusal:
+                if self.parking is None:
+                    raise
+                logger.warning("webhook refused the announcement; parked", extra={"channel": channel})
+                self.parking.park(function_arn, event, f"{channel}: {refusal}")
+                parked.append(channel)
+            except Exception as error:  # the other channels still get their turn; then Lambda retries
+                logger.exception("announcement failed on a channel", extra={"channel": channel})
+                failures.append(f"{channel}: {error}")
+        if failures:
+            raise AnnouncementFailedError("; ".join(failures))
+        return Announced(results=results, delivered=len(delivered), parked=parked)
 
     def channels(self) -> list[str]:
         return [SNS_CHANNEL, *(hook.channel for hook in self.webhooks.current())]

@@ -1,44 +1,36 @@
-"""NotifyFunction's stage and what its handler needs beside it (idempotency, failure parking)."""
+"""NotifyFunction's stage: the topic, the webhooks, each delivery once, refusals parked."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+import os
 
 from aws_lambda_powertools.utilities.parameters import SSMProvider
 
 from pressroom.adapters.failures import FailureParking
+from pressroom.adapters.idempotency import IdempotentRuns
 from pressroom.adapters.topic import AnnouncementTopic
 from pressroom.adapters.webhook_directory import WebhookDirectory
 from pressroom.adapters.webhook_sender import RetryPolicy, WebhookSender
-from pressroom.pipeline.notify import NotifyStage
+from pressroom.pipeline.notify import IDEMPOTENCY_PARTITION, RECORD_PREFIX, NotifyStage
 from pressroom.settings import NotifySettings
 from pressroom.wiring import clients
 
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
 
-
-@dataclass(frozen=True)
-class NotifyDependencies:
-    stage: NotifyStage
-    dynamodb: DynamoDBClient
-    table_name: str
-    failures: FailureParking | None
-
-
-def build_notify_dependencies(settings: NotifySettings) -> NotifyDependencies:
+def build_notify_stage(settings: NotifySettings) -> NotifyStage:
     provider = SSMProvider(boto3_client=clients.ssm()) if settings.webhooks_parameter else None
-    failures = None
+    parking = None
     if settings.notify_failures_queue_url:
-        failures = FailureParking(clients.sqs(), settings.notify_failures_queue_url)
-    return NotifyDependencies(
-        stage=NotifyStage(
-            AnnouncementTopic(clients.sns(), settings.topic_arn),
-            WebhookDirectory(provider, settings.webhooks_parameter),
-            WebhookSender(RetryPolicy(first_backoff_seconds=settings.webhook_backoff_seconds)),
+        parking = FailureParking(clients.sqs(), settings.notify_failures_queue_url)
+    function_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "test-func")  # as Powertools names it
+    return NotifyStage(
+        AnnouncementTopic(clients.sns(), settings.topic_arn),
+        WebhookDirectory(provider, settings.webhooks_parameter),
+        WebhookSender(RetryPolicy(first_backoff_seconds=settings.webhook_backoff_seconds)),
+        once=IdempotentRuns(
+            clients.dynamodb(),
+            settings.posts_table,
+            IDEMPOTENCY_PARTITION,
+            RECORD_PREFIX.format(function_name=function_name),
         ),
-        dynamodb=clients.dynamodb(),
-        table_name=settings.posts_table,
-        failures=failures,
+        parking=parking,
     )
