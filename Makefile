@@ -94,6 +94,10 @@ lint: setup ## ruff, mypy (strict) and the template linters
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy runtime/pressroom tooling/pressroom_tools
 	@for function in functions/*/; do echo "mypy $$function"; $(BIN)/mypy "$$function/app.py" || exit 1; done
+	@# Tests are strict too, but may leave test functions unannotated; each folder is checked on
+	@# its own, as pytest imports it (its conftest and helpers beside it).
+	@for suite in tests/*/; do echo "mypy $$suite"; MYPYPATH=tests:$$suite $(BIN)/mypy --allow-untyped-defs \
+		--allow-incomplete-defs "$$suite" || exit 1; done
 	$(SAM) validate --lint
 
 format: setup ## Apply ruff's fixes and formatting

@@ -101,7 +101,8 @@ class Site:
     def post(self, slug: str) -> dict[str, Any]:
         matches = [post for post in self.report["posts"] if post["slug"] == slug]
         assert len(matches) == 1, f"report.json has {len(matches)} posts with slug {slug!r}"
-        return matches[0]
+        post: dict[str, Any] = matches[0]
+        return post
 
     def published_newest_first(self) -> list[dict[str, Any]]:
         published = [post for post in self.report["posts"] if post["status"] == "published"]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -70,7 +70,7 @@ def test_the_demo_through_lambda_containers_publishes_what_the_in_process_demo_d
     assert project_containers() == []
 
 
-EXPECTED = {
+EXPECTED: dict[str, Callable[[Any], bool]] = {
     "validate": lambda result: result["results"][0]["emitted"] == "Post Validated",
     "render": lambda result: result["emitted"] in ("Post Published", None),
     "notify": lambda result: [delivery["channel"] for delivery in result["announced"]] in ([], ["sns"]),

@@ -10,7 +10,8 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 def hosted(stack: Any) -> dict[str, Any]:
-    return stack.site_objects()
+    objects: dict[str, Any] = stack.site_objects()
+    return objects
 
 
 @pytest.mark.parametrize(

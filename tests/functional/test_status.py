@@ -9,6 +9,7 @@ import pytest
 from helpers import EXAMPLES, TEMPLATE
 
 from pressroom_tools.cli import status as status_command
+from pressroom_tools.cli.upload import TargetError
 from pressroom_tools.local.template import load_template
 from pressroom_tools.operations import FailureQueues
 from pressroom_tools.status import format_status, site_status
@@ -56,7 +57,7 @@ def test_status_command_reports_a_missing_stack(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ):
     def no_stack(*_: Any) -> dict[str, str]:
-        raise status_command.TargetError("no stack named 'nope' in eu-west-2")
+        raise TargetError("no stack named 'nope' in eu-west-2")
 
     monkeypatch.setattr(status_command, "stack_outputs", no_stack)
 

@@ -49,8 +49,8 @@ def _resolve(value: Any, names: Mapping[str, str], conditions: Mapping[str, bool
     intrinsics = [key for key in value if key.startswith("Fn::")]
     if intrinsics:
         raise NotImplementedError(f"intrinsic {intrinsics[0]}")
-    items = {key: _resolve(item, names, conditions) for key, item in value.items()}
-    return {key: item for key, item in items.items() if item is not _NO_VALUE}
+    resolved = {key: _resolve(item, names, conditions) for key, item in value.items()}
+    return {key: item for key, item in resolved.items() if item is not _NO_VALUE}
 
 
 def _as_list(value: str | Sequence[str]) -> list[str]:

@@ -212,6 +212,7 @@ def theme() -> Theme:
     return Theme(SITE)
 
 
+_TOC = (Heading(2, "one", "One"), Heading(3, "one-a", "One A"), Heading(2, "two", "Two"))
 PAGES: dict[str, Callable[[Theme], str]] = {
     "post": lambda t: t.render_post(make_post(image=IMAGE, toc=_TOC), "<p>Body.</p>"),
     "post-plain": lambda t: t.render_post(make_post(summary=None, authors=(), tags=()), "<p>Body.</p>"),
@@ -231,7 +232,6 @@ PAGES: dict[str, Callable[[Theme], str]] = {
     "authors": lambda t: t.render_terms(make_terms("author", ())),
     "404": lambda t: t.render_not_found(),
 }
-_TOC = (Heading(2, "one", "One"), Heading(3, "one-a", "One A"), Heading(2, "two", "Two"))
 
 
 # ---------------------------------------------------------------- every HTML page
