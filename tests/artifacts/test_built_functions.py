@@ -148,7 +148,7 @@ def test_the_core_layer_ships_the_runtime_package_and_no_tooling(build_dir: Path
     core = build_dir / "CoreLayer" / "python"
     runtime = {path.name for path in (core / "pressroom").iterdir()}
 
-    assert {"pipeline", "adapters", "theme", "sandbox.py", "wiring"} <= runtime
+    assert {"pipeline", "adapters", "theme", "ports.py", "wiring"} <= runtime
     assert not runtime & {"cli", "local", "operations.py", "status.py"}
     assert not (core / "pressroom_tools").exists()
     assert not list(core.rglob("__pycache__"))

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from pressroom.theme import Theme
 from pressroom.validation import ValidationRules
 
 
@@ -19,3 +20,11 @@ def now() -> datetime:
 @pytest.fixture
 def rules() -> ValidationRules:
     return ValidationRules(timezone=ZoneInfo("UTC"), max_bytes=100_000)
+
+
+@pytest.fixture(scope="module")
+def theme() -> Theme:
+    """The packaged theme for theme_fixtures.SITE (modules that need another define their own)."""
+    from theme_fixtures import SITE
+
+    return Theme(SITE)

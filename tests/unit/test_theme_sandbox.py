@@ -17,8 +17,8 @@ import pytest
 import yaml
 from helpers import OVERRIDE_PAYLOAD_LINE, theme_override
 
-from pressroom.sandbox import MAX_FORMAT_WIDTH, RenderLimits, TemplateRefusedError, static_problems
 from pressroom.theme import Theme, packaged_templates, template_problems
+from pressroom.theme.sandbox import MAX_FORMAT_WIDTH, RenderLimits, TemplateRefusedError, static_problems
 from pressroom.views import PostView, SiteInfo
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sandbox"

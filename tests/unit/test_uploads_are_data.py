@@ -15,8 +15,8 @@ import pytest
 
 from pressroom.markdown import MarkdownRenderer
 from pressroom.model import Rejection
-from pressroom.sandbox import TemplateRefusedError
 from pressroom.theme import Theme, packaged_templates
+from pressroom.theme.sandbox import TemplateRefusedError
 from pressroom.validation import ValidationRules, validate_post
 from pressroom.views import PostView, SiteInfo
 

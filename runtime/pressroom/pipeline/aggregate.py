@@ -32,8 +32,8 @@ from pressroom.aggregates import (
 )
 from pressroom.model import post_path
 from pressroom.ports import Invalidations, Listings, Site
-from pressroom.sandbox import TemplateRefusedError
 from pressroom.theme import Theme
+from pressroom.theme.sandbox import TemplateRefusedError
 from pressroom.urls import absolute
 from pressroom.views import EntryView, ImageView, Link, ListingView, Pagination, SitemapEntry, TermsView
 

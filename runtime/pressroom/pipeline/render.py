@@ -48,8 +48,8 @@ from pressroom.events import (
 from pressroom.markdown import Heading, MarkdownRenderer
 from pressroom.model import Image, Post, PostStatus, Problem, Rejection, post_page_key, post_path
 from pressroom.ports import CatalogueStore, EventBus, Listings, Schedules, Site, StalePages, Uploads
-from pressroom.sandbox import TemplateRefusedError
 from pressroom.theme import Theme
+from pressroom.theme.sandbox import TemplateRefusedError
 from pressroom.urls import absolute
 from pressroom.validation import ValidationRules, validate_post
 from pressroom.views import ImageView, Link, PostView

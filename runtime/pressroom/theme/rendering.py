@@ -1,0 +1,117 @@
+"""The Theme: every page, feed and file of the site rendered from plain view objects."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from jinja2 import BaseLoader, StrictUndefined
+from markupsafe import Markup
+
+from pressroom.theme.body import excerpt, table_of_contents
+from pressroom.theme.escaping import UNPRINTABLE, CheckedLoader, escape_text
+from pressroom.theme.filters import format_date, html_text, one_line, rfc822_datetime, w3c_datetime
+from pressroom.theme.loaders import packaged_templates
+from pressroom.theme.sandbox import TEMPLATE_FAULTS, RenderLimits, ThemeSandbox, refusal
+from pressroom.theme.stylesheet import build_stylesheet, site_css
+from pressroom.views import EntryView, ListingView, PostView, SiteInfo, SitemapEntry, TermsView
+
+ATOM_PATH = "/atom.xml"
+RSS_PATH = "/rss.xml"
+
+
+class Theme:
+    """Renders the site's pages, feeds and stylesheet; one instance per container.
+
+    `site.stylesheet` is set to the fingerprinted stylesheet's path, so every page links the
+    file `stylesheet()` returns; publish that file under its key.
+    """
+
+    def __init__(
+        self, site: SiteInfo, loader: BaseLoader | None = None, limits: RenderLimits | None = None
+    ) -> None:
+        self._stylesheet = build_stylesheet(site_css())
+        self.site = replace(site, stylesheet="/" + self._stylesheet[0])
+        self.environment = ThemeSandbox(
+            loader=CheckedLoader(loader or packaged_templates()),
+            limits=limits,
+            autoescape=True,
+            undefined=StrictUndefined,
+            finalize=escape_text,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.environment.add_filter("date", format_date)
+        self.environment.add_filter("one_line", one_line)
+        self.environment.add_filter("w3c", w3c_datetime)
+        self.environment.add_filter("rfc822", rfc822_datetime)
+        self.environment.add_filter("html_text", html_text)
+        self.environment.globals["atom_path"] = ATOM_PATH
+        self.environment.globals["rss_path"] = RSS_PATH
+
+    def forget_templates(self) -> None:
+        """Read every template afresh: a republish must use the theme as it is now."""
+        if self.environment.cache is not None:
+            self.environment.cache.clear()
+
+    def _render(self, template: str, **values: Any) -> str:
+        """Render one page; raises TemplateRefusedError if the template (or one it uses) fails.
+
+        Loading a template may read the uploads bucket: an error doing so is not the template's
+        fault, and propagates as it is.
+        """
+        try:
+            return self.environment.get_template(template).render(site=self.site, **values)
+        except TEMPLATE_FAULTS as error:
+            raise refusal(error, template) from error
+
+    def render_post(self, post: PostView, content_html: str) -> str:
+        """The post's page. `content_html` must already be sanitised (see MarkdownRenderer).
+
+        A post without a summary is described (meta tags, JSON-LD) by the start of its text;
+        the table of contents (two headings or more) lists the headings as the body shows them.
+        """
+        return self._render(
+            "post.html.j2",
+            post=post,
+            content=Markup(content_html),  # noqa: S704 - sanitised by the caller
+            excerpt="" if post.summary else excerpt(content_html),
+            toc=table_of_contents(post.toc, content_html),
+        )
+
+    def render_listing(self, listing: ListingView) -> str:
+        """The home page, an archive page, or a tag's or an author's page."""
+        return self._render("list.html.j2", listing=listing)
+
+    def render_terms(self, terms: TermsView) -> str:
+        """The page of every tag, or of every author."""
+        return self._render("terms.html.j2", terms=terms)
+
+    def render_atom(self, entries: Sequence[EntryView], updated: datetime) -> str:
+        return self._render("atom.xml.j2", entries=entries, updated=updated)
+
+    def render_rss(self, entries: Sequence[EntryView], updated: datetime) -> str:
+        return self._render("rss.xml.j2", entries=entries, updated=updated)
+
+    def render_sitemap(self, entries: Sequence[SitemapEntry]) -> str:
+        return self._render("sitemap.xml.j2", entries=entries)
+
+    def render_sitemap_index(self, sitemaps: Sequence[SitemapEntry]) -> str:
+        return self._render("sitemap-index.xml.j2", sitemaps=sitemaps)
+
+    def render_robots(self, sitemap_url: str) -> str:
+        """robots.txt: everything may be crawled; the sitemap is named as written."""
+        if not sitemap_url or any(c.isspace() for c in sitemap_url) or UNPRINTABLE.search(sitemap_url):
+            raise ValueError(f"not a URL robots.txt can name: {sitemap_url!r}")
+        # Plain text, not HTML: the URL goes in as written (an & stays an &).
+        return self._render("robots.txt.j2", sitemap_url=Markup(sitemap_url))  # noqa: S704
+
+    def render_not_found(self) -> str:
+        return self._render("404.html.j2")
+
+    def stylesheet(self) -> tuple[str, bytes]:
+        """(key, body) of the stylesheet every page links: its key is "/" + that in site.stylesheet."""
+        return self._stylesheet
