@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PRESSROOM, command, containers_created_since, project_containers
+from docker_helpers import PRESSROOM, command, containers_created_since, project_containers
 from helpers import EXAMPLES
 
 FUNCTIONS = {

@@ -16,23 +16,34 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
 
 
+def failure_record(
+    function_arn: str, event: dict[str, Any], reason: str, *, condition: str = "Parked", attempts: int = 1
+) -> dict[str, Any]:
+    """A Lambda on-failure destination record: `condition` RetriesExhausted is Lambda's own (the
+    local stack writes those too); Parked is a function's, for work retrying cannot help."""
+    response: dict[str, Any] = {"statusCode": 200, "executedVersion": "$LATEST"}
+    if condition == "RetriesExhausted":
+        response["functionError"] = "Unhandled"
+    return {
+        "version": "1.0",
+        "timestamp": datetime.now(UTC).isoformat(),
+        "requestContext": {
+            "requestId": str(uuid.uuid4()),
+            "functionArn": function_arn,
+            "condition": condition,
+            "approximateInvokeCount": attempts,
+        },
+        "requestPayload": event,
+        "responseContext": response,
+        "responsePayload": {"errorMessage": reason},
+    }
+
+
 class FailureParking:
     def __init__(self, client: SQSClient, queue_url: str) -> None:
         self.client = client
         self.queue_url = queue_url
 
     def park(self, function_arn: str, event: dict[str, Any], reason: str) -> None:
-        record = {
-            "version": "1.0",
-            "timestamp": datetime.now(UTC).isoformat(),
-            "requestContext": {
-                "requestId": str(uuid.uuid4()),
-                "functionArn": function_arn,
-                "condition": "Parked",
-                "approximateInvokeCount": 1,
-            },
-            "requestPayload": event,
-            "responseContext": {"statusCode": 200, "executedVersion": "$LATEST"},
-            "responsePayload": {"errorMessage": reason},
-        }
+        record = failure_record(function_arn, event, reason)
         self.client.send_message(QueueUrl=self.queue_url, MessageBody=json.dumps(record))
