@@ -1,1 +1,2 @@
-"""Storage and messaging behind small classes that take their boto3 client."""
+"""The ports (pressroom.ports) over AWS: small classes that take their boto3 client and turn AWS's
+errors into the domain's."""

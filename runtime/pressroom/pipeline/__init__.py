@@ -1,4 +1,6 @@
-"""The three stages of the pipeline, as plain objects over injected stores.
+"""The six stages of the pipeline (validate, render, republish, aggregate, assets, notify), as
+plain objects over the ports in pressroom.ports.
 
-Handlers parse events and build these; tests and the local stack drive them the same way.
+Handlers parse events and call these; the unit tests drive them over in-memory ports, the local
+stack over moto, the same way.
 """

@@ -47,11 +47,12 @@ from pressroom.events import (
 )
 from pressroom.markdown import Heading, MarkdownRenderer
 from pressroom.model import Image, Post, PostStatus, Problem, Rejection, post_page_key, post_path
+from pressroom.pipeline.versions import judge_version
 from pressroom.ports import CatalogueStore, EventBus, Listings, Schedules, Site, StalePages, Uploads
 from pressroom.theme import Theme
 from pressroom.theme.sandbox import TemplateRefusedError
 from pressroom.urls import absolute
-from pressroom.validation import ValidationRules, validate_post
+from pressroom.validation import ValidationRules
 from pressroom.views import ImageView, Link, PostView
 
 logger = Logger(child=True)
@@ -110,8 +111,7 @@ class RenderStage:
         if record is None:
             return False
         source = SourceObject(bucket=self.uploads_bucket, key=record.source_key, version_id=record.version_id)
-        data = self.uploads.read(source)
-        post = validate_post(source.key, data, self.rules, now) if data is not None else None
+        post = judge_version(self.uploads, source, self.rules, now)
         if not isinstance(post, Post) or post.status is not PostStatus.PUBLISHED:
             logger.warning("a live post could not be rendered again", extra={"key": source.key})
             return False
@@ -147,11 +147,10 @@ class RenderStage:
         The status is judged here, not taken from the event: a schedule fires long after the
         version was validated, and the same bytes then say "published" instead of "scheduled".
         """
-        data = self.uploads.read(source)
-        if data is None:
+        post = judge_version(self.uploads, source, self.rules, now)
+        if post is None:
             logger.info("the version is gone; its removal event will follow", extra={"key": source.key})
             return None
-        post = validate_post(source.key, data, self.rules, now)
         if isinstance(post, Rejection):
             return self._reject(source, post.problems)
         outcome: DetailType | None

@@ -21,9 +21,10 @@ from pressroom.events import (
     SourceObject,
 )
 from pressroom.model import Problem, Rejection
+from pressroom.pipeline.versions import judge_version
 from pressroom.ports import EventBus, Uploads
 from pressroom.theme import THEME_PREFIX, template_problems
-from pressroom.validation import ValidationRules, is_post_key, size_problem, validate_post
+from pressroom.validation import ValidationRules, is_post_key, size_problem
 
 logger = Logger(child=True)
 
@@ -85,12 +86,10 @@ class ValidateStage:
         oversize = size_problem(source.size or 0, self.rules)
         if oversize:
             return self._reject(source, (oversize,))
-        data = self.uploads.read(source)
-        if data is None:
-            # Deleted (or overwritten without versioning) before we read it; its own event follows.
+        result = judge_version(self.uploads, source, self.rules, now)
+        if result is None:
             logger.info("upload vanished before validation", extra={"key": source.key})
             return None
-        result = validate_post(source.key, data, self.rules, now)
         if isinstance(result, Rejection):
             return self._reject(source, result.problems)
         self.bus.publish(
