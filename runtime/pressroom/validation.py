@@ -32,7 +32,7 @@ MAX_PROBLEMS = 20
 
 @dataclass(frozen=True)
 class ValidationRules:
-    """What the site accepts; built from Settings by the caller."""
+    """What the site accepts; built from the function's settings by its wiring."""
 
     timezone: tzinfo
     max_bytes: int
