@@ -13,8 +13,9 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import nh3
 from markdown_it import MarkdownIt
@@ -23,12 +24,12 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.gfm import gfm_plugin
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexers import get_lexer_by_name
-from pygments.util import ClassNotFound
 
 from pressroom.slugs import slugify
+
+if TYPE_CHECKING:
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexer import Lexer
 
 # Schemes a link or image in a post may use; relative URLs are always allowed.
 ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
@@ -79,11 +80,18 @@ class Heading:
 
 @dataclass(frozen=True)
 class RenderedBody:
-    """A post body as HTML, with what the page around it needs to know about it."""
+    """A post body as HTML, with what the page around it needs to know about it.
+
+    `text` is the text of its paragraphs as a reader sees them (not code, tables, footnotes or
+    alert titles), read from the Markdown's tokens, as the headings' texts in `toc` are; None
+    when the body holds raw HTML or a construct whose shown text only the HTML tells, and then
+    the theme reads both from `html`.
+    """
 
     html: str
     toc: tuple[Heading, ...] = ()
     words: int = 0
+    text: str | None = None
 
     @property
     def reading_minutes(self) -> int:
@@ -96,8 +104,15 @@ class MarkdownRenderer:
 
     embed_prefixes: tuple[str, ...] = DEFAULT_EMBED_PREFIXES
     _parser: MarkdownIt = field(init=False, repr=False, compare=False)
+    _tags: set[str] = field(init=False, repr=False, compare=False)
+    _attributes: dict[str, set[str]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        attributes = {tag: set(values) for tag, values in nh3.ALLOWED_ATTRIBUTES.items()}
+        for tag, values in _EXTRA_ATTRIBUTES.items():
+            attributes[tag] = attributes.get(tag, set()) | values
+        object.__setattr__(self, "_tags", set(nh3.ALLOWED_TAGS) | _EXTRA_TAGS)
+        object.__setattr__(self, "_attributes", attributes)
         parser = MarkdownIt("commonmark", {"html": True, "highlight": _highlight})
         parser.use(gfm_plugin)
         # The page's title is its only h1: a body that uses # headings is moved down a level.
@@ -112,20 +127,19 @@ class MarkdownRenderer:
         tokens = self._parser.parse(body)
         html = self._parser.renderer.render(tokens, self._parser.options, {})
         return RenderedBody(
-            html=self.sanitize(html), toc=tuple(_headings(tokens)), words=_count_words(tokens)
+            html=self.sanitize(html),
+            toc=tuple(_headings(tokens)),
+            words=_count_words(tokens),
+            text=_paragraph_text(tokens),
         )
 
     def sanitize(self, html: str) -> str:
         """Keep only allowlisted tags, attributes, classes, URL schemes and embeds."""
-        tags = set(nh3.ALLOWED_TAGS) | _EXTRA_TAGS
-        attributes = {tag: set(values) for tag, values in nh3.ALLOWED_ATTRIBUTES.items()}
-        for tag, values in _EXTRA_ATTRIBUTES.items():
-            attributes[tag] = attributes.get(tag, set()) | values
         clean = nh3.clean(
             html,
-            tags=tags,
+            tags=self._tags,
             clean_content_tags={"script", "style", "template", "noscript"},
-            attributes=attributes,
+            attributes=self._attributes,
             attribute_filter=self._filter_attribute,
             url_schemes=set(ALLOWED_URL_SCHEMES),
             filter_style_properties={"text-align"},
@@ -154,17 +168,40 @@ def sanitize_html(html: str) -> str:
 
 def code_stylesheet(style: str = "friendly") -> str:
     """The CSS for highlighted code, scoped to its blocks."""
+    from pygments.formatters import HtmlFormatter
+
     return str(HtmlFormatter(style=style).get_style_defs(f".{CODE_CSS_CLASS}"))  # type: ignore[no-untyped-call]
 
 
-def _highlight(code: str, language: str, _attributes: Any) -> str:
-    if not language or len(code) > MAX_HIGHLIGHTED_CODE:
-        return ""
+# Pygments is imported, and each language's lexer found, on the first block that needs it: a
+# container whose posts have no code never loads it.
+@cache
+def _formatter() -> HtmlFormatter[str]:
+    from pygments.formatters import HtmlFormatter
+
+    return HtmlFormatter(nowrap=True)
+
+
+@cache
+def _lexer(language: str) -> Lexer | None:
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
     try:
-        lexer = get_lexer_by_name(language)
+        return get_lexer_by_name(language)
     except ClassNotFound:
+        return None
+
+
+def _highlight(code: str, language: str, _attributes: Any) -> str:
+    if not language or len(code) > MAX_HIGHLIGHTED_CODE or len(language) > 40:
         return ""
-    spans = highlight(code, lexer, HtmlFormatter(nowrap=True))
+    lexer = _lexer(language.lower())
+    if lexer is None:
+        return ""
+    from pygments import highlight
+
+    spans = highlight(code, lexer, _formatter())
     language_class = escape(f"language-{language}", quote=True)
     return f'<pre class="{CODE_CSS_CLASS}"><code class="{language_class}">{spans}</code></pre>\n'
 
@@ -210,7 +247,62 @@ def _headings(tokens: list[Token]) -> Iterable[Heading]:
     for index, token in enumerate(tokens):
         if token.type == "heading_open" and token.attrGet("id") and token.tag in ("h2", "h3"):
             inline = tokens[index + 1]
-            yield Heading(level=int(token.tag[1]), id=str(token.attrGet("id")), text=_plain_text(inline))
+            shown = _shown_text(inline, footnote_refs=False)
+            text = " ".join(shown.split()) if shown is not None else _plain_text(inline)
+            yield Heading(level=int(token.tag[1]), id=str(token.attrGet("id")), text=text)
+
+
+# Inline tokens whose shown text is their children's; any other (raw HTML, a footnote
+# reference in a heading, a plugin's) makes the text the rendered HTML's to tell.
+_MARKUP_TOKENS = frozenset(
+    f"{name}_{side}" for name in ("em", "strong", "s", "link") for side in ("open", "close")
+) | {"image"}
+_TEXT_TOKENS = frozenset({"text", "text_special", "code_inline"})
+_BREAK_TOKENS = frozenset({"softbreak", "hardbreak"})
+
+
+def _shown_text(inline: Token, footnote_refs: bool) -> str | None:
+    """An inline token's text as the rendered HTML shows it; None if only the HTML can tell.
+
+    `footnote_refs`: the token may hold footnote references, which are left out (they are
+    superscript numbers, not text).
+    """
+    parts: list[str] = []
+    for child in inline.children or []:
+        if child.type in _TEXT_TOKENS:
+            parts.append(child.content)
+        elif child.type in _BREAK_TOKENS:
+            parts.append("\n")
+        elif child.type == "footnote_ref" and footnote_refs:
+            continue
+        elif child.type not in _MARKUP_TOKENS:
+            return None
+    return "".join(parts)
+
+
+def _paragraph_text(tokens: list[Token]) -> str | None:
+    """The text of the body's visible paragraphs, each followed by a space (see RenderedBody.text)."""
+    parts: list[str] = []
+    in_footnotes = False
+    for index, token in enumerate(tokens):
+        if token.type in ("html_block", "html_inline"):
+            return None
+        if token.type == "heading_open" and token.tag in ("h2", "h3"):
+            if _shown_text(tokens[index + 1], footnote_refs=False) is None:
+                return None  # the table of contents needs the heading's text from the HTML
+        elif token.type == "footnote_block_open":
+            in_footnotes = True
+        elif token.type == "footnote_block_close":
+            in_footnotes = False
+        elif token.type == "paragraph_open" and not token.hidden and not in_footnotes:
+            inline = tokens[index + 1]
+            shown = _shown_text(inline, footnote_refs=True) if inline.type == "inline" else ""
+            if shown is None:
+                return None
+            parts.append(shown + " ")
+        elif token.type == "inline" and any(child.type == "html_inline" for child in token.children or []):
+            return None
+    return "".join(parts)
 
 
 def _count_words(tokens: list[Token]) -> int:

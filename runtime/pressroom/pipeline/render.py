@@ -17,12 +17,9 @@ from aws_lambda_powertools import Logger
 from pressroom.aggregates import (
     ListingEntry,
     Stale,
-    author_listing,
-    listing_path,
     listings_for,
     membership_keys,
     stale_pages,
-    tag_listing,
 )
 from pressroom.catalogue import (
     CatalogueEntry,
@@ -45,15 +42,14 @@ from pressroom.events import (
     Reason,
     SourceObject,
 )
-from pressroom.markdown import Heading, MarkdownRenderer
-from pressroom.model import Image, Post, PostStatus, Problem, Rejection, post_page_key, post_path
+from pressroom.markdown import MarkdownRenderer
+from pressroom.model import Post, PostStatus, Problem, Rejection, post_page_key, post_path
+from pressroom.pipeline.pages import PostPages
 from pressroom.pipeline.versions import judge_version
 from pressroom.ports import CatalogueStore, EventBus, Listings, Schedules, Site, StalePages, Uploads
 from pressroom.theme import Theme
 from pressroom.theme.sandbox import TemplateRefusedError
-from pressroom.urls import absolute
 from pressroom.validation import ValidationRules
-from pressroom.views import ImageView, Link, PostView
 
 logger = Logger(child=True)
 
@@ -79,6 +75,7 @@ class RenderStage:
         rules: ValidationRules,
         page_size: int,
         uploads_bucket: str = "",
+        pages: PostPages | None = None,
     ) -> None:
         self.uploads = uploads
         self.site = site
@@ -92,6 +89,7 @@ class RenderStage:
         self.rules = rules
         self.page_size = page_size
         self.uploads_bucket = uploads_bucket
+        self.pages = pages or PostPages(theme, markdown)
 
     def on_validated(self, event: PostValidated, now: datetime) -> DetailType | None:
         """Apply the validated version, unless a newer event for its key was applied first."""
@@ -128,9 +126,7 @@ class RenderStage:
 
     def _page(self, post: Post) -> str:
         """The post's page (raises TemplateRefusedError if the theme cannot render it)."""
-        rendered = self.markdown.render(post.body)
-        view = self._view(post, rendered.reading_minutes, rendered.toc)
-        return self.theme.render_post(view, rendered.html)
+        return self.pages.render(post)
 
     def on_withdrawn(self, event: PostWithdrawn) -> DetailType | None:
         try:
@@ -356,31 +352,6 @@ class RenderStage:
         self.catalogue.record_rejection(
             event.source.key, event.source.sequencer, [reason.describe() for reason in event.reasons]
         )
-
-    def _view(self, post: Post, reading_minutes: int, toc: Sequence[Heading]) -> PostView:
-        site = self.theme.site
-        return PostView(
-            title=post.title,
-            slug=post.slug,
-            path=post.path,
-            url=site.url(post.path),
-            date=post.date,
-            updated=post.updated,
-            summary=post.summary,
-            authors=[Link(name, listing_path(author_listing(name))) for name in post.authors],
-            tags=[Link(name, listing_path(tag_listing(name))) for name in post.tags],
-            categories=post.categories,
-            image=_image_view(post.images[0], site.base_url) if post.images else None,
-            reading_minutes=reading_minutes,
-            toc=toc,
-            params=post.front_matter,
-        )
-
-
-def _image_view(image: Image, base_url: str) -> ImageView:
-    return ImageView(
-        url=absolute(image.url, base_url), alt=image.alt or "", width=image.width, height=image.height
-    )
 
 
 def _listing_entry(post: Post) -> ListingEntry:

@@ -62,7 +62,12 @@ def _read_body(content_html: str) -> _BodyText:
 
 def excerpt(content_html: str, length: int = EXCERPT_LENGTH) -> str:
     """The first paragraphs of a rendered body as one line of plain text, cut at a word near `length`."""
-    return _cut(one_line("".join(_read_body(content_html).paragraphs)), length)
+    return excerpt_of_text("".join(_read_body(content_html).paragraphs), length)
+
+
+def excerpt_of_text(paragraphs: str, length: int = EXCERPT_LENGTH) -> str:
+    """As `excerpt`, from the paragraphs' text already read (RenderedBody.text)."""
+    return _cut(one_line(paragraphs), length)
 
 
 def _cut(text: str, length: int) -> str:

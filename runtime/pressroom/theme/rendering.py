@@ -10,7 +10,7 @@ from typing import Any
 from jinja2 import BaseLoader, StrictUndefined
 from markupsafe import Markup
 
-from pressroom.theme.body import excerpt, table_of_contents
+from pressroom.theme.body import excerpt, excerpt_of_text, table_of_contents
 from pressroom.theme.escaping import UNPRINTABLE, CheckedLoader, escape_text
 from pressroom.theme.filters import format_date, html_text, one_line, rfc822_datetime, w3c_datetime
 from pressroom.theme.loaders import packaged_templates
@@ -68,18 +68,24 @@ class Theme:
         except TEMPLATE_FAULTS as error:
             raise refusal(error, template) from error
 
-    def render_post(self, post: PostView, content_html: str) -> str:
+    def render_post(self, post: PostView, content_html: str, body_text: str | None = None) -> str:
         """The post's page. `content_html` must already be sanitised (see MarkdownRenderer).
 
         A post without a summary is described (meta tags, JSON-LD) by the start of its text;
         the table of contents (two headings or more) lists the headings as the body shows them.
+        Given `body_text` (RenderedBody.text), both are taken from it and from `post.toc` as
+        they are; without it, they are read from `content_html`.
         """
+        if body_text is not None:
+            opening, toc = excerpt_of_text(body_text), list(post.toc)
+        else:
+            opening, toc = excerpt(content_html), table_of_contents(post.toc, content_html)
         return self._render(
             "post.html.j2",
             post=post,
             content=Markup(content_html),  # noqa: S704 - sanitised by the caller
-            excerpt="" if post.summary else excerpt(content_html),
-            toc=table_of_contents(post.toc, content_html),
+            excerpt="" if post.summary else opening,
+            toc=toc,
         )
 
     def render_listing(self, listing: ListingView) -> str:

@@ -1,0 +1,64 @@
+"""A post's page: its body rendered from Markdown, in the theme's post template.
+
+The render stage asks a PostPages for every page it writes. A build that renders posts ahead,
+in other processes or in an earlier run, hands the stage a PostPages that looks them up first
+(`prerendered`): the page is the same either way, because the same code produced it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+
+from pressroom.aggregates import author_listing, listing_path, tag_listing
+from pressroom.markdown import Heading, MarkdownRenderer
+from pressroom.model import Image, Post
+from pressroom.theme import Theme
+from pressroom.urls import absolute
+from pressroom.views import ImageView, Link, PostView
+
+
+def post_fingerprint(post: Post) -> str:
+    """A digest of everything a post's page is made from on the post's side (the version as read)."""
+    return hashlib.sha256(repr(post).encode("utf-8")).hexdigest()
+
+
+class PostPages:
+    def __init__(self, theme: Theme, markdown: MarkdownRenderer) -> None:
+        self.theme = theme
+        self.markdown = markdown
+        self.prerendered: Mapping[str, str] = {}
+
+    def render(self, post: Post) -> str:
+        """The post's page (raises TemplateRefusedError if the theme cannot render it)."""
+        page = self.prerendered.get(post_fingerprint(post)) if self.prerendered else None
+        if page is not None:
+            return page
+        rendered = self.markdown.render(post.body)
+        view = self.view(post, rendered.reading_minutes, rendered.toc)
+        return self.theme.render_post(view, rendered.html, rendered.text)
+
+    def view(self, post: Post, reading_minutes: int, toc: Sequence[Heading] = ()) -> PostView:
+        site = self.theme.site
+        return PostView(
+            title=post.title,
+            slug=post.slug,
+            path=post.path,
+            url=site.url(post.path),
+            date=post.date,
+            updated=post.updated,
+            summary=post.summary,
+            authors=[Link(name, listing_path(author_listing(name))) for name in post.authors],
+            tags=[Link(name, listing_path(tag_listing(name))) for name in post.tags],
+            categories=post.categories,
+            image=_image_view(post.images[0], site.base_url) if post.images else None,
+            reading_minutes=reading_minutes,
+            toc=toc,
+            params=post.front_matter,
+        )
+
+
+def _image_view(image: Image, base_url: str) -> ImageView:
+    return ImageView(
+        url=absolute(image.url, base_url), alt=image.alt or "", width=image.width, height=image.height
+    )
