@@ -9,7 +9,6 @@ the stages run on them; a folder-to-folder build can too.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -47,10 +46,11 @@ class MemoryUploads:
 
     def __init__(self) -> None:
         self.versions: dict[tuple[str, str], list[_Version]] = {}
-        self._numbers = itertools.count(1)
+        self._last_number = 0  # a plain int, not itertools.count: a build pickles its ports
 
     def _next(self) -> int:
-        return next(self._numbers)
+        self._last_number += 1
+        return self._last_number
 
     def put(self, bucket: str, key: str, data: bytes) -> SourceObject:
         number = self._next()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
@@ -41,8 +42,15 @@ def _entry(item: Mapping[str, Any]) -> ListingEntry:
         summary=row.get("summary"),
         tags=tuple(row.get("tags", ())),
         authors=tuple(row.get("authors", ())),
-        image=row.get("image"),
+        image=_image(row.get("image")),
     )
+
+
+def _image(stored: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The row's image as it was put: DynamoDB gives its width and height back as Decimals."""
+    if not stored:
+        return None
+    return {name: int(value) if isinstance(value, Decimal) else value for name, value in stored.items()}
 
 
 class ListingStore:

@@ -18,6 +18,12 @@ def _run_local(args: argparse.Namespace) -> int:
     return local.run(args)
 
 
+def _run_build(args: argparse.Namespace) -> int:
+    from pressroom_tools.cli import build
+
+    return build.run(args)
+
+
 def _run_check(args: argparse.Namespace) -> int:
     from pressroom_tools.cli import check
 
@@ -199,6 +205,42 @@ def build_parser() -> argparse.ArgumentParser:
     for action in (sam_start, sam_invoke):
         _sam_options(action)
     sam_local.set_defaults(run=_run_sam_local)
+
+    build = commands.add_parser(
+        "build",
+        help="build the site from a folder of posts on this machine, fast (no AWS emulation)",
+        description=(
+            "Build the site the pipeline would publish for a folder of posts: the same validation, "
+            "stages, theme and aggregate rules as the Lambdas, over in-memory stores, on every core. "
+            "What it built is kept in a cache beside the output, so the next build only renders "
+            "what changed."
+        ),
+    )
+    build.add_argument(
+        "posts", type=Path, nargs="+", metavar="POSTS_DIR",
+        help="folder of posts (.md and .markdown files; files in subfolders are copied beside their "
+        "post), as `pressroom local --posts` takes it; a later folder's file wins",
+    )  # fmt: skip
+    build.add_argument("--out", type=Path, required=True, metavar="DIR", help="where to write the site")
+    build.add_argument("--jobs", type=int, metavar="N", help="processes to render with (default: every core)")
+    build.add_argument("--report", type=Path, metavar="FILE", help="also write each post's outcome as JSON")
+    build.add_argument("--site-url", help="the site's base URL in pages (default: the --serve address)")
+    build.add_argument("--title", default="pressroom", help="the site's title (template.yaml's SiteTitle)")
+    build.add_argument("--description", default="", help="the site's description (SiteDescription)")
+    build.add_argument("--page-size", type=int, default=10, help="posts per listing page (PageSize)")
+    build.add_argument("--timezone", default="UTC", help="zone for dates without an offset (SiteTimezone)")
+    build.add_argument(
+        "--cache", type=Path, metavar="FILE",
+        help="where to keep what was built (default: .pressroom-cache/<out name>.pickle beside --out)",
+    )  # fmt: skip
+    build.add_argument("--no-cache", action="store_true", help="build everything, and keep nothing")
+    build.add_argument("--strict", action="store_true", help="exit with status 1 if any post is rejected")
+    build.add_argument("--watch", action="store_true", help="keep running: build again when a post changes")
+    build.add_argument("--serve", action="store_true", help="serve the site until Ctrl+C")
+    build.add_argument("--host", default="127.0.0.1", help="address for --serve (default: %(default)s)")
+    build.add_argument("--port", type=int, default=8000, help="port for --serve (default: %(default)s)")
+    build.add_argument("--watch-interval", type=float, default=0.5, help=argparse.SUPPRESS)
+    build.set_defaults(run=_run_build)
 
     check = commands.add_parser(
         "check",

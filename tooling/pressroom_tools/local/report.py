@@ -126,8 +126,9 @@ def write_report(path: Path, outcomes: list[PostOutcome], announcements: list[An
     path.write_text(json.dumps(report_document(outcomes, announcements), indent=2) + "\n", encoding="utf-8")
 
 
-def format_outcomes(outcomes: list[PostOutcome], announcements: list[AnnouncementRecord]) -> str:
-    """The run's results as a person reads them: one block per post, then the announcements."""
+def format_outcomes(outcomes: list[PostOutcome], announcements: list[AnnouncementRecord] | None) -> str:
+    """The run's results as a person reads them: one block per post, then the announcements
+    (None: the run announces nothing, as `pressroom build` does)."""
     lines: list[str] = []
     width = max((len(outcome.source) for outcome in outcomes), default=0)
     for outcome in outcomes:
@@ -139,6 +140,8 @@ def format_outcomes(outcomes: list[PostOutcome], announcements: list[Announcemen
     counts = {status: sum(o.status is status for o in outcomes) for status in OutcomeStatus}
     summary = ", ".join(f"{count} {status.value}" for status, count in counts.items() if count)
     header = [f"Posts ({summary or 'none'}):"]
+    if announcements is None:
+        return "\n".join(header + lines)
     footer = ["", f"Announcements ({len(announcements)}):"]
     footer += [f"  [{a.kind}] {a.subject}" for a in announcements] or ["  none"]
     return "\n".join(header + lines + footer)

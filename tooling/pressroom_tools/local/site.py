@@ -33,7 +33,9 @@ def export_site(objects: dict[str, bytes], out: Path) -> int:
             )
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    (out / MARKER).write_text("Written by `pressroom local`; replaced on every run.\n", encoding="utf-8")
+    (out / MARKER).write_text(
+        "Written by pressroom (`pressroom local` or `pressroom build`).\n", encoding="utf-8"
+    )
     root = out.resolve()
     for key, body in objects.items():
         target = (out / key).resolve()
@@ -42,6 +44,26 @@ def export_site(objects: dict[str, bytes], out: Path) -> int:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(body)
     return len(objects)
+
+
+def update_export(objects: dict[str, bytes], out: Path, written: list[str], removed: list[str]) -> int:
+    """Bring an earlier export up to date: write `written` from `objects`, delete `removed`.
+
+    Anything else (no export there yet) is exported whole. Returns how many files changed.
+    """
+    if not (out / MARKER).is_file():
+        return export_site(objects, out)
+    root = out.resolve()
+    for key in [*written, *removed]:
+        if not (out / key).resolve().is_relative_to(root):
+            raise ExportError(f"refusing to write {key!r} outside {out}")
+    for key in written:
+        target = out / key
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(objects[key])
+    for key in removed:
+        (out / key).unlink(missing_ok=True)
+    return len(written) + len(removed)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,40 @@
+"""`pressroom build` writes the site the in-process pipeline publishes, page for page."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from helpers import EXAMPLES, TEMPLATE
+
+from pressroom_tools.cli import main
+
+REPOSITORY = Path(__file__).parents[2]
+
+
+def files_of(site: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(site).as_posix(): path.read_bytes() for path in site.rglob("*") if path.is_file()
+    }
+
+
+def assert_build_equals_pipeline(posts: Path, tmp_path: Path) -> None:
+    pipeline, built = tmp_path / "pipeline", tmp_path / "built"
+    assert main(["local", "--posts", str(posts), "--out", str(pipeline), "--template", str(TEMPLATE)]) == 0
+    assert main(["build", str(posts), "--out", str(built), "--no-cache"]) == 0
+    expected, actual = files_of(pipeline), files_of(built)
+    assert sorted(actual) == sorted(expected)
+    assert [key for key in expected if actual[key] != expected[key]] == []
+
+
+def test_build_writes_the_pipelines_site_for_the_examples(tmp_path: Path):
+    assert_build_equals_pipeline(EXAMPLES, tmp_path)
+
+
+def test_build_writes_the_pipelines_site_for_a_generated_corpus(tmp_path: Path):
+    posts = tmp_path / "posts"
+    subprocess.run(
+        [sys.executable, str(REPOSITORY / "scripts" / "generate-posts"), "60", str(posts)], check=True
+    )
+    assert_build_equals_pipeline(posts, tmp_path)

@@ -1,0 +1,332 @@
+"""`pressroom build`: a folder of posts to the site the pipeline would publish, on this machine.
+
+The same validation, stages, theme and aggregate rules as the Lambdas, over the in-memory ports
+(pressroom_tools.memory) instead of S3, DynamoDB and SQS. Posts are rendered ahead on every core;
+the stages then apply them one by one, in order, exactly as the functions would (finding each
+page already rendered). The ports are kept between runs in a cache, with a digest of each
+file: a later run hands the stages only the files that changed, and the aggregate rules
+rebuild only the pages those changes make stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pressroom
+from pressroom.events import (
+    Contract,
+    DetailType,
+    PostDue,
+    PostRejected,
+    PostValidated,
+    PostWithdrawn,
+)
+from pressroom.markdown import DEFAULT_EMBED_PREFIXES, MarkdownRenderer
+from pressroom.model import Post, PostStatus
+from pressroom.pipeline.aggregate import AggregateStage
+from pressroom.pipeline.assets import AssetsStage
+from pressroom.pipeline.pages import PostPages, post_fingerprint
+from pressroom.pipeline.render import RenderStage
+from pressroom.pipeline.validate import UploadChange, UploadChangeKind, ValidateStage
+from pressroom.theme import Theme
+from pressroom.theme.sandbox import TemplateRefusedError
+from pressroom.validation import POST_SUFFIXES, ValidationRules, validate_post
+from pressroom.views import SiteInfo
+from pressroom_tools.local.report import OutcomeBook, PostOutcome
+from pressroom_tools.local.watch import upload_key
+from pressroom_tools.memory import (
+    MemoryBus,
+    MemoryCatalogue,
+    MemoryListings,
+    MemorySchedules,
+    MemorySite,
+    MemoryStalePages,
+    MemoryUploads,
+)
+
+UPLOADS_BUCKET = "uploads"
+CACHE_FORMAT = 1
+# Below this many posts to render, starting worker processes costs more than it saves.
+MIN_POSTS_PER_WORKER = 8
+
+ProgressCallback = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    """What the functions read from their environment; the defaults are template.yaml's."""
+
+    site_url: str = "http://127.0.0.1:8000"
+    title: str = "pressroom"
+    description: str = ""
+    page_size: int = 10
+    timezone: str = "UTC"
+    max_post_bytes: int = 1_000_000
+    embed_prefixes: tuple[str, ...] = DEFAULT_EMBED_PREFIXES
+
+    def rules(self) -> ValidationRules:
+        from zoneinfo import ZoneInfo
+
+        return ValidationRules(timezone=ZoneInfo(self.timezone), max_bytes=self.max_post_bytes)
+
+    def site(self) -> SiteInfo:
+        return SiteInfo(title=self.title, base_url=self.site_url.rstrip("/"), description=self.description)
+
+
+def site_files(directory: Path) -> dict[str, Path]:
+    """The uploads-bucket key of every file `pressroom local --posts` would upload from `directory`."""
+    files: dict[str, Path] = {}
+    for path in sorted(directory.rglob("*")):
+        key = upload_key(directory, path) if path.is_file() else None
+        if key is not None:
+            files[key] = path
+    return files
+
+
+@dataclass
+class _Ports:
+    """Everything a build keeps between runs: the stores, and a digest of each file applied."""
+
+    uploads: MemoryUploads = field(default_factory=MemoryUploads)
+    catalogue: MemoryCatalogue = field(default_factory=MemoryCatalogue)
+    listings: MemoryListings = field(default_factory=MemoryListings)
+    schedules: MemorySchedules = field(default_factory=MemorySchedules)
+    site: MemorySite = field(default_factory=MemorySite)
+    digests: dict[str, str] = field(default_factory=dict)
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.site.uploads = self.uploads
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    changed: list[str]  # the keys of the files added, changed or removed since the last run
+    rendered_ahead: int
+    written: list[str]
+    removed: list[str]
+    outcomes: list[PostOutcome]
+    full: bool
+
+
+class SiteBuild:
+    """The pipeline's stages over in-memory ports, kept (with `cache`) from one run to the next."""
+
+    def __init__(self, settings: BuildSettings, cache: Path | None = None, jobs: int | None = None) -> None:
+        self.settings = settings
+        self.cache = cache
+        self.jobs = max(1, jobs or os.cpu_count() or 1)
+        self.identity = _identity(settings)
+        loaded = self._load()
+        self.full = loaded is None
+        self.ports = loaded or _Ports()
+        self.stale = MemoryStalePages()
+        self.bus = MemoryBus()
+        rules = settings.rules()
+        theme = Theme(settings.site())
+        self.pages = PostPages(theme, MarkdownRenderer(embed_prefixes=settings.embed_prefixes))
+        ports = self.ports
+        self.validate = ValidateStage(uploads=ports.uploads, bus=self.bus, rules=rules)
+        self.render = RenderStage(
+            uploads=ports.uploads, site=ports.site, catalogue=ports.catalogue, listings=ports.listings,
+            stale_pages=self.stale, bus=self.bus, schedules=ports.schedules, theme=theme,
+            markdown=self.pages.markdown, rules=rules, page_size=settings.page_size,
+            uploads_bucket=UPLOADS_BUCKET, pages=self.pages,
+        )  # fmt: skip
+        self.aggregate = AggregateStage(
+            site=ports.site,
+            listings=ports.listings,
+            theme=theme,
+            page_size=settings.page_size,
+            invalidator=None,
+        )
+        self.assets = AssetsStage(site=ports.site, uploads=ports.uploads, invalidator=None)
+
+    # ----------------------------------------------------------------------------- the run
+
+    def run(
+        self,
+        files: Mapping[str, bytes],
+        now: datetime | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> BuildResult:
+        """Make the site match `files` (key to bytes: every file there is now) as of `now`."""
+        now = now or datetime.now(UTC)
+        say = progress or (lambda _message: None)
+        digests = {key: hashlib.sha256(data).hexdigest() for key, data in files.items()}
+        changed = sorted(key for key, digest in digests.items() if self.ports.digests.get(key) != digest)
+        removed = sorted(key for key in self.ports.digests if key not in files)
+        first_write = len(self.ports.site.writes)
+        posts = [key for key in changed if key.endswith(POST_SUFFIXES)]
+        rendered_ahead = self._render_ahead([(key, files[key]) for key in posts], now, say)
+        for number, key in enumerate(changed, start=1):
+            source = self.ports.uploads.put(UPLOADS_BUCKET, key, files[key])
+            self._apply(UploadChange(UploadChangeKind.CREATED, source), now)
+            self.ports.digests[key] = digests[key]
+            if number % max(1, len(changed) // 10) == 0 or number == len(changed):
+                say(f"Applied {number:,}/{len(changed):,} changed files")
+        for key in removed:
+            source = self.ports.uploads.delete(UPLOADS_BUCKET, key)
+            self._apply(UploadChange(UploadChangeKind.REMOVED, source), now)
+            del self.ports.digests[key]
+        self._fire_due_schedules(now)
+        self.pages.prerendered = {}
+        refs = self.stale.take()
+        if refs:
+            say(f"Rebuilding the {len(refs):,} listing pages, feeds and sitemaps the changes made stale")
+            self.aggregate.rebuild(refs, now=now)
+        writes = self.ports.site.writes[first_write:]
+        del self.ports.site.writes[:]  # what a later run wrote is all it needs to know
+        self._save()
+        objects = self.ports.site.objects
+        return BuildResult(
+            changed=sorted(changed + removed),
+            rendered_ahead=rendered_ahead,
+            written=sorted({key for key in writes if key in objects}),
+            removed=sorted({key for key in writes if key not in objects}),
+            outcomes=self.outcomes(),
+            full=self.full,
+        )
+
+    def objects(self) -> dict[str, bytes]:
+        return {key: value.body for key, value in self.ports.site.objects.items()}
+
+    def outcomes(self) -> list[PostOutcome]:
+        book = OutcomeBook()
+        for envelope in self.ports.events:
+            book.record_event(envelope)
+        return book.outcomes()
+
+    def _apply(self, change: UploadChange, now: datetime) -> None:
+        """One upload change through the stages, as S3, EventBridge and the functions would take it."""
+        key = change.source.key
+        if not key.endswith(POST_SUFFIXES):
+            self.assets.sync(UPLOADS_BUCKET, key)
+            return
+        self.validate.handle(change, now)
+        self._dispatch(now)
+
+    def _dispatch(self, now: datetime) -> None:
+        """Deliver what the stages put on the bus, in order, to the stage each rule targets."""
+        while self.bus.events:
+            detail_type, detail = self.bus.events.pop(0)
+            self._record(detail_type, detail)
+            if isinstance(detail, PostValidated):
+                self.render.on_validated(detail, now=now)
+            elif isinstance(detail, PostRejected):
+                self.render.on_rejected(detail)  # recording a rejection twice changes nothing
+            elif isinstance(detail, PostWithdrawn):
+                self.render.on_withdrawn(detail)
+
+    def _record(self, detail_type: DetailType, detail: Contract) -> None:
+        self.ports.events.append({"detail-type": detail_type.value, "detail": json.loads(detail.to_json())})
+
+    def _fire_due_schedules(self, now: datetime) -> None:
+        """Posts whose date or expiry has come since they were applied, as Scheduler would fire them."""
+        for key, (source, due) in sorted(self.ports.schedules.due.items()):
+            if due <= now:
+                del self.ports.schedules.due[key]
+                self.render.on_due(PostDue(source=source, due_at=due), now=now)
+                self._dispatch(now)
+
+    # ----------------------------------------------------------------------------- ahead, in parallel
+
+    def _render_ahead(self, posts: Sequence[tuple[str, bytes]], now: datetime, say: ProgressCallback) -> int:
+        """Render the changed posts' pages on every core; the stages then find them ready."""
+        workers = min(self.jobs, len(posts) // MIN_POSTS_PER_WORKER)
+        if workers < 2:
+            return 0
+        say(f"Rendering {len(posts):,} posts on {workers} cores")
+        rendered: dict[str, str] = {}
+        chunk = max(1, min(32, len(posts) // (workers * 8)))
+        with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(self.settings,)) as pool:
+            for number, page in enumerate(
+                pool.map(_render_one, posts, [now] * len(posts), chunksize=chunk), 1
+            ):
+                if page is not None:
+                    rendered[page[0]] = page[1]
+                if number % max(1, len(posts) // 10) == 0:
+                    say(f"Rendered {number:,}/{len(posts):,} posts")
+        self.pages.prerendered = rendered
+        return len(rendered)
+
+    # ----------------------------------------------------------------------------- the cache
+
+    def _load(self) -> _Ports | None:
+        if self.cache is None or not self.cache.is_file():
+            return None
+        try:
+            with self.cache.open("rb") as stream:
+                saved = pickle.load(stream)  # noqa: S301 - this build's own cache, in the user's directory
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None
+        if not isinstance(saved, dict) or saved.get("identity") != self.identity:
+            return None  # another pressroom, theme or settings: build everything again
+        ports = saved.get("ports")
+        return ports if isinstance(ports, _Ports) else None
+
+    def _save(self) -> None:
+        if self.cache is None:
+            return
+        self.cache.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.cache.with_suffix(".partial")
+        with partial.open("wb") as stream:
+            pickle.dump(
+                {"identity": self.identity, "ports": self.ports}, stream, protocol=pickle.HIGHEST_PROTOCOL
+            )
+        partial.replace(self.cache)
+
+
+def _identity(settings: BuildSettings) -> str:
+    """Changes whenever a page could come out differently: the runtime's code, its theme, the settings."""
+    digest = hashlib.sha256(f"{CACHE_FORMAT}\n{settings!r}\n".encode())
+    package = Path(pressroom.__file__).parent
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".j2", ".css"):
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+# ------------------------------------------------------------------------------- worker processes
+
+_worker: tuple[ValidationRules, PostPages] | None = None
+
+
+def _start_worker(settings: BuildSettings) -> None:
+    global _worker
+    _worker = (
+        settings.rules(),
+        PostPages(Theme(settings.site()), MarkdownRenderer(embed_prefixes=settings.embed_prefixes)),
+    )
+
+
+def _render_one(post_file: tuple[str, bytes], now: datetime) -> tuple[str, str] | None:
+    """(fingerprint, page) of a post that will be published; None for any other file."""
+    assert _worker is not None, "the worker was not started"
+    rules, pages = _worker
+    key, data = post_file
+    post = validate_post(key, data, rules, now)
+    if not isinstance(post, Post) or post.status is not PostStatus.PUBLISHED:
+        return None
+    try:
+        return post_fingerprint(post), pages.render(post)
+    except TemplateRefusedError:
+        return None  # the stage renders it again, and rejects the post with the reason
+
+
+def read_files(directories: Iterable[Path]) -> dict[str, bytes]:
+    """Every file the directories hold as uploads (a later directory's file wins), read."""
+    files: dict[str, bytes] = {}
+    for directory in directories:
+        files.update({key: path.read_bytes() for key, path in site_files(directory).items()})
+    return files
