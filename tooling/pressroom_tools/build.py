@@ -19,7 +19,6 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pressroom
 from pressroom.events import (
@@ -42,7 +41,7 @@ from pressroom.theme.sandbox import TemplateRefusedError
 from pressroom.validation import POST_SUFFIXES, ValidationRules, validate_post
 from pressroom.views import SiteInfo
 from pressroom_tools.local.report import OutcomeBook, PostOutcome
-from pressroom_tools.local.watch import upload_key
+from pressroom_tools.local.watch import site_files
 from pressroom_tools.memory import (
     MemoryBus,
     MemoryCatalogue,
@@ -82,19 +81,10 @@ class BuildSettings:
         return SiteInfo(title=self.title, base_url=self.site_url.rstrip("/"), description=self.description)
 
 
-def site_files(directory: Path) -> dict[str, Path]:
-    """The uploads-bucket key of every file `pressroom local --posts` would upload from `directory`."""
-    files: dict[str, Path] = {}
-    for path in sorted(directory.rglob("*")):
-        key = upload_key(directory, path) if path.is_file() else None
-        if key is not None:
-            files[key] = path
-    return files
-
-
 @dataclass
 class _Ports:
-    """Everything a build keeps between runs: the stores, and a digest of each file applied."""
+    """Everything a build keeps between runs: the stores, a digest of each file applied, and
+    each post's outcome so far."""
 
     uploads: MemoryUploads = field(default_factory=MemoryUploads)
     catalogue: MemoryCatalogue = field(default_factory=MemoryCatalogue)
@@ -102,7 +92,7 @@ class _Ports:
     schedules: MemorySchedules = field(default_factory=MemorySchedules)
     site: MemorySite = field(default_factory=MemorySite)
     digests: dict[str, str] = field(default_factory=dict)
-    events: list[dict[str, Any]] = field(default_factory=list)
+    book: OutcomeBook = field(default_factory=OutcomeBook)
 
     def __post_init__(self) -> None:
         self.site.uploads = self.uploads
@@ -201,10 +191,7 @@ class SiteBuild:
         return {key: value.body for key, value in self.ports.site.objects.items()}
 
     def outcomes(self) -> list[PostOutcome]:
-        book = OutcomeBook()
-        for envelope in self.ports.events:
-            book.record_event(envelope)
-        return book.outcomes()
+        return self.ports.book.outcomes()
 
     def _apply(self, change: UploadChange, now: datetime) -> None:
         """One upload change through the stages, as S3, EventBridge and the functions would take it."""
@@ -228,7 +215,8 @@ class SiteBuild:
                 self.render.on_withdrawn(detail)
 
     def _record(self, detail_type: DetailType, detail: Contract) -> None:
-        self.ports.events.append({"detail-type": detail_type.value, "detail": json.loads(detail.to_json())})
+        envelope = {"detail-type": detail_type.value, "detail": json.loads(detail.to_json())}
+        self.ports.book.record_event(envelope)
 
     def _fire_due_schedules(self, now: datetime) -> None:
         """Posts whose date or expiry has come since they were applied, as Scheduler would fire them."""

@@ -21,6 +21,16 @@ def upload_key(directory: Path, path: Path) -> str | None:
     return f"posts/{relative.as_posix()}"
 
 
+def site_files(directory: Path) -> dict[str, Path]:
+    """The uploads-bucket key of every file in `directory` that is uploaded, and its path."""
+    files: dict[str, Path] = {}
+    for path in sorted(directory.rglob("*")):
+        key = upload_key(directory, path) if path.is_file() else None
+        if key is not None:
+            files[key] = path
+    return files
+
+
 @dataclass(frozen=True)
 class Changes:
     uploads: list[tuple[str, Path]]  # key, file
@@ -40,11 +50,9 @@ class DirectoryWatcher:
     def _scan(self) -> dict[str, tuple[Path, int, int]]:
         files: dict[str, tuple[Path, int, int]] = {}
         for directory in self.directories:  # a later directory's file wins, as in rounds
-            for path in sorted(directory.rglob("*")):
-                key = upload_key(directory, path) if path.is_file() else None
-                if key is not None:
-                    stat = path.stat()
-                    files[key] = (path, stat.st_mtime_ns, stat.st_size)
+            for key, path in site_files(directory).items():
+                stat = path.stat()
+                files[key] = (path, stat.st_mtime_ns, stat.st_size)
         return files
 
     def changes(self) -> Changes:
