@@ -12,22 +12,17 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, cached_property
 from html import escape
 from typing import TYPE_CHECKING, Any
-
-import nh3
-from markdown_it import MarkdownIt
-from markdown_it.renderer import RendererHTML
-from markdown_it.rules_core import StateCore
-from markdown_it.token import Token
-from mdit_py_plugins.anchors import anchors_plugin
-from mdit_py_plugins.gfm import gfm_plugin
 
 from pressroom.slugs import slugify
 
 if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_core import StateCore
+    from markdown_it.token import Token
     from pygments.formatters import HtmlFormatter
     from pygments.lexer import Lexer
 
@@ -100,19 +95,20 @@ class RenderedBody:
 
 @dataclass(frozen=True)
 class MarkdownRenderer:
-    """Configured once per container: the parser, the sanitiser's allowlist and the embeds."""
+    """Configured once per container: the parser, the sanitiser's allowlist and the embeds.
+
+    The parser and the allowlist are made by the first render, and markdown-it-py and nh3
+    imported then: a cold start that renders nothing does not load them.
+    """
 
     embed_prefixes: tuple[str, ...] = DEFAULT_EMBED_PREFIXES
-    _parser: MarkdownIt = field(init=False, repr=False, compare=False)
-    _tags: set[str] = field(init=False, repr=False, compare=False)
-    _attributes: dict[str, set[str]] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        attributes = {tag: set(values) for tag, values in nh3.ALLOWED_ATTRIBUTES.items()}
-        for tag, values in _EXTRA_ATTRIBUTES.items():
-            attributes[tag] = attributes.get(tag, set()) | values
-        object.__setattr__(self, "_tags", set(nh3.ALLOWED_TAGS) | _EXTRA_TAGS)
-        object.__setattr__(self, "_attributes", attributes)
+    @cached_property
+    def _parser(self) -> MarkdownIt:
+        from markdown_it import MarkdownIt
+        from mdit_py_plugins.anchors import anchors_plugin
+        from mdit_py_plugins.gfm import gfm_plugin
+
         parser = MarkdownIt("commonmark", {"html": True, "highlight": _highlight})
         parser.use(gfm_plugin)
         # The page's title is its only h1: a body that uses # headings is moved down a level.
@@ -120,7 +116,22 @@ class MarkdownRenderer:
         parser.use(anchors_plugin, min_level=2, max_level=4, slug_func=_heading_slug)
         parser.core.ruler.push("pressroom_label_task_items", _label_task_items)
         parser.add_render_rule("list_item_open", _render_list_item_open)
-        object.__setattr__(self, "_parser", parser)
+        return parser
+
+    @cached_property
+    def _tags(self) -> set[str]:
+        import nh3
+
+        return set(nh3.ALLOWED_TAGS) | _EXTRA_TAGS
+
+    @cached_property
+    def _attributes(self) -> dict[str, set[str]]:
+        import nh3
+
+        attributes = {tag: set(values) for tag, values in nh3.ALLOWED_ATTRIBUTES.items()}
+        for tag, values in _EXTRA_ATTRIBUTES.items():
+            attributes[tag] = attributes.get(tag, set()) | values
+        return attributes
 
     def render(self, body: str) -> RenderedBody:
         """Render a post body; entities such as `&#39;` come out as the characters they name."""
@@ -135,6 +146,8 @@ class MarkdownRenderer:
 
     def sanitize(self, html: str) -> str:
         """Keep only allowlisted tags, attributes, classes, URL schemes and embeds."""
+        import nh3
+
         clean = nh3.clean(
             html,
             tags=self._tags,
@@ -229,6 +242,8 @@ def _label_task_items(state: StateCore) -> None:
 
 
 def _render_list_item_open(renderer: Any, tokens: Sequence[Token], index: int, options: Any, env: Any) -> str:
+    from markdown_it.renderer import RendererHTML
+
     html = str(RendererHTML.list_item_open(renderer, tokens, index, options, env))
     label = (tokens[index].meta or {}).get("label")
     if label:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.idempotency import (
@@ -27,27 +28,35 @@ class IdempotentRuns:
             raise_on_no_idempotency_key=True,
             expires_after_seconds=REMEMBERED_FOR_SECONDS,
         )
+        self.client = client
+        self.table_name = table_name
+        self.partition = partition
+        self.record_prefix = record_prefix
+        self._work: Callable[[], dict[str, Any]] | None = None
+
+    @cached_property
+    def _deliver(self) -> Callable[..., dict[str, Any]]:
+        """The work wrapped by Powertools, made at the first run: its store uses the client."""
         store = DynamoDBPersistenceLayer(
-            table_name=table_name,
+            table_name=self.table_name,
             key_attr="pk",
             sort_key_attr="sk",
-            static_pk_value=partition,
-            boto3_client=client,
+            static_pk_value=self.partition,
+            boto3_client=self.client,
         )
-        self._work: Callable[[], dict[str, Any]] | None = None
 
         @idempotent_function(  # type: ignore[untyped-decorator]
             data_keyword_argument="delivery",
             persistence_store=store,
             config=self.config,
-            key_prefix=record_prefix,
+            key_prefix=self.record_prefix,
         )
         def deliver(delivery: dict[str, Any]) -> dict[str, Any]:  # noqa: ARG001 - hashed by Powertools
             if self._work is None:
                 raise RuntimeError("IdempotentRuns.run called without work")
             return self._work()
 
-        self._deliver: Callable[..., dict[str, Any]] = deliver
+        return deliver  # type: ignore[no-any-return]
 
     def begin(self, context: Any) -> None:
         self.config.register_lambda_context(context)

@@ -48,7 +48,7 @@ from pressroom.pipeline.pages import PostPages
 from pressroom.pipeline.versions import judge_version
 from pressroom.ports import CatalogueStore, EventBus, Listings, Schedules, Site, StalePages, Uploads
 from pressroom.theme import Theme
-from pressroom.theme.sandbox import TemplateRefusedError
+from pressroom.theme.refusals import TemplateRefusedError
 from pressroom.validation import ValidationRules
 
 logger = Logger(child=True)

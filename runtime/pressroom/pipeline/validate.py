@@ -23,7 +23,7 @@ from pressroom.events import (
 from pressroom.model import Problem, Rejection
 from pressroom.pipeline.versions import judge_version
 from pressroom.ports import EventBus, Uploads
-from pressroom.theme import THEME_PREFIX, template_problems
+from pressroom.theme import THEME_PREFIX
 from pressroom.validation import ValidationRules, is_post_key, size_problem
 
 logger = Logger(child=True)
@@ -106,6 +106,8 @@ class ValidateStage:
             if data is None:
                 problems = [f"{source.key} vanished before it could be checked"]
             else:
+                from pressroom.theme.checks import template_problems  # Jinja2: only for theme uploads
+
                 try:
                     problems = template_problems(name, data.decode("utf-8"))
                 except UnicodeDecodeError:

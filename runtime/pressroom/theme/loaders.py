@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from jinja2 import BaseLoader, PackageLoader
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from jinja2 import BaseLoader
 
 # Where a site owner's templates live in the uploads bucket: theme/post.html.j2 replaces post.html.j2.
 THEME_PREFIX = "theme/"
@@ -10,4 +13,6 @@ THEME_PREFIX = "theme/"
 
 def packaged_templates() -> BaseLoader:
     """The theme shipped in the layer."""
+    from jinja2 import PackageLoader  # Jinja2 loads when templates do, not with THEME_PREFIX
+
     return PackageLoader("pressroom", "theme/templates")

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import BaseLoader, StrictUndefined
 from markupsafe import Markup
 
 from pressroom.theme.body import excerpt, excerpt_of_text, table_of_contents
-from pressroom.theme.escaping import UNPRINTABLE, CheckedLoader, escape_text
+from pressroom.theme.escaping import UNPRINTABLE, escape_text
 from pressroom.theme.filters import format_date, html_text, one_line, rfc822_datetime, w3c_datetime
 from pressroom.theme.loaders import packaged_templates
-from pressroom.theme.sandbox import TEMPLATE_FAULTS, RenderLimits, ThemeSandbox, refusal
+from pressroom.theme.refusals import RenderLimits
 from pressroom.theme.stylesheet import build_stylesheet, site_css
 from pressroom.views import EntryView, ListingView, PostView, SiteInfo, SitemapEntry, TermsView
+
+if TYPE_CHECKING:
+    from jinja2 import BaseLoader
+
+    from pressroom.theme.sandbox import ThemeSandbox
 
 ATOM_PATH = "/atom.xml"
 RSS_PATH = "/rss.xml"
@@ -27,16 +32,36 @@ class Theme:
 
     `site.stylesheet` is set to the fingerprinted stylesheet's path, so every page links the
     file `stylesheet()` returns; publish that file under its key.
+
+    The Jinja2 environment is made by the first render, not with the Theme: building a stage
+    does not load Jinja2. `loader` may be a function that makes the loader, which is then
+    called at that moment too.
     """
 
     def __init__(
-        self, site: SiteInfo, loader: BaseLoader | None = None, limits: RenderLimits | None = None
+        self,
+        site: SiteInfo,
+        loader: BaseLoader | Callable[[], BaseLoader] | None = None,
+        limits: RenderLimits | None = None,
     ) -> None:
         self._stylesheet = build_stylesheet(site_css())
         self.site = replace(site, stylesheet="/" + self._stylesheet[0])
-        self.environment = ThemeSandbox(
+        self._loader = loader
+        self._limits = limits
+
+    @cached_property
+    def environment(self) -> ThemeSandbox:
+        from jinja2 import BaseLoader, StrictUndefined
+
+        from pressroom.theme.checked_loader import CheckedLoader
+        from pressroom.theme.sandbox import ThemeSandbox
+
+        loader = self._loader
+        if loader is not None and not isinstance(loader, BaseLoader):
+            loader = loader()  # the function that makes the loader
+        environment = ThemeSandbox(
             loader=CheckedLoader(loader or packaged_templates()),
-            limits=limits,
+            limits=self._limits,
             autoescape=True,
             undefined=StrictUndefined,
             finalize=escape_text,
@@ -44,16 +69,19 @@ class Theme:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        self.environment.add_filter("date", format_date)
-        self.environment.add_filter("one_line", one_line)
-        self.environment.add_filter("w3c", w3c_datetime)
-        self.environment.add_filter("rfc822", rfc822_datetime)
-        self.environment.add_filter("html_text", html_text)
-        self.environment.globals["atom_path"] = ATOM_PATH
-        self.environment.globals["rss_path"] = RSS_PATH
+        environment.add_filter("date", format_date)
+        environment.add_filter("one_line", one_line)
+        environment.add_filter("w3c", w3c_datetime)
+        environment.add_filter("rfc822", rfc822_datetime)
+        environment.add_filter("html_text", html_text)
+        environment.globals["atom_path"] = ATOM_PATH
+        environment.globals["rss_path"] = RSS_PATH
+        return environment
 
     def forget_templates(self) -> None:
         """Read every template afresh: a republish must use the theme as it is now."""
+        if "environment" not in self.__dict__:
+            return  # nothing rendered yet, so nothing read to forget
         if self.environment.cache is not None:
             self.environment.cache.clear()
 
@@ -63,8 +91,11 @@ class Theme:
         Loading a template may read the uploads bucket: an error doing so is not the template's
         fault, and propagates as it is.
         """
+        environment = self.environment  # outside the try: failing to make it is no template's fault
+        from pressroom.theme.sandbox import TEMPLATE_FAULTS, refusal  # imported with the environment
+
         try:
-            return self.environment.get_template(template).render(site=self.site, **values)
+            return environment.get_template(template).render(site=self.site, **values)
         except TEMPLATE_FAULTS as error:
             raise refusal(error, template) from error
 

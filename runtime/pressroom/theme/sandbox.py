@@ -19,7 +19,6 @@ import types
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from datetime import date, datetime
 from datetime import time as time_of_day
 from typing import Any
@@ -30,6 +29,9 @@ from jinja2.exceptions import SecurityError, TemplateError
 from jinja2.runtime import BlockReference, Context, LoopContext, Macro, TemplateReference
 from jinja2.sandbox import ImmutableSandboxedEnvironment, modifies_known_mutable, safe_range
 from jinja2.utils import Cycler, Joiner, Namespace, _PassArg, generate_lorem_ipsum
+
+from pressroom.theme.refusals import RenderLimits as RenderLimits  # re-exported: imported from here too
+from pressroom.theme.refusals import TemplateRefusedError as TemplateRefusedError
 
 COUNTED_LOOP_FILTER = "pressroom_counted_loop"
 # Widths and counts a filter or method would multiply into text: center(10**9) is refused
@@ -63,35 +65,8 @@ _PLAIN_VALUES = (str, int, float, list, tuple, dict, types.MappingProxyType, dat
 _READABLE_TYPES = _PLAIN_VALUES + _JINJA_OBJECTS
 
 
-@dataclass(frozen=True)
-class RenderLimits:
-    """How much work one render may do before it is refused."""
-
-    steps: int = 1_000_000
-    value_chars: int = 16_000_000
-    output_chars: int = 64_000_000
-    seconds: float = 5.0
-
-
 class WorkLimitError(SecurityError):
     """A render did more work than its RenderLimits allow."""
-
-
-class TemplateRefusedError(Exception):
-    """A theme template was refused: it tried something templates may not do, or failed."""
-
-    def __init__(self, template: str, line: int | None, reason: str) -> None:
-        super().__init__(template, line, reason)
-        self.template = template
-        self.line = line
-        self.reason = reason
-
-    def __str__(self) -> str:
-        return self.describe()
-
-    def describe(self) -> str:
-        where = f"{self.template}, line {self.line}" if self.line else self.template
-        return f"{where}: {self.reason}"
 
 
 # The exceptions a template's own code can cause. Anything else (an S3 error while loading a

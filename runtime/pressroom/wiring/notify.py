@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 
-from aws_lambda_powertools.utilities.parameters import SSMProvider
-
 from pressroom.adapters.failures import FailureParking
 from pressroom.adapters.idempotency import IdempotentRuns
 from pressroom.adapters.topic import AnnouncementTopic
@@ -17,14 +15,14 @@ from pressroom.wiring import clients
 
 
 def build_notify_stage(settings: NotifySettings) -> NotifyStage:
-    provider = SSMProvider(boto3_client=clients.ssm()) if settings.webhooks_parameter else None
+    ssm = clients.ssm() if settings.webhooks_parameter else None
     parking = None
     if settings.notify_failures_queue_url:
         parking = FailureParking(clients.sqs(), settings.notify_failures_queue_url)
     function_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "test-func")  # as Powertools names it
     return NotifyStage(
         AnnouncementTopic(clients.sns(), settings.topic_arn),
-        WebhookDirectory(provider, settings.webhooks_parameter),
+        WebhookDirectory(ssm, settings.webhooks_parameter),
         WebhookSender(RetryPolicy(first_backoff_seconds=settings.webhook_backoff_seconds)),
         once=IdempotentRuns(
             clients.dynamodb(),

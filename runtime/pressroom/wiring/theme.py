@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from pressroom.adapters.theme_overrides import UploadedThemeLoader
+from typing import TYPE_CHECKING
+
 from pressroom.markdown import DEFAULT_EMBED_PREFIXES, MarkdownRenderer
 from pressroom.settings import PostRules, RenderSettings, SitePages
 from pressroom.theme import Theme, packaged_templates
-from pressroom.validation import ValidationRules
 from pressroom.views import SiteInfo
 from pressroom.wiring import clients
 
+if TYPE_CHECKING:
+    from jinja2 import BaseLoader
+
+    from pressroom.validation import ValidationRules
+
 
 def validation_rules(settings: PostRules) -> ValidationRules:
+    # Imported here, with the YAML it reads posts by: AggregateFunction reads no posts.
+    from pressroom.validation import ValidationRules
+
     return ValidationRules(timezone=settings.timezone(), max_bytes=settings.max_post_bytes)
 
 
@@ -22,9 +30,14 @@ def theme(settings: SitePages) -> Theme:
     )
     if not settings.uploads_bucket:
         return Theme(site)
-    return Theme(
-        site, loader=UploadedThemeLoader(clients.s3(), settings.uploads_bucket, packaged_templates())
-    )
+    s3, bucket = clients.s3(), settings.uploads_bucket
+
+    def uploaded_theme() -> BaseLoader:  # called by the first render, which imports Jinja2
+        from pressroom.adapters.theme_overrides import UploadedThemeLoader
+
+        return UploadedThemeLoader(s3, bucket, packaged_templates())
+
+    return Theme(site, loader=uploaded_theme)
 
 
 def markdown(settings: RenderSettings) -> MarkdownRenderer:

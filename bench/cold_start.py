@@ -1,0 +1,262 @@
+"""Cold start, function by function: each handler's import and stage build against boto3's own.
+
+Each handler runs in a fresh interpreter, with `sys.path` as Lambda sets it (the function's
+folder, then `runtime/` standing in for the layers) and every environment variable template.yaml
+gives that function (Globals too), with fake values. The child times, with `time.perf_counter()`
+from its first line, the import of `app` and the call of each stage builder. The baseline is a
+fresh interpreter running `import boto3; boto3.client("s3")`. Handlers and baseline take turns,
+round after round, so a change in the machine's speed touches them alike; medians are reported,
+with each handler's ratio to the baseline. Before the timed rounds, each handler is run once
+with an audit hook that records every socket use: building a stage must not touch the network.
+
+Usage: python bench/cold_start.py [--runs R] [--json FILE] [--budget RATIO]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from pressroom_tools.local.template import load_template
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = ROOT / ".venv" / "bin" / "python"
+TEMPLATE = ROOT / "template.yaml"
+FUNCTIONS = ROOT / "functions"
+RUNTIME = ROOT / "runtime"
+BASELINE = "baseline"
+
+# The stage builders each handler calls at its first invocation (render may also republish).
+BUILDERS: dict[str, tuple[str, ...]] = {"render": ("stage", "republisher")}
+DEFAULT_BUILDERS = ("stage",)
+
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+
+
+def queue(name: str) -> str:
+    return f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/{name}"
+
+
+def arn(service: str, resource: str) -> str:
+    return f"arn:aws:{service}:{REGION}:{ACCOUNT}:{resource}"
+
+
+# A plausible value for every variable template.yaml sets (as CloudFormation would resolve it).
+FAKE_VALUES: dict[str, str] = {
+    "POWERTOOLS_SERVICE_NAME": "pressroom",
+    "POWERTOOLS_METRICS_NAMESPACE": "Pressroom",
+    "POWERTOOLS_LOG_LEVEL": "INFO",
+    "HOSTING_BUCKET": "pressroom-hostingbucket-1a2b3c4d5e6f",
+    "UPLOADS_BUCKET": "pressroom-uploadsbucket-6f5e4d3c2b1a",
+    "POSTS_TABLE": "pressroom-PostsTable-ABCDEF123456",
+    "EVENT_BUS_NAME": "pressroom-publishing",
+    "EVENT_BUS_ARN": arn("events", "event-bus/pressroom-publishing"),
+    "SCHEDULE_GROUP": "pressroom-publications",
+    "SCHEDULER_ROLE_ARN": f"arn:aws:iam::{ACCOUNT}:role/pressroom-SchedulerRole-ABC123",
+    "SCHEDULE_DLQ_ARN": arn("sqs", "pressroom-schedule-failures"),
+    "TOPIC_ARN": arn("sns", "pressroom-announcements"),
+    "SITE_URL": "https://d111111abcdef8.cloudfront.net",
+    "SITE_TITLE": "pressroom",
+    "SITE_DESCRIPTION": "A blog published by pressroom.",
+    "EMBED_PREFIXES": "",
+    "INDEX_PAGE_SIZE": "10",
+    "STALE_PAGES_QUEUE_URL": queue("pressroom-stale-pages.fifo"),
+    "REPUBLISH_QUEUE_URL": queue("pressroom-republish"),
+    "REPUBLISH_FAILURES_QUEUE_URL": queue("pressroom-republish-failures"),
+    "NOTIFY_FAILURES_QUEUE_URL": queue("pressroom-notify-failures"),
+    "WEBHOOKS_PARAMETER": "/pressroom/webhooks",
+    "DISTRIBUTION_ID": "E2QWRUHAPOMQZL",
+    "SITE_TIMEZONE": "UTC",
+    "MAX_POST_BYTES": "1000000",
+    "AWS_ENDPOINT_URL": "",  # empty on AWS, as the template declares it
+}
+
+# What the Lambda runtime itself sets (fake credentials: nothing here may reach AWS).
+LAMBDA_ENV: dict[str, str] = {
+    "AWS_DEFAULT_REGION": REGION,
+    "AWS_REGION": REGION,
+    "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
+    "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    "AWS_SESSION_TOKEN": "fake-session-token",
+    "AWS_EC2_METADATA_DISABLED": "true",
+    "LANG": "en_US.UTF-8",
+    "TZ": ":UTC",
+    "PATH": "/usr/local/bin:/usr/bin:/bin",
+}
+
+CHILD_PROLOGUE = """\
+import time
+started = time.perf_counter()
+import sys
+"""
+CHILD_HANDLER = """\
+sys.path[:1] = {path!r}
+import app
+for builder in {builders!r}:
+    getattr(app, builder)()
+"""
+CHILD_BASELINE = """\
+import boto3
+boto3.client("s3")
+"""
+CHILD_EPILOGUE = """\
+elapsed = time.perf_counter() - started
+print("cold-start-ms", elapsed * 1000)
+"""
+# Records every use of the network (a DNS look-up, a connection, a datagram) while the code under
+# test runs. Creating or binding a socket is not one: urllib3 binds ::1 at import to detect IPv6.
+NETWORK_EVENTS = (
+    "socket.connect",
+    "socket.getaddrinfo",
+    "socket.gethostbyname",
+    "socket.gethostbyaddr",
+    "socket.sendmsg",
+    "socket.sendto",
+    "http.client.connect",
+    "urllib.Request",
+)
+CHILD_NETWORK_GUARD = f"""\
+import sys
+network = []
+def _guard(event, args):
+    if event in {NETWORK_EVENTS!r}:
+        network.append(f"{{event}} {{args!r}}"[:300])
+sys.addaudithook(_guard)
+"""
+CHILD_NETWORK_REPORT = """\
+import json
+print("network-events", json.dumps(network))
+"""
+
+
+def function_environments() -> dict[str, dict[str, str]]:
+    """Each function folder's name → the environment Lambda gives it (template.yaml, fake values)."""
+    template = load_template(TEMPLATE)
+    shared = template["Globals"]["Function"].get("Environment", {}).get("Variables", {})
+    environments: dict[str, dict[str, str]] = {}
+    for resource in template["Resources"].values():
+        if resource.get("Type") != "AWS::Serverless::Function":
+            continue
+        properties = resource["Properties"]
+        name = Path(properties["CodeUri"]).name
+        own = properties.get("Environment", {}).get("Variables", {})
+        names = [*shared, *own]
+        unknown = [variable for variable in names if variable not in FAKE_VALUES]
+        if unknown:
+            raise SystemExit(f"bench/cold_start.py has no fake value for {', '.join(unknown)}")
+        environments[name] = {
+            **LAMBDA_ENV,
+            "AWS_LAMBDA_FUNCTION_NAME": f"pressroom-{name}",
+            **{variable: FAKE_VALUES[variable] for variable in names},
+        }
+    missing = sorted({path.parent.name for path in FUNCTIONS.glob("*/app.py")} - environments.keys())
+    if missing:
+        raise SystemExit(f"template.yaml declares no function for functions/{', '.join(missing)}")
+    return dict(sorted(environments.items()))
+
+
+def child_code(name: str, *, guard: bool = False) -> str:
+    if name == BASELINE:
+        body = CHILD_BASELINE
+    else:
+        path = [str(FUNCTIONS / name), str(RUNTIME)]
+        body = CHILD_HANDLER.format(path=path, builders=BUILDERS.get(name, DEFAULT_BUILDERS))
+    if guard:
+        return CHILD_NETWORK_GUARD + CHILD_PROLOGUE + body + CHILD_EPILOGUE + CHILD_NETWORK_REPORT
+    return CHILD_PROLOGUE + body + CHILD_EPILOGUE
+
+
+def run_child(code: str, env: dict[str, str], cwd: Path) -> tuple[float, float, list[str]]:
+    """(ms inside the child, ms of the whole subprocess, network events) for one cold start."""
+    started = time.perf_counter()
+    result = subprocess.run(
+        [str(PYTHON), "-c", code], env=env, cwd=cwd, capture_output=True, text=True, check=False
+    )
+    wall = (time.perf_counter() - started) * 1000
+    if result.returncode != 0:
+        raise SystemExit(f"a cold start failed (exit {result.returncode}):\n{result.stderr}")
+    inside, network = None, []
+    for line in result.stdout.splitlines():
+        key, _, value = line.partition(" ")
+        if key == "cold-start-ms":
+            inside = float(value)
+        elif key == "network-events":
+            network = json.loads(value)
+    if inside is None:
+        raise SystemExit(f"a cold start reported no time:\n{result.stdout}\n{result.stderr}")
+    return inside, wall, network
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15, help="cold starts per handler (default 15)")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--budget", type=float, default=1.3, help="largest handler/baseline ratio")
+    args = parser.parse_args()
+    environments = function_environments()
+    baseline_env = dict(LAMBDA_ENV)
+    subjects: dict[str, tuple[dict[str, str], Path]] = {BASELINE: (baseline_env, ROOT)}
+    subjects |= {name: (env, FUNCTIONS / name) for name, env in environments.items()}
+
+    # One untimed run each: bytecode caches written, files in the page cache, the network checked.
+    network: dict[str, list[str]] = {}
+    for name, (env, cwd) in subjects.items():
+        network[name] = run_child(child_code(name, guard=True), env, cwd)[2]
+
+    inside: dict[str, list[float]] = {name: [] for name in subjects}
+    wall: dict[str, list[float]] = {name: [] for name in subjects}
+    names = list(subjects)
+    for round_ in range(args.runs):
+        shift = round_ % len(names)  # round-robin, starting one further along each round
+        for name in names[shift:] + names[:shift]:
+            env, cwd = subjects[name]
+            ms, wall_ms, _ = run_child(child_code(name), env, cwd)
+            inside[name].append(ms)
+            wall[name].append(wall_ms)
+
+    baseline_ms = statistics.median(inside[BASELINE])
+    baseline_wall = statistics.median(wall[BASELINE])
+    handlers = {
+        name: {
+            "median_ms": round(statistics.median(inside[name]), 2),
+            "ratio": round(statistics.median(inside[name]) / baseline_ms, 3),
+            "wall_median_ms": round(statistics.median(wall[name]), 2),
+            "wall_ratio": round(statistics.median(wall[name]) / baseline_wall, 3),
+            "network": network[name],
+        }
+        for name in environments
+    }
+    result = {
+        "runs": args.runs,
+        "baseline_ms": round(baseline_ms, 2),
+        "baseline_wall_ms": round(baseline_wall, 2),
+        "budget": args.budget,
+        "handlers": handlers,
+    }
+
+    print(f"Cold starts, median of {args.runs} (import + stage build; wall: the whole subprocess)")
+    print(f"{'':<10} {'ms':>8} {'ratio':>7} {'wall ms':>9} {'ratio':>7}  budget {args.budget}x")
+    print(f"{BASELINE:<10} {baseline_ms:>8.1f} {1:>7.2f} {baseline_wall:>9.1f} {1:>7.2f}")
+    for name, row in handlers.items():
+        verdict = "ok" if row["ratio"] <= args.budget else "OVER"
+        print(
+            f"{name:<10} {row['median_ms']:>8.1f} {row['ratio']:>7.2f} "
+            f"{row['wall_median_ms']:>9.1f} {row['wall_ratio']:>7.2f}  {verdict}"
+        )
+    for name, events in network.items():
+        if events:
+            print(f"NETWORK: {name} used the network while building its stage: {events}")
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    over = any(row["ratio"] > args.budget for row in handlers.values())
+    return 1 if over or any(network.values()) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
