@@ -166,6 +166,19 @@ class ListingEntry:
 
 
 @dataclass(frozen=True)
+class SitemapRow:
+    """A post as a sitemap shows it: where it is and when it last changed."""
+
+    slug: str
+    date: datetime
+    updated: datetime | None = None
+
+    @property
+    def last_modified(self) -> datetime:
+        return self.updated or self.date
+
+
+@dataclass(frozen=True)
 class Term:
     listing: str
     name: str

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from pressroom.aggregates import Key, ListingEntry, Term
+from pressroom.aggregates import Key, ListingEntry, SitemapRow, Term
 from pressroom.announcements import Announcement
 from pressroom.catalogue import CatalogueEntry, PostRecord, SourceState
 from pressroom.events import Contract, DetailType, SourceObject
@@ -104,7 +104,9 @@ class Listings(Protocol):
         """Archive page `page` of a listing, newest first."""
         ...
 
-    def sitemap_chunk(self, chunk: int) -> list[ListingEntry]: ...
+    def sitemap_chunk(self, chunk: int) -> list[SitemapRow]:
+        """Sitemap chunk `chunk`: only what a sitemap shows (the chunk holds up to 1,000 posts)."""
+        ...
 
     def slugs_page(
         self, listing: str, after: dict[str, Any] | None, limit: int

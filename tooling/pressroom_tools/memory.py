@@ -16,7 +16,15 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from pressroom.aggregates import Key, ListingEntry, Term, listing_kind, listing_term, membership_keys
+from pressroom.aggregates import (
+    Key,
+    ListingEntry,
+    SitemapRow,
+    Term,
+    listing_kind,
+    listing_term,
+    membership_keys,
+)
 from pressroom.announcements import Announcement
 from pressroom.catalogue import (
     CatalogueEntry,
@@ -253,8 +261,11 @@ class MemoryListings:
     def page(self, listing: str, page: int) -> list[ListingEntry]:
         return self._partition(f"LISTPAGE#{listing}#{page}", newest_first=True)
 
-    def sitemap_chunk(self, chunk: int) -> list[ListingEntry]:
-        return self._partition(f"SITEMAP#{chunk}", newest_first=False)
+    def sitemap_chunk(self, chunk: int) -> list[SitemapRow]:
+        return [
+            SitemapRow(entry.slug, entry.date, entry.updated)
+            for entry in self._partition(f"SITEMAP#{chunk}", newest_first=False)
+        ]
 
     def everything_in(self, listing: str) -> list[ListingEntry]:
         return self._partition(f"LIST#{listing}", newest_first=False)

@@ -19,7 +19,15 @@ from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
-from pressroom.aggregates import Key, ListingEntry, Term, listing_kind, listing_term, membership_keys
+from pressroom.aggregates import (
+    Key,
+    ListingEntry,
+    SitemapRow,
+    Term,
+    listing_kind,
+    listing_term,
+    membership_keys,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -145,8 +153,20 @@ class ListingStore:
     def page(self, listing: str, page: int) -> list[ListingEntry]:
         return [_entry(item) for item in self._all(f"LISTPAGE#{listing}#{page}", newest_first=True)]
 
-    def sitemap_chunk(self, chunk: int) -> list[ListingEntry]:
-        return [_entry(item) for item in self._all(f"SITEMAP#{chunk}", newest_first=False)]
+    def sitemap_chunk(self, chunk: int) -> list[SitemapRow]:
+        """Read with a projection: a chunk holds up to 1,000 posts, and a sitemap needs three fields."""
+        projection = {
+            "ProjectionExpression": "#slug, #date, #updated",
+            "ExpressionAttributeNames": {"#slug": "slug", "#date": "date", "#updated": "updated"},
+        }
+        return [
+            SitemapRow(
+                slug=item["slug"]["S"],
+                date=datetime.fromisoformat(item["date"]["S"]),
+                updated=datetime.fromisoformat(item["updated"]["S"]) if "updated" in item else None,
+            )
+            for item in self._all(f"SITEMAP#{chunk}", newest_first=False, **projection)
+        ]
 
     def term(self, listing: str) -> Term | None:
         response = self.client.get_item(
@@ -168,7 +188,7 @@ class ListingStore:
             ExpressionAttributeValues={":listed": {"BOOL": listed}},
         )
 
-    def _all(self, partition: str, newest_first: bool) -> list[dict[str, Any]]:
+    def _all(self, partition: str, newest_first: bool, **projection: Any) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
         arguments: dict[str, Any] = {
             "TableName": self.table_name,
@@ -176,6 +196,7 @@ class ListingStore:
             "ExpressionAttributeValues": {":pk": {"S": partition}},
             "ScanIndexForward": not newest_first,
             "ConsistentRead": True,
+            **projection,
         }
         while True:
             response = self.client.query(**arguments)

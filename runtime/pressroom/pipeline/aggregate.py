@@ -33,7 +33,7 @@ from pressroom.aggregates import (
 from pressroom.model import post_path
 from pressroom.ports import Invalidations, Listings, Site
 from pressroom.theme import Theme
-from pressroom.theme.sandbox import TemplateRefusedError
+from pressroom.theme.refusals import TemplateRefusedError
 from pressroom.urls import absolute
 from pressroom.views import EntryView, ImageView, Link, ListingView, Pagination, SitemapEntry, TermsView
 
@@ -254,9 +254,7 @@ class AggregateStage:
 
     def _sitemap(self, chunk: int) -> list[str]:
         rows = self.listings.sitemap_chunk(chunk)
-        entries = [
-            SitemapEntry(self.theme.site.url(post_path(row.slug)), row.updated or row.date) for row in rows
-        ]
+        entries = [SitemapEntry(self.theme.site.url(post_path(row.slug)), row.last_modified) for row in rows]
         key = f"sitemaps/posts-{chunk}.xml"
         self.site.put_page(key, self.theme.render_sitemap(entries))
         return [key]

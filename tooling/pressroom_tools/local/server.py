@@ -16,7 +16,7 @@ from contextlib import ExitStack, contextmanager, suppress
 
 from moto.server import ThreadedMotoServer
 
-from pressroom_tools.local.moto_speed import faster_dynamodb
+from pressroom_tools.local.moto_speed import faster_moto
 from pressroom_tools.local.s3_events import faithful_s3_notifications
 
 
@@ -25,7 +25,7 @@ def serving(host: str, port: int) -> Iterator[str]:
     """moto's server on host:port (0: any free port) with the patches; yields its URL."""
     with ExitStack() as patches:
         patches.enter_context(faithful_s3_notifications())
-        patches.enter_context(faster_dynamodb())
+        patches.enter_context(faster_moto())
         server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
         server.start()
         try:

@@ -32,7 +32,7 @@ from pressroom_tools.local.invokers import (
     LocalFunction,
 )
 from pressroom_tools.local.lambda_service import Invocation, LambdaService, RunStats
-from pressroom_tools.local.moto_speed import faster_dynamodb
+from pressroom_tools.local.moto_speed import faster_moto
 from pressroom_tools.local.observer import Observer
 from pressroom_tools.local.provisioning import Provisioner
 from pressroom_tools.local.report import AnnouncementRecord, OutcomeBook, PostOutcome
@@ -141,7 +141,7 @@ class LocalStack:
         else:
             self._exit.enter_context(mock_aws())
             self._exit.enter_context(faithful_s3_notifications())
-            self._exit.enter_context(faster_dynamodb())
+            self._exit.enter_context(faster_moto())
         self.session = boto3.Session(region_name=self.region)
         if self.s3_throttling is not None:
             boto3.setup_default_session(region_name=self.region)  # the functions' clients come from it
