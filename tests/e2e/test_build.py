@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from helpers import EXAMPLES, TEMPLATE
 
+from pressroom_tools.build import BuildSettings, SiteBuild, read_files
 from pressroom_tools.cli import main
 
 REPOSITORY = Path(__file__).parents[2]
@@ -35,6 +37,32 @@ def test_build_writes_the_pipelines_site_for_the_examples(tmp_path: Path):
 def test_build_writes_the_pipelines_site_for_a_generated_corpus(tmp_path: Path):
     posts = tmp_path / "posts"
     subprocess.run(
-        [sys.executable, str(REPOSITORY / "scripts" / "generate-posts"), "60", str(posts)], check=True
+        [sys.executable, str(REPOSITORY / "scripts" / "generate-posts"), "200", str(posts)], check=True
     )
     assert_build_equals_pipeline(posts, tmp_path)
+
+
+def test_a_cached_rebuild_after_one_edit_writes_what_a_fresh_build_writes(tmp_path: Path):
+    posts, cache = tmp_path / "posts", tmp_path / "cache.pickle"
+    subprocess.run(
+        [sys.executable, str(REPOSITORY / "scripts" / "generate-posts"), "30", str(posts)], check=True
+    )
+    files = read_files([posts])
+    now = datetime(2026, 6, 1, tzinfo=UTC)
+    SiteBuild(BuildSettings(), cache=cache, jobs=1).run(files, now)
+
+    edited = sorted(files)[6]
+    text = files[edited].decode()
+    edited_text = text.replace("title: Generated post 7", "title: Edited post 7", 1) + "\nOne more line.\n"
+    files[edited] = edited_text.encode()
+    assert "Edited post 7" in files[edited].decode()
+    rebuild = SiteBuild(BuildSettings(), cache=cache, jobs=1)
+    result = rebuild.run(files, now)
+    fresh = SiteBuild(BuildSettings(), cache=None, jobs=1)
+    fresh.run(files, now)
+
+    assert (result.full, result.changed) == (False, [edited])
+    assert any("Edited post 7" in rebuild.objects()[key].decode() for key in result.written)
+    expected, actual = fresh.objects(), rebuild.objects()
+    assert sorted(actual) == sorted(expected)
+    assert [key for key in expected if actual[key] != expected[key]] == []

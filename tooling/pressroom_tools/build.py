@@ -1,8 +1,8 @@
 """`pressroom build`: a folder of posts to the site the pipeline would publish, on this machine.
 
 The same validation, stages, theme and aggregate rules as the Lambdas, over the in-memory ports
-(pressroom_tools.memory) instead of S3, DynamoDB and SQS. Posts are rendered ahead on every core;
-the stages then apply them one by one, in order, exactly as the functions would (finding each
+(pressroom_tools.memory) instead of S3, DynamoDB and SQS. Posts are rendered ahead on every core
+while the stages apply them one by one, in order, exactly as the functions would (finding each
 page already rendered). The ports are kept between runs in a cache, with a digest of each
 file: a later run hands the stages only the files that changed, and the aggregate rules
 rebuild only the pages those changes make stale.
@@ -14,8 +14,9 @@ import hashlib
 import json
 import os
 import pickle
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -157,13 +158,18 @@ class SiteBuild:
         removed = sorted(key for key in self.ports.digests if key not in files)
         first_write = len(self.ports.site.writes)
         posts = [key for key in changed if key.endswith(POST_SUFFIXES)]
-        rendered_ahead = self._render_ahead([(key, files[key]) for key in posts], now, say)
-        for number, key in enumerate(changed, start=1):
-            source = self.ports.uploads.put(UPLOADS_BUCKET, key, files[key])
-            self._apply(UploadChange(UploadChangeKind.CREATED, source), now)
-            self.ports.digests[key] = digests[key]
-            if number % max(1, len(changed) // 10) == 0 or number == len(changed):
-                say(f"Applied {number:,}/{len(changed):,} changed files")
+        rendered_ahead = 0
+        with self._rendering_ahead([(key, files[key]) for key in posts], now, say) as pages_ahead:
+            for number, key in enumerate(changed, start=1):
+                if pages_ahead is not None and key.endswith(POST_SUFFIXES):
+                    ahead = next(pages_ahead)  # this post's: the workers answer in the order asked
+                    self.pages.prerendered = dict([ahead]) if ahead else {}
+                    rendered_ahead += ahead is not None
+                source = self.ports.uploads.put(UPLOADS_BUCKET, key, files[key])
+                self._apply(UploadChange(UploadChangeKind.CREATED, source), now)
+                self.ports.digests[key] = digests[key]
+                if number % max(1, len(changed) // 10) == 0 or number == len(changed):
+                    say(f"Applied {number:,}/{len(changed):,} changed files")
         for key in removed:
             source = self.ports.uploads.delete(UPLOADS_BUCKET, key)
             self._apply(UploadChange(UploadChangeKind.REMOVED, source), now)
@@ -228,24 +234,21 @@ class SiteBuild:
 
     # ----------------------------------------------------------------------------- ahead, in parallel
 
-    def _render_ahead(self, posts: Sequence[tuple[str, bytes]], now: datetime, say: ProgressCallback) -> int:
-        """Render the changed posts' pages on every core; the stages then find them ready."""
+    @contextmanager
+    def _rendering_ahead(
+        self, posts: Sequence[tuple[str, bytes]], now: datetime, say: ProgressCallback
+    ) -> Iterator[Iterator[tuple[str, str] | None] | None]:
+        """The changed posts' pages, rendered on every core while the stages apply the posts
+        before them: (fingerprint, page) or None for each post, in order. None when one process
+        would be quicker than starting workers."""
         workers = min(self.jobs, len(posts) // MIN_POSTS_PER_WORKER)
         if workers < 2:
-            return 0
-        say(f"Rendering {len(posts):,} posts on {workers} cores")
-        rendered: dict[str, str] = {}
+            yield None
+            return
+        say(f"Rendering {len(posts):,} posts on {workers} cores while the stages apply them")
         chunk = max(1, min(32, len(posts) // (workers * 8)))
         with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(self.settings,)) as pool:
-            for number, page in enumerate(
-                pool.map(_render_one, posts, [now] * len(posts), chunksize=chunk), 1
-            ):
-                if page is not None:
-                    rendered[page[0]] = page[1]
-                if number % max(1, len(posts) // 10) == 0:
-                    say(f"Rendered {number:,}/{len(posts):,} posts")
-        self.pages.prerendered = rendered
-        return len(rendered)
+            yield pool.map(_render_one, posts, [now] * len(posts), chunksize=chunk)
 
     # ----------------------------------------------------------------------------- the cache
 
