@@ -123,7 +123,7 @@ class SiteBuild:
         self.stale = MemoryStalePages()
         self.bus = MemoryBus()
         rules = settings.rules()
-        theme = Theme(settings.site())
+        theme = _theme(settings, cache)
         self.pages = PostPages(theme, MarkdownRenderer(embed_prefixes=settings.embed_prefixes))
         ports = self.ports
         self.validate = ValidateStage(uploads=ports.uploads, bus=self.bus, rules=rules)
@@ -247,7 +247,9 @@ class SiteBuild:
             return
         say(f"Rendering {len(posts):,} posts on {workers} cores while the stages apply them")
         chunk = max(1, min(32, len(posts) // (workers * 8)))
-        with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(self.settings,)) as pool:
+        with ProcessPoolExecutor(
+            workers, initializer=_start_worker, initargs=(self.settings, self.cache)
+        ) as pool:
             yield pool.map(_render_one, posts, [now] * len(posts), chunksize=chunk)
 
     # ----------------------------------------------------------------------------- the cache
@@ -293,12 +295,23 @@ def _identity(settings: BuildSettings) -> str:
 _worker: tuple[ValidationRules, PostPages] | None = None
 
 
-def _start_worker(settings: BuildSettings) -> None:
+def _start_worker(settings: BuildSettings, cache: Path | None) -> None:
     global _worker
     _worker = (
         settings.rules(),
-        PostPages(Theme(settings.site()), MarkdownRenderer(embed_prefixes=settings.embed_prefixes)),
+        PostPages(_theme(settings, cache), MarkdownRenderer(embed_prefixes=settings.embed_prefixes)),
     )
+
+
+def _theme(settings: BuildSettings, cache: Path | None) -> Theme:
+    """The theme, its compiled templates kept beside the cache: every process need not compile them."""
+    if cache is None:
+        return Theme(settings.site())
+    from jinja2 import FileSystemBytecodeCache
+
+    compiled = cache.parent / "templates"
+    compiled.mkdir(parents=True, exist_ok=True)
+    return Theme(settings.site(), bytecode_cache=FileSystemBytecodeCache(str(compiled)))
 
 
 def _render_one(post_file: tuple[str, bytes], now: datetime) -> tuple[str, str] | None:

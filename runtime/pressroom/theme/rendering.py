@@ -19,7 +19,7 @@ from pressroom.theme.stylesheet import build_stylesheet, site_css
 from pressroom.views import EntryView, ListingView, PostView, SiteInfo, SitemapEntry, TermsView
 
 if TYPE_CHECKING:
-    from jinja2 import BaseLoader
+    from jinja2 import BaseLoader, BytecodeCache
 
     from pressroom.theme.sandbox import ThemeSandbox
 
@@ -43,11 +43,13 @@ class Theme:
         site: SiteInfo,
         loader: BaseLoader | Callable[[], BaseLoader] | None = None,
         limits: RenderLimits | None = None,
+        bytecode_cache: BytecodeCache | None = None,
     ) -> None:
         self._stylesheet = build_stylesheet(site_css())
         self.site = replace(site, stylesheet="/" + self._stylesheet[0])
         self._loader = loader
         self._limits = limits
+        self._bytecode_cache = bytecode_cache  # compiled templates kept between processes
 
     @cached_property
     def environment(self) -> ThemeSandbox:
@@ -62,6 +64,7 @@ class Theme:
         environment = ThemeSandbox(
             loader=CheckedLoader(loader or packaged_templates()),
             limits=self._limits,
+            bytecode_cache=self._bytecode_cache,
             autoescape=True,
             undefined=StrictUndefined,
             finalize=escape_text,
