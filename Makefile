@@ -14,7 +14,7 @@ SAM_PATH := PATH="$(CURDIR)/$(BIN):$$PATH"
 export SAM_CLI_TELEMETRY := 0
 
 .PHONY: help setup demo serve test bench integration lint format build validate deploy lock clean chromium \
-        docker sam-demo sam-local sam-local-stop
+        docker sam-demo sam-local sam-local-stop bench-tools load
 
 help: ## List the targets
 	@grep -E '^[a-z%-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -86,13 +86,35 @@ test: setup ## Run the whole test suite on every core (unit, template, functiona
 integration: setup ## Tests against a deployed stack: make integration STACK=<name> (AWS credentials)
 	PRESSROOM_STACK=$(or $(STACK),pressroom) $(BIN)/pytest tests/integration -m integration
 
-bench: setup ## Full-size load: 1,000 posts, a republish, fault and disorder tests (several minutes)
-	scripts/bench
+bench: setup bench-tools ## Every speed and cost budget, side by side, into docs/BENCHMARKS.md (QUICK=1: 100 posts)
+	$(BIN)/python bench/run.py $(if $(QUICK),--quick)
+
+load: setup ## Full-size load: 1,000 posts, a republish, fault and disorder tests (several minutes)
+	scripts/load
+
+# bench/site_generators.py builds the same posts with Hugo and Pelican too: Debian's hugo, and
+# Pelican (with its Markdown reader) in its own environment, .tools/bench.
+BENCH_ENV := .tools/bench
+bench-tools: $(BENCH_ENV)/.installed ## Install hugo (apt-get) and Pelican (.tools/bench) for make bench
+	@if ! command -v hugo >/dev/null; then \
+		echo "Installing hugo with apt-get (for bench/site_generators.py)"; \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends hugo; } || \
+		{ echo "make: could not install Debian's hugo (needs root and apt-get)" >&2; exit 1; }; \
+	fi
+	@hugo version || { echo "make: hugo is installed but does not run" >&2; exit 1; }
+
+$(BENCH_ENV)/.installed: bench/requirements.txt
+	@python="$$(scripts/find-python $(PYTHON_VERSION))" && echo "Creating $(BENCH_ENV) with $$python" && \
+		"$$python" -m venv $(BENCH_ENV)
+	$(BENCH_ENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_ENV)/bin/python -m pip install --quiet -r bench/requirements.txt
+	@touch $@
 
 lint: setup ## ruff, mypy (strict) and the template linters
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy runtime/pressroom tooling/pressroom_tools
+	$(BIN)/mypy runtime/pressroom tooling/pressroom_tools bench
 	@for function in functions/*/; do echo "mypy $$function"; $(BIN)/mypy "$$function/app.py" || exit 1; done
 	@# Tests are strict too, but may leave test functions unannotated; each folder is checked on
 	@# its own, as pytest imports it (its conftest and helpers beside it).

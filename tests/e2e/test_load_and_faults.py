@@ -1,6 +1,6 @@
 """The pipeline under load, faults and disorder, on the local stack.
 
-`make test` runs these with PRESSROOM_LOAD_POSTS posts (60 by default); `make bench` runs them
+`make test` runs these with PRESSROOM_LOAD_POSTS posts (60 by default); `make load` runs them
 with 1,000. Uploads are made from eight threads at once.
 """
 
