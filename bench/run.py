@@ -166,11 +166,11 @@ def local_stack(work: Path, sizes: Sizes, pelican_s: float) -> tuple[list[Row], 
         timings[count] = timed([PRESSROOM, "local", "--posts", posts, "--out", work / f"local-site-{count}"])
         say(f"  {timings[count]:.1f} s")
     small, large = sizes.local_small, sizes.local_large
-    factor = large // small
+    factor = large / small
     rows = [
         Row(f"`pressroom local`, {sizes.posts:,} posts", f"{timings[sizes.posts]:.1f} s",
             f"Pelican {pelican_s:.2f} s", timings[sizes.posts] / pelican_s, 5.0),
-        Row(f"`pressroom local`, {large:,} posts against {small:,} ({factor}x the posts)",
+        Row(f"`pressroom local`, time per post at {large:,} posts against at {small:,}",
             f"{timings[large]:.1f} s", f"{small:,} posts {timings[small]:.1f} s",
             timings[large] / timings[small] / factor, 1.1),
     ]  # fmt: skip
