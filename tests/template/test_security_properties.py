@@ -1,0 +1,145 @@
+"""Security properties of the stack, pinned on the translated template so an edit cannot quietly undo one."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+DISTRIBUTION_ARN = "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${SiteDistribution}"
+S3_WRITES = ("s3:PutObject", "s3:DeleteObject", "s3:*", "s3:Put*", "s3:Delete*")
+
+
+def resources(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
+    return {name: r for name, r in template["Resources"].items() if r["Type"] == kind}
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def role_statements(template: dict[str, Any], role: str) -> Iterator[dict[str, Any]]:
+    """Every statement of the role's inline policies, both branches of a conditional one included."""
+    for policy in template["Resources"][role]["Properties"].get("Policies", []):
+        for statement in policy["PolicyDocument"]["Statement"]:
+            branches = statement["Fn::If"][1:] if "Fn::If" in statement else [statement]
+            yield from (branch for branch in branches if "Effect" in branch)
+
+
+def bucket_policy(template: dict[str, Any], bucket: str) -> list[dict[str, Any]]:
+    for policy in resources(template, "AWS::S3::BucketPolicy").values():
+        if policy["Properties"]["Bucket"] == {"Ref": bucket}:
+            statements: list[dict[str, Any]] = policy["Properties"]["PolicyDocument"]["Statement"]
+            return statements
+    raise AssertionError(f"{bucket} has no bucket policy")
+
+
+def test_every_bucket_blocks_public_access_and_owns_its_objects(translated: dict[str, Any]):
+    buckets = resources(translated, "AWS::S3::Bucket")
+    assert set(buckets) == {"HostingBucket", "UploadsBucket"}
+    for name, bucket in buckets.items():
+        properties = bucket["Properties"]
+        assert properties["PublicAccessBlockConfiguration"] == {
+            "BlockPublicAcls": True,
+            "BlockPublicPolicy": True,
+            "IgnorePublicAcls": True,
+            "RestrictPublicBuckets": True,
+        }, name
+        owner_enforced = {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+        assert properties["OwnershipControls"] == owner_enforced, name
+        assert properties["BucketEncryption"]["ServerSideEncryptionConfiguration"], name
+
+
+@pytest.mark.parametrize("bucket", ["HostingBucket", "UploadsBucket"])
+def test_every_bucket_refuses_requests_without_tls(translated: dict[str, Any], bucket: str):
+    denials = [
+        statement
+        for statement in bucket_policy(translated, bucket)
+        if statement["Effect"] == "Deny"
+        and statement.get("Condition") == {"Bool": {"aws:SecureTransport": "false"}}
+    ]
+    assert len(denials) == 1
+    assert denials[0]["Principal"] == "*"
+    assert denials[0]["Action"] == "s3:*"
+    assert denials[0]["Resource"] == [{"Fn::GetAtt": [bucket, "Arn"]}, {"Fn::Sub": f"${{{bucket}.Arn}}/*"}]
+
+
+def test_only_this_distribution_reads_the_hosting_bucket(translated: dict[str, Any]):
+    allowed = [s for s in bucket_policy(translated, "HostingBucket") if s["Effect"] == "Allow"]
+    assert allowed == [
+        {
+            "Sid": "CloudFrontReadsSite",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudfront.amazonaws.com"},
+            "Action": "s3:GetObject",
+            "Resource": {"Fn::Sub": "${HostingBucket.Arn}/*"},
+            "Condition": {"StringEquals": {"AWS:SourceArn": {"Fn::Sub": DISTRIBUTION_ARN}}},
+        }
+    ]
+    origins = translated["Resources"]["SiteDistribution"]["Properties"]["DistributionConfig"]["Origins"]
+    assert all("OriginAccessControlId" in origin for origin in origins)
+
+
+def test_every_queue_is_encrypted_at_rest(translated: dict[str, Any]):
+    queues = resources(translated, "AWS::SQS::Queue")
+    assert queues
+    unencrypted = [
+        name
+        for name, queue in queues.items()
+        if not queue["Properties"].get("SqsManagedSseEnabled") and "KmsMasterKeyId" not in queue["Properties"]
+    ]
+    assert unencrypted == []
+
+
+def test_every_function_stops_recursive_loops(translated: dict[str, Any]):
+    functions = resources(translated, "AWS::Lambda::Function")
+    assert len(functions) == 6
+    assert {name: f["Properties"].get("RecursiveLoop") for name, f in functions.items()} == dict.fromkeys(
+        functions, "Terminate"
+    )
+
+
+def test_no_function_is_granted_anything_on_every_resource(translated: dict[str, Any]):
+    for name, function in resources(translated, "AWS::Lambda::Function").items():
+        role = function["Properties"]["Role"]["Fn::GetAtt"][0]
+        for statement in role_statements(translated, role):
+            assert "*" not in as_list(statement["Resource"]), (name, statement)
+
+
+@pytest.mark.parametrize("function", ["ValidateFunction", "AssetsFunction"])
+def test_a_function_the_uploads_bucket_triggers_cannot_write_to_it(translated: dict[str, Any], function: str):
+    role = translated["Resources"][function]["Properties"]["Role"]["Fn::GetAtt"][0]
+    for statement in role_statements(translated, role):
+        writes = set(as_list(statement["Action"])) & set(S3_WRITES)
+        if writes and statement["Effect"] == "Allow":
+            assert "UploadsBucket" not in json.dumps(statement["Resource"]), statement
+    for statement in bucket_policy(translated, "UploadsBucket"):
+        if statement["Effect"] == "Allow" and set(as_list(statement["Action"])) & set(S3_WRITES):
+            assert f"{function}Role" not in json.dumps(statement["Principal"]), statement
+
+
+def test_s3_and_eventbridge_may_invoke_only_from_this_account_and_these_rules(translated: dict[str, Any]):
+    permissions = resources(translated, "AWS::Lambda::Permission")
+    assert permissions
+    for name, permission in permissions.items():
+        properties = permission["Properties"]
+        if properties["Principal"] == "s3.amazonaws.com":
+            assert properties["SourceAccount"] == {"Ref": "AWS::AccountId"}, name
+        else:
+            assert properties["Principal"] == "events.amazonaws.com", name
+            assert "SourceArn" in properties, name
+
+
+def test_failed_work_always_has_somewhere_to_go(translated: dict[str, Any]):
+    invoke_configs = resources(translated, "AWS::Lambda::EventInvokeConfig").values()
+    configured = {config["Properties"]["FunctionName"]["Ref"] for config in invoke_configs}
+    for config in invoke_configs:
+        assert config["Properties"]["DestinationConfig"]["OnFailure"]["Destination"]
+    queue_fed = set()
+    for mapping in resources(translated, "AWS::Lambda::EventSourceMapping").values():
+        queue = mapping["Properties"]["EventSourceArn"]["Fn::GetAtt"][0]
+        queue_fed.add(mapping["Properties"]["FunctionName"]["Ref"])
+        assert translated["Resources"][queue]["Properties"]["RedrivePolicy"]["deadLetterTargetArn"], queue
+    assert configured | queue_fed == set(resources(translated, "AWS::Lambda::Function"))
