@@ -14,7 +14,7 @@ SAM_PATH := PATH="$(CURDIR)/$(BIN):$$PATH"
 export SAM_CLI_TELEMETRY := 0
 
 .PHONY: help setup demo serve test bench integration lint format build validate deploy lock clean chromium \
-        docker sam-demo sam-local sam-local-stop bench-tools load
+        docker sam-demo sam-local sam-local-stop bench-tools load deploy-env
 
 help: ## List the targets
 	@grep -E '^[a-z%-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -132,8 +132,14 @@ validate: setup ## sam validate --lint (cfn-lint included)
 build: setup ## sam build into .aws-sam/build
 	$(SAM_PATH) $(SAM) build
 
-deploy: build ## sam deploy with samconfig.toml (first time: make deploy GUIDED=1; STACK=name to override)
-	$(SAM) deploy $(if $(GUIDED),--guided) $(if $(STACK),--stack-name $(STACK))
+ENV ?= default
+deploy: deploy-env build ## sam deploy with samconfig.toml's ENV section (ENV=dev|prod; first time: GUIDED=1; STACK=name to override)
+	$(SAM) deploy --config-env $(ENV) $(if $(GUIDED),--guided) $(if $(STACK),--stack-name $(STACK))
+
+deploy-env: # ENV must name a section of samconfig.toml, before anything is built
+	@grep -q '^\[$(ENV)\.deploy\.parameters\]' samconfig.toml || \
+		{ echo "make: samconfig.toml has no [$(ENV).deploy.parameters]; ENV is one of:" \
+			$$(sed -n 's/^\[\([a-z]*\)\.deploy\.parameters\]/\1/p' samconfig.toml) >&2; exit 2; }
 
 # After make sam-local, against its emulated stack; otherwise against a deployed stack, with the
 # events in events/ and your copy of events/env.example.json as events/env.json.
