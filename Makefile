@@ -14,7 +14,7 @@ SAM_PATH := PATH="$(CURDIR)/$(BIN):$$PATH"
 export SAM_CLI_TELEMETRY := 0
 
 .PHONY: help setup demo serve test bench integration lint format build validate deploy lock clean chromium \
-        docker sam-demo sam-local sam-local-stop bench-tools load deploy-env
+        docker sam-demo sam-local sam-local-stop bench-tools load deploy-env destroy
 
 help: ## List the targets
 	@grep -E '^[a-z%-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -135,6 +135,10 @@ build: setup ## sam build into .aws-sam/build
 ENV ?= default
 deploy: deploy-env build ## sam deploy with samconfig.toml's ENV section (ENV=dev|prod; first time: GUIDED=1; STACK=name to override)
 	$(SAM) deploy --config-env $(ENV) $(if $(GUIDED),--guided) $(if $(STACK),--stack-name $(STACK))
+
+destroy: setup deploy-env ## Take ENV's stack down: empty the site, delete the stack, keep the uploads (YES=1 to go ahead; DELETE_UPLOADS=1 too)
+	@stack="$$($(BIN)/python -c "import tomllib; print(tomllib.load(open('samconfig.toml', 'rb'))['$(ENV)']['global']['parameters']['stack_name'])")" && \
+		$(BIN)/pressroom destroy --stack "$(or $(STACK),$$stack)" $(if $(DELETE_UPLOADS),--delete-uploads) $(if $(YES),--yes)
 
 deploy-env: # ENV must name a section of samconfig.toml, before anything is built
 	@grep -q '^\[$(ENV)\.deploy\.parameters\]' samconfig.toml || \

@@ -54,6 +54,12 @@ def _run_republish(args: argparse.Namespace) -> int:
     return republish.run(args)
 
 
+def _run_destroy(args: argparse.Namespace) -> int:
+    from pressroom_tools.cli import destroy
+
+    return destroy.run(args)
+
+
 def _run_status(args: argparse.Namespace) -> int:
     from pressroom_tools.cli import status
 
@@ -298,6 +304,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--newest", type=int, default=20, help="how many published posts to list (default: 20)"
     )
     status.set_defaults(run=_run_status)
+
+    destroy = commands.add_parser(
+        "destroy",
+        help="take a deployed stack down: empty the site's bucket, delete the stack, keep the uploads",
+        description=(
+            "Empties the hosting bucket (CloudFormation cannot delete a bucket with objects in it), "
+            "deletes the stack and waits for it to go. The uploads bucket, the authors' sources, is "
+            "kept unless --delete-uploads is given. Without --yes it only says what it would do."
+        ),
+    )
+    destroy.add_argument("--stack", required=True, help="the deployed stack's name")
+    destroy.add_argument("--region", help="AWS region (default: your AWS configuration's)")
+    destroy.add_argument(
+        "--delete-uploads", action="store_true", help="also empty and delete the uploads bucket"
+    )
+    destroy.add_argument("--yes", action="store_true", help="go ahead (without it, nothing is deleted)")
+    destroy.set_defaults(run=_run_destroy)
 
     dlq = commands.add_parser(
         "dlq",
