@@ -29,6 +29,7 @@ NOT_EMULATED = {
     "AWS::SNS::Subscription": "announcements are collected from a queue subscribed by the local stack",
     "AWS::Logs::LogGroup": "function logs go to the terminal",
     "AWS::CloudWatch::Alarm": "there are no metrics in the emulation; failed work is printed instead",
+    "AWS::CloudWatch::Dashboard": "there are no metrics in the emulation; pressroom local reports outcomes",
     "AWS::Scheduler::Schedule": "moto never fires schedules; use pressroom local --republish",
     "AWS::CloudFront::OriginAccessControl": "the site is exported to --out and served by --serve",
     "AWS::CloudFront::Function": "--serve applies the same pretty-URL rules",
