@@ -29,7 +29,6 @@ NOT_EMULATED = {
     "AWS::SNS::Subscription": "announcements are collected from a queue subscribed by the local stack",
     "AWS::Logs::LogGroup": "function logs go to the terminal",
     "AWS::CloudWatch::Alarm": "there are no metrics in the emulation; failed work is printed instead",
-    "AWS::CloudWatch::Dashboard": "there are no metrics in the emulation; pressroom local reports outcomes",
     "AWS::Scheduler::Schedule": "moto never fires schedules; use pressroom local --republish",
     "AWS::CloudFront::OriginAccessControl": "the site is exported to --out and served by --serve",
     "AWS::CloudFront::Function": "--serve applies the same pretty-URL rules",
@@ -81,6 +80,7 @@ class Provisioner:
             "AWS::IAM::Role": self._create_role,
             "AWS::IAM::ManagedPolicy": self._create_managed_policy,
             "AWS::CloudFront::Distribution": self._create_distribution,
+            "AWS::CloudWatch::Dashboard": self._name_dashboard,
         }
         resources = self.resources()
         order = list(creators)
@@ -205,6 +205,12 @@ class Provisioner:
         self.resolver.physical_ids[logical_id] = name
         self.resolver.attributes[(logical_id, "Arn")] = arn
         self.schedule_groups.append(name)
+
+    def _name_dashboard(self, logical_id: str, properties: dict[str, Any]) -> None:
+        """Not emulated (there are no metrics here), but named, for the outputs that link to it."""
+        name = self.resolver.resolve(properties.get("DashboardName")) or self.physical_name(logical_id)
+        self.resolver.physical_ids[logical_id] = name
+        self.not_emulated[logical_id] = "there are no metrics in the emulation; the run reports outcomes"
 
     def _create_distribution(self, logical_id: str, properties: dict[str, Any]) -> None:
         """A stand-in distribution in moto, so that invalidations are made and can be counted.
