@@ -32,6 +32,7 @@ NOT_EMULATED = {
     "AWS::Scheduler::Schedule": "moto never fires schedules; use pressroom local --republish",
     "AWS::CloudFront::OriginAccessControl": "the site is exported to --out and served by --serve",
     "AWS::CloudFront::Function": "--serve applies the same pretty-URL rules",
+    "AWS::CloudWatch::Dashboard": "there are no metrics in the emulation; the run reports outcomes",
 }
 
 
@@ -80,7 +81,6 @@ class Provisioner:
             "AWS::IAM::Role": self._create_role,
             "AWS::IAM::ManagedPolicy": self._create_managed_policy,
             "AWS::CloudFront::Distribution": self._create_distribution,
-            "AWS::CloudWatch::Dashboard": self._name_dashboard,
         }
         resources = self.resources()
         order = list(creators)
@@ -93,6 +93,8 @@ class Provisioner:
                 creators[kind](logical_id, resource.get("Properties", {}))
             elif kind in NOT_EMULATED:
                 self.not_emulated[logical_id] = NOT_EMULATED[kind]
+                # Named all the same, so that outputs and properties referring to it resolve.
+                self.resolver.physical_ids.setdefault(logical_id, self.physical_name(logical_id))
             elif kind != "AWS::Serverless::Function":
                 raise TemplateError(
                     f"{logical_id} is a {kind}, which the local stack does not know how to emulate: "
@@ -205,12 +207,6 @@ class Provisioner:
         self.resolver.physical_ids[logical_id] = name
         self.resolver.attributes[(logical_id, "Arn")] = arn
         self.schedule_groups.append(name)
-
-    def _name_dashboard(self, logical_id: str, properties: dict[str, Any]) -> None:
-        """Not emulated (there are no metrics here), but named, for the outputs that link to it."""
-        name = self.resolver.resolve(properties.get("DashboardName")) or self.physical_name(logical_id)
-        self.resolver.physical_ids[logical_id] = name
-        self.not_emulated[logical_id] = "there are no metrics in the emulation; the run reports outcomes"
 
     def _create_distribution(self, logical_id: str, properties: dict[str, Any]) -> None:
         """A stand-in distribution in moto, so that invalidations are made and can be counted.
