@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from helpers import EXAMPLES, TEMPLATE
 
 from pressroom_tools.build import BuildSettings, SiteBuild, read_files
-from pressroom_tools.cli import main
+from pressroom_tools.cli import build as build_command
+from pressroom_tools.cli import build_parser, main
+from pressroom_tools.cli.progress import Progress
 
 REPOSITORY = Path(__file__).parents[2]
 
@@ -66,3 +71,32 @@ def test_a_cached_rebuild_after_one_edit_writes_what_a_fresh_build_writes(tmp_pa
     expected, actual = fresh.objects(), rebuild.objects()
     assert sorted(actual) == sorted(expected)
     assert [key for key in expected if actual[key] != expected[key]] == []
+
+
+def test_build_watch_rebuilds_what_changes_and_prints_only_those_posts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    posts, out = tmp_path / "posts", tmp_path / "site"
+    shutil.copytree(EXAMPLES, posts)
+    hugo = posts / "hugo-style-release-notes.md"
+    steps: list[Callable[[], object]] = [
+        lambda: hugo.write_text(
+            hugo.read_text().replace("publishes itself", "publishes itself, live"), "utf-8"
+        ),
+        lambda: (posts / "fresh.md").write_text(
+            "---\ntitle: Fresh\ndate: 2024-06-01\n---\n\nJust written.\n"
+        ),
+    ]
+    monkeypatch.setattr("pressroom_tools.local.watch.time.sleep", lambda _: steps.pop(0)())
+    args = build_parser().parse_args(["build", str(posts), "--out", str(out), "--no-cache", "--watch"])
+    build = SiteBuild(BuildSettings(), cache=None, jobs=1)
+    build_command._build_once(build, args, Progress())
+    capsys.readouterr()
+
+    assert build_command._watch(build, args, Progress(), rounds=2) == 0
+
+    assert "publishes itself, live" in (out / "posts/pressroom-0-1-release-notes/index.html").read_text()
+    assert "/posts/fresh/" in (out / "index.html").read_text()
+    printed = capsys.readouterr().out
+    assert "published  posts/fresh.md" in printed
+    assert "posts/draft-ideas.md" not in printed  # unchanged posts are not listed again

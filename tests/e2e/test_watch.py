@@ -30,7 +30,7 @@ def test_edits_additions_and_deletions_reach_the_site(
         ),
         lambda: (posts / "2024-05-01-writing-in-jekyll-style.markdown").unlink(),
     ]
-    monkeypatch.setattr("pressroom_tools.cli.local.time.sleep", lambda _: steps.pop(0)())
+    monkeypatch.setattr("pressroom_tools.local.watch.time.sleep", lambda _: steps.pop(0)())
     args = argparse.Namespace(
         posts=[posts], out=out, template=TEMPLATE, log_level="WARNING", webhook=None, serve=False,
         host="127.0.0.1", port=0, watch_interval=0, sam=False,

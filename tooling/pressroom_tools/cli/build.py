@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-import threading
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 from pressroom_tools.build import BuildResult, BuildSettings, SiteBuild, read_files
 from pressroom_tools.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from pressroom_tools.cli.progress import Progress
 from pressroom_tools.local.report import OutcomeStatus, format_outcomes, write_report
-from pressroom_tools.local.site import ExportError, make_server, update_export
-from pressroom_tools.local.watch import DirectoryWatcher
+from pressroom_tools.local.site import ExportError, serving_in_background, update_export
+from pressroom_tools.local.watch import Changes, DirectoryWatcher, keep_watching
 
 
 def default_cache(out: Path) -> Path:
@@ -75,29 +75,24 @@ def run(args: argparse.Namespace) -> int:
 
 def _watch(build: SiteBuild, args: argparse.Namespace, progress: Progress, rounds: int | None = None) -> int:
     """Serve the output (with --serve) and, with --watch, build again whenever a file changes."""
-    server = None
-    if args.serve:
-        server = make_server(args.out, args.host, args.port)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        print(f"\nServing {args.out}/ on http://{args.host}:{server.server_address[1]}/", flush=True)
-    watcher = DirectoryWatcher(args.posts)
-    if args.watch:
-        print(f"Watching {', '.join(map(str, args.posts))} for changes; press Ctrl+C to stop.", flush=True)
-    else:
-        print("Press Ctrl+C to stop.", flush=True)
-    try:
-        while rounds is None or rounds > 0:
-            rounds = None if rounds is None else rounds - 1
-            time.sleep(args.watch_interval)
-            if args.watch and watcher.changes():
-                result = _build_once(build, args, progress)
-                touched = [outcome for outcome in result.outcomes if outcome.source in result.changed]
-                if touched:
-                    print(format_outcomes(touched, None), flush=True)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        if server is not None:
-            server.shutdown()
-            server.server_close()
+
+    def rebuild(_changes: Changes) -> None:
+        if not args.watch:
+            return  # serving only: what is served stays as built
+        result = _build_once(build, args, progress)
+        touched = [outcome for outcome in result.outcomes if outcome.source in result.changed]
+        if touched:
+            print(format_outcomes(touched, None), flush=True)
+
+    with ExitStack() as serving:
+        if args.serve:
+            port = serving.enter_context(serving_in_background(args.out, args.host, args.port))
+            print(f"\nServing {args.out}/ on http://{args.host}:{port}/", flush=True)
+        if args.watch:
+            print(
+                f"Watching {', '.join(map(str, args.posts))} for changes; press Ctrl+C to stop.", flush=True
+            )
+        else:
+            print("Press Ctrl+C to stop.", flush=True)
+        keep_watching(DirectoryWatcher(args.posts), args.watch_interval, rebuild, rounds)
     return EXIT_OK

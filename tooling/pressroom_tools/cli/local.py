@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-import threading
-import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from pressroom.adapters.republish import RepublishLedger
@@ -17,9 +15,9 @@ from pressroom_tools.cli.progress import Progress, bar
 from pressroom_tools.local.containers import ContainerError, stack_in_containers
 from pressroom_tools.local.images import ImageError
 from pressroom_tools.local.report import OutcomeStatus, format_outcomes, write_report
-from pressroom_tools.local.site import ExportError, export_site, make_server
+from pressroom_tools.local.site import ExportError, export_site, make_server, serving_in_background
 from pressroom_tools.local.stack import LocalStack
-from pressroom_tools.local.watch import Changes, DirectoryWatcher
+from pressroom_tools.local.watch import Changes, DirectoryWatcher, keep_watching, watching_notice
 
 
 def _pipeline_progress(stack: LocalStack, uploaded: list[str], progress: Progress) -> Callable[[str], None]:
@@ -70,7 +68,6 @@ def _watch(args: argparse.Namespace, site_url: str, progress: Progress, rounds: 
     `rounds` limits how many times the directories are looked at (tests); None: until Ctrl+C.
     """
     watcher = DirectoryWatcher(args.posts)
-    server = None
     with _started_stack(args, site_url, progress) as stack:
         for directory in args.posts:
             stack.upload_posts(directory, progress=progress.step)
@@ -81,24 +78,17 @@ def _watch(args: argparse.Namespace, site_url: str, progress: Progress, rounds: 
             print(f"pressroom: {error}", file=sys.stderr)
             return EXIT_USAGE
         print(format_outcomes(stack.outcomes(), stack.announcements()), flush=True)
-        if args.serve:
-            server = make_server(args.out, args.host, args.port)
-            threading.Thread(target=server.serve_forever, daemon=True).start()
-            print(f"\nServing {args.out}/ on {site_url}/", flush=True)
-        print(f"Watching {', '.join(map(str, args.posts))} for changes; press Ctrl+C to stop.", flush=True)
-        try:
-            while rounds is None or rounds > 0:
-                rounds = None if rounds is None else rounds - 1
-                time.sleep(args.watch_interval)
-                changes = watcher.changes()
-                if changes:
-                    _apply_changes(stack, changes, args.out, progress)
-        except KeyboardInterrupt:
-            pass
-        finally:
-            if server is not None:
-                server.shutdown()
-                server.server_close()
+        with ExitStack() as serving:
+            if args.serve:
+                serving.enter_context(serving_in_background(args.out, args.host, args.port))
+                print(f"\nServing {args.out}/ on {site_url}/", flush=True)
+            print(watching_notice(args.posts), flush=True)
+            keep_watching(
+                watcher,
+                args.watch_interval,
+                lambda changes: _apply_changes(stack, changes, args.out, progress),
+                rounds,
+            )
     return EXIT_OK
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from http import HTTPStatus
@@ -122,3 +125,15 @@ def make_server(directory: Path, host: str = "127.0.0.1", port: int = 8000) -> T
     """A server for an exported site; call serve_forever() on it (port 0 picks a free port)."""
     handler = partial(_SiteRequestHandler, directory=str(directory))
     return ThreadingHTTPServer((host, port), handler)
+
+
+@contextmanager
+def serving_in_background(directory: Path, host: str, port: int) -> Iterator[int]:
+    """Serve `directory` from another thread while the block runs; yields the port."""
+    server = make_server(directory, host, port)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield int(server.server_address[1])
+    finally:
+        server.shutdown()
+        server.server_close()

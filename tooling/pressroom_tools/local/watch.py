@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,3 +66,28 @@ class DirectoryWatcher:
         removals = [key for key in self._seen if key not in now]
         self._seen = now
         return Changes(uploads=sorted(uploads), removals=sorted(removals))
+
+
+def watching_notice(directories: Sequence[Path]) -> str:
+    return f"Watching {', '.join(map(str, directories))} for changes; press Ctrl+C to stop."
+
+
+def keep_watching(
+    watcher: DirectoryWatcher,
+    interval: float,
+    on_changes: Callable[[Changes], None],
+    rounds: int | None = None,
+) -> None:
+    """Look at the directories every `interval` seconds and hand on what changed, until Ctrl+C.
+
+    `rounds` limits how many looks are taken (tests); None: until Ctrl+C.
+    """
+    try:
+        while rounds is None or rounds > 0:
+            rounds = None if rounds is None else rounds - 1
+            time.sleep(interval)
+            changes = watcher.changes()
+            if changes:
+                on_changes(changes)
+    except KeyboardInterrupt:
+        pass
