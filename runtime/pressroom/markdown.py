@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, partial
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -119,19 +119,23 @@ class MarkdownRenderer:
         return parser
 
     @cached_property
-    def _tags(self) -> set[str]:
-        import nh3
-
-        return set(nh3.ALLOWED_TAGS) | _EXTRA_TAGS
-
-    @cached_property
-    def _attributes(self) -> dict[str, set[str]]:
+    def _clean(self) -> Callable[[str], str]:
+        """nh3 with the allowlist, configured once: every page is sanitised with it."""
         import nh3
 
         attributes = {tag: set(values) for tag, values in nh3.ALLOWED_ATTRIBUTES.items()}
         for tag, values in _EXTRA_ATTRIBUTES.items():
             attributes[tag] = attributes.get(tag, set()) | values
-        return attributes
+        return partial(
+            nh3.clean,
+            tags=set(nh3.ALLOWED_TAGS) | _EXTRA_TAGS,
+            clean_content_tags={"script", "style", "template", "noscript"},
+            attributes=attributes,
+            attribute_filter=self._filter_attribute,
+            url_schemes=set(ALLOWED_URL_SCHEMES),
+            filter_style_properties={"text-align"},
+            link_rel=None,
+        )
 
     def render(self, body: str) -> RenderedBody:
         """Render a post body; entities such as `&#39;` come out as the characters they name."""
@@ -146,18 +150,7 @@ class MarkdownRenderer:
 
     def sanitize(self, html: str) -> str:
         """Keep only allowlisted tags, attributes, classes, URL schemes and embeds."""
-        import nh3
-
-        clean = nh3.clean(
-            html,
-            tags=self._tags,
-            clean_content_tags={"script", "style", "template", "noscript"},
-            attributes=self._attributes,
-            attribute_filter=self._filter_attribute,
-            url_schemes=set(ALLOWED_URL_SCHEMES),
-            filter_style_properties={"text-align"},
-            link_rel=None,
-        )
+        clean = self._clean(html)
         return _EMPTY_IFRAME.sub("", clean)  # an embed from a player not allowed lost its src
 
     def _filter_attribute(self, tag: str, attribute: str, value: str) -> str | None:
@@ -242,9 +235,7 @@ def _label_task_items(state: StateCore) -> None:
 
 
 def _render_list_item_open(renderer: Any, tokens: Sequence[Token], index: int, options: Any, env: Any) -> str:
-    from markdown_it.renderer import RendererHTML
-
-    html = str(RendererHTML.list_item_open(renderer, tokens, index, options, env))
+    html = str(type(renderer).list_item_open(renderer, tokens, index, options, env))  # the default rule
     label = (tokens[index].meta or {}).get("label")
     if label:
         html = html.replace("<input ", f'<input aria-label="{escape(label, quote=True)}" ', 1)
