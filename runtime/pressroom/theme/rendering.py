@@ -94,13 +94,7 @@ class Theme:
         Loading a template may read the uploads bucket: an error doing so is not the template's
         fault, and propagates as it is.
         """
-        environment = self.environment  # outside the try: failing to make it is no template's fault
-        from pressroom.theme.sandbox import TEMPLATE_FAULTS, refusal  # imported with the environment
-
-        try:
-            return environment.get_template(template).render(site=self.site, **values)
-        except TEMPLATE_FAULTS as error:
-            raise refusal(error, template) from error
+        return self.environment.render_page(template, site=self.site, **values)
 
     def render_post(self, post: PostView, content_html: str, body_text: str | None = None) -> str:
         """The post's page. `content_html` must already be sanitised (see MarkdownRenderer).

@@ -220,6 +220,13 @@ class ThemeSandbox(ImmutableSandboxedEnvironment):
             self.filters[name] = self._guarded_filter(name, function)
         self.filters[COUNTED_LOOP_FILTER] = _counted_loop
 
+    def render_page(self, template: str, **values: Any) -> str:
+        """Render `template`; a failure of the template's own making is raised as its refusal."""
+        try:
+            return self.get_template(template).render(**values)
+        except TEMPLATE_FAULTS as error:
+            raise refusal(error, template) from error
+
     def add_filter(self, name: str, function: Callable[..., Any]) -> None:
         """Make `function` available to templates as a filter, within the same bounds."""
         self.filters[name] = self._guarded_filter(name, function)
