@@ -8,13 +8,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 SAM_ENV := .tools/sam
 SAM := $(SAM_ENV)/bin/sam
+SCAN_ENV := .tools/checkov
 STACK ?=
 # sam build resolves python3.13 on PATH; the project environment provides it.
 SAM_PATH := PATH="$(CURDIR)/$(BIN):$$PATH"
 export SAM_CLI_TELEMETRY := 0
 
 .PHONY: help setup demo serve test bench integration lint format build validate deploy lock clean chromium \
-        docker sam-demo sam-local sam-local-stop bench-tools load deploy-env destroy
+        docker sam-demo sam-local sam-local-stop bench-tools load deploy-env destroy scan
 
 help: ## List the targets
 	@grep -E '^[a-z%-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -57,12 +58,20 @@ $(VENV)/.installed: pyproject.toml requirements-dev.txt layers/core/requirements
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-$(SAM_ENV)/.installed: requirements-tools.txt
-	@python="$$(scripts/find-python $(PYTHON_VERSION))" && echo "Creating $(SAM_ENV) with $$python" && \
-		"$$python" -m venv $(SAM_ENV)
-	$(SAM_ENV)/bin/python -m pip install --quiet --upgrade pip
-	$(SAM_ENV)/bin/python -m pip install --quiet -r requirements-tools.txt
+# A tool in an environment of its own, from the requirements file the target depends on.
+define install_tool_environment
+	@python="$$(scripts/find-python $(PYTHON_VERSION))" && echo "Creating $(@D) with $$python" && \
+		"$$python" -m venv $(@D)
+	$(@D)/bin/python -m pip install --quiet --upgrade pip
+	$(@D)/bin/python -m pip install --quiet -r $<
 	@touch $@
+endef
+
+$(SAM_ENV)/.installed: requirements-tools.txt
+	$(install_tool_environment)
+
+$(SCAN_ENV)/.installed: requirements-scan.txt
+	$(install_tool_environment)
 
 demo: setup ## Run the whole pipeline on examples/posts locally and write _site/
 	$(BIN)/pressroom local --posts examples/posts --out _site --report _site/report.json
@@ -105,11 +114,7 @@ bench-tools: $(BENCH_ENV)/.installed ## Install hugo (apt-get) and Pelican (.too
 	@hugo version || { echo "make: hugo is installed but does not run" >&2; exit 1; }
 
 $(BENCH_ENV)/.installed: bench/requirements.txt
-	@python="$$(scripts/find-python $(PYTHON_VERSION))" && echo "Creating $(BENCH_ENV) with $$python" && \
-		"$$python" -m venv $(BENCH_ENV)
-	$(BENCH_ENV)/bin/python -m pip install --quiet --upgrade pip
-	$(BENCH_ENV)/bin/python -m pip install --quiet -r bench/requirements.txt
-	@touch $@
+	$(install_tool_environment)
 
 lint: setup ## ruff, mypy (strict) and the template linters
 	$(BIN)/ruff check .
@@ -121,6 +126,11 @@ lint: setup ## ruff, mypy (strict) and the template linters
 	@for suite in tests/*/; do echo "mypy $$suite"; MYPYPATH=tests:$$suite $(BIN)/mypy --allow-untyped-defs \
 		--allow-incomplete-defs "$$suite" || exit 1; done
 	$(SAM) validate --lint
+	@$(MAKE) --no-print-directory scan
+
+# Every check checkov fails is either fixed or skipped in the resource's Metadata, with the reason.
+scan: $(SCAN_ENV)/.installed ## checkov on template.yaml: zero failures (skips carry their reasons)
+	$(SCAN_ENV)/bin/checkov --file template.yaml --framework cloudformation --skip-download --compact --quiet
 
 format: setup ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .

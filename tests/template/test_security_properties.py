@@ -93,6 +93,39 @@ def test_every_queue_is_encrypted_at_rest(translated: dict[str, Any]):
     assert unencrypted == []
 
 
+def test_every_topic_and_the_table_are_encrypted_at_rest(translated: dict[str, Any]):
+    topics = resources(translated, "AWS::SNS::Topic")
+    assert set(topics) == {"AnnouncementsTopic", "OperationsTopic"}
+    keys = {t["Properties"].get("KmsMasterKeyId", {}).get("Ref") for t in topics.values()}
+    assert keys == {"MessagesKey"}
+    assert translated["Resources"]["MessagesKey"]["Properties"]["EnableKeyRotation"] is True
+    table = translated["Resources"]["PostsTable"]["Properties"]
+    assert table["SSESpecification"] == {"SSEEnabled": True}
+
+
+def test_alarms_may_publish_to_the_encrypted_operations_topic(translated: dict[str, Any]):
+    """CloudWatch can publish to an encrypted topic only if the key's own policy lets it."""
+    statements = translated["Resources"]["MessagesKey"]["Properties"]["KeyPolicy"]["Statement"]
+    for_alarms = [s for s in statements if s["Principal"] == {"Service": "cloudwatch.amazonaws.com"}]
+    assert len(for_alarms) == 1
+    assert set(as_list(for_alarms[0]["Action"])) == {"kms:GenerateDataKey*", "kms:Decrypt"}
+    assert "kms:EncryptionContext:aws:sns:topicArn" in for_alarms[0]["Condition"]["StringLike"]
+    alarms = resources(translated, "AWS::CloudWatch::Alarm").values()
+    assert {json.dumps(a["Properties"]["AlarmActions"]) for a in alarms} == {'[{"Ref": "OperationsTopic"}]'}
+
+
+def test_every_function_that_publishes_may_encrypt_with_the_topics_key(translated: dict[str, Any]):
+    publishers = []
+    for name, function in resources(translated, "AWS::Lambda::Function").items():
+        statements = list(role_statements(translated, function["Properties"]["Role"]["Fn::GetAtt"][0]))
+        if any("sns:Publish" in as_list(s["Action"]) for s in statements):
+            publishers.append(name)
+            key_use = [s for s in statements if s["Resource"] == {"Fn::GetAtt": ["MessagesKey", "Arn"]}]
+            actions = [set(as_list(s["Action"])) for s in key_use]
+            assert actions == [{"kms:GenerateDataKey", "kms:Decrypt"}], name
+    assert publishers == ["NotifyFunction"]
+
+
 def test_every_function_stops_recursive_loops(translated: dict[str, Any]):
     functions = resources(translated, "AWS::Lambda::Function")
     assert len(functions) == 6

@@ -33,6 +33,7 @@ NOT_EMULATED = {
     "AWS::CloudFront::OriginAccessControl": "the site is exported to --out and served by --serve",
     "AWS::CloudFront::Function": "--serve applies the same pretty-URL rules",
     "AWS::CloudWatch::Dashboard": "there are no metrics in the emulation; the run reports outcomes",
+    "AWS::KMS::Key": "moto keeps messages in memory, unencrypted",
 }
 
 
