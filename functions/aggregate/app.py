@@ -37,13 +37,21 @@ def stage() -> AggregateStage:
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     aggregate = stage()  # settings first: a misconfigured function fails whatever the event
     stale: set[str] = set()
+    causes: set[str] = set()
 
     def collect(record: SQSRecord) -> None:
-        stale.update(parse_stale_note(record.body).stale)
+        note = parse_stale_note(record.body)
+        stale.update(note.stale)
+        if note.correlation_id:
+            causes.add(note.correlation_id)
 
     processor = SqsFifoPartialProcessor()
     with processor(records=event["Records"], handler=collect):
         processor.process()
+    # One batch merges the notes of several uploads: each of theirs is on every line it logs.
+    logger.append_keys(correlation_ids=sorted(causes))
+    if len(causes) == 1:
+        logger.set_correlation_id(next(iter(causes)))
     if stale:
         changed = aggregate.rebuild(stale)
         metrics.add_metric(name="PagesRebuilt", unit=MetricUnit.Count, value=len(changed))

@@ -38,6 +38,7 @@ def lambda_handler(event: EventBridgeEvent, context: LambdaContext) -> dict[str,
     if not isinstance(detail, PostPublished | PostRejected):
         raise ValueError(f"NotifyFunction does not handle {event.detail_type!r} events")
     logger.append_keys(key=detail.source.key, detail_type=event.detail_type)
+    logger.set_correlation_id(detail.source.correlation_id)
     notify.once.begin(context)
     announced = notify.announce(event.detail_type, detail, event.raw_event, context.invoked_function_arn)
     if announced.delivered:

@@ -48,22 +48,29 @@ def republisher() -> RepublishStage:
 def lambda_handler(event: EventBridgeEvent, context: LambdaContext) -> dict[str, Any]:
     render = stage()  # settings first: a misconfigured function fails whatever the event
     detail = parse_detail(event.detail_type, event.detail)
+    logger.append_keys(detail_type=event.detail_type)
     if isinstance(detail, RepublishRequested):
+        if detail.source:  # an uploaded template changed
+            logger.set_correlation_id(detail.source.correlation_id)
         republish_id = republisher().start(detail)
         metrics.add_metric(name="RepublishesStarted", unit=MetricUnit.Count, value=1)
         return {"republish": republish_id}
     if isinstance(detail, PostRejected):
+        logger.append_keys(key=detail.source.key)
+        logger.set_correlation_id(detail.source.correlation_id)
         render.on_rejected(detail)
         return {"recorded": "rejection"}
     if not isinstance(detail, PostValidated | PostWithdrawn | PostDue):
         raise ValueError(f"RenderFunction does not handle {event.detail_type!r} events")
-    logger.append_keys(key=detail.source.key, detail_type=event.detail_type)
+    logger.append_keys(key=detail.source.key)
+    logger.set_correlation_id(detail.source.correlation_id)
     if isinstance(detail, PostValidated):
         outcome = render.on_validated(detail, now=datetime.now(UTC))
     elif isinstance(detail, PostDue):
         outcome = render.on_due(detail, now=datetime.now(UTC))
     else:
         outcome = render.on_withdrawn(detail)
+    logger.info("post rendered", extra={"outcome": outcome.value if outcome else None})
     if outcome:
         metrics.add_metric(name=outcome.value.replace(" ", ""), unit=MetricUnit.Count, value=1)
     return {"emitted": outcome.value if outcome else None}

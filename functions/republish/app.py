@@ -36,6 +36,7 @@ def stage() -> RepublishStage:
 
 def handle(record: SQSRecord) -> None:
     work = parse_work(record.body)
+    logger.set_correlation_id(f"republish {work.republish}")
     if isinstance(work, ListPosts):
         queued = stage().enumerate(work.republish, work.after)
         metrics.add_metric(name="RepublishPostsQueued", unit=MetricUnit.Count, value=queued)

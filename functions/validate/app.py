@@ -36,7 +36,9 @@ def lambda_handler(event: S3Event, context: LambdaContext) -> dict[str, Any]:
     for record in event.records:
         change = upload_change(record)
         logger.append_keys(key=change.source.key)
+        logger.set_correlation_id(change.source.correlation_id)
         outcome = validate.handle(change, now=datetime.now(UTC))
+        logger.info("upload checked", extra={"outcome": outcome.value if outcome else None})
         if outcome:
             metrics.add_metric(name=outcome.value.replace(" ", ""), unit=MetricUnit.Count, value=1)
         emitted.append({"key": change.source.key, "emitted": outcome.value if outcome else None})

@@ -61,6 +61,7 @@ def announce_publication(event: PostPublished) -> Announcement:
             "tags": post.tags,
             "date": post.date.isoformat(),
             "source": event.source.key,
+            "correlation_id": event.source.correlation_id,
         },
     )
 
@@ -81,6 +82,7 @@ def announce_rejection(event: PostRejected) -> Announcement:
         data={
             "kind": AnnouncementKind.REJECTED.value,
             "source": event.source.key,
+            "correlation_id": event.source.correlation_id,
             "reasons": [reason.to_wire() for reason in event.reasons],
         },
     )

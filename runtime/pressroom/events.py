@@ -71,6 +71,15 @@ def _to_camel(name: str) -> str:
     return re.sub(r"_([a-z0-9])", lambda match: match[1].upper(), name)
 
 
+def correlation_id(key: str, version_id: str | None, sequencer: str | None = None) -> str:
+    """key@version: names one upload in every function's log lines and in its announcement.
+
+    The uploads bucket is versioned, so S3 always gives a version (a deletion's is its delete
+    marker's); the sequencer stands in where an emulation gives none.
+    """
+    return f"{key}@{version_id or sequencer or 'unversioned'}"
+
+
 class SourceObject(Contract, frozen=True, kw_only=True):
     """The uploaded object an event is about, with what orders events for its key."""
 
@@ -80,6 +89,10 @@ class SourceObject(Contract, frozen=True, kw_only=True):
     sequencer: str | None = None
     etag: str | None = None
     size: int | None = None
+
+    @property
+    def correlation_id(self) -> str:
+        return correlation_id(self.key, self.version_id, self.sequencer)
 
 
 class PostMetadata(Contract, frozen=True, kw_only=True):

@@ -18,6 +18,7 @@ class StalePagesNote(Contract, frozen=True, kw_only=True):
 
     stale: list[str]
     cause: str  # names the change: the same note sent twice is deduplicated by the FIFO queue
+    correlation_id: str | None = None  # the upload (key@version) or republish it came from
 
 
 class ListPosts(Contract, frozen=True, kw_only=True):

@@ -122,8 +122,11 @@ class Listings(Protocol):
 
 
 class StalePages(Protocol):
-    def send(self, refs: Iterable[str], cause: str) -> None:
-        """Queue page references for rebuilding; resending the same `cause` is deduplicated."""
+    def send(self, refs: Iterable[str], cause: str, correlation_id: str) -> None:
+        """Queue page references for rebuilding; resending the same `cause` is deduplicated.
+
+        `correlation_id` names the upload or republish behind them, for the rebuild's logs.
+        """
         ...
 
 

@@ -21,6 +21,7 @@ from pressroom.events import (
     Reason,
     RepublishRequested,
     SourceObject,
+    correlation_id,
     parse_detail,
 )
 from pressroom.model import Post, PostStatus, Problem
@@ -76,6 +77,25 @@ def test_source_serialises_in_camel_case():
         "size": 1234,
     }
     assert "version_id" not in SOURCE.to_json()
+
+
+def test_an_upload_is_named_by_its_key_and_version_and_the_name_stays_off_the_wire():
+    assert SOURCE.correlation_id == "posts/hello.md@3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY"
+    assert "correlation" not in SOURCE.to_json()
+
+
+@pytest.mark.parametrize(
+    ("version_id", "sequencer", "expected"),
+    [
+        ("v1", "0055", "posts/a.md@v1"),
+        (None, "0055", "posts/a.md@0055"),  # an emulation without versions
+        (None, None, "posts/a.md@unversioned"),
+    ],
+)
+def test_the_correlation_id_falls_back_to_the_sequencer(
+    version_id: str | None, sequencer: str | None, expected: str
+):
+    assert correlation_id("posts/a.md", version_id, sequencer) == expected
 
 
 def test_source_parses_camel_case_and_snake_case():

@@ -11,10 +11,20 @@ from pressroom.messages import ListPosts, RenderPosts, StalePagesNote, parse_sta
 
 
 def test_a_stale_pages_note_round_trips_in_its_wire_format():
-    note = StalePagesNote(stale=["feeds", "front|all"], cause="posts/a.md@0055")
+    note = StalePagesNote(stale=["feeds", "front|all"], cause="posts/a.md@0055", correlation_id="a.md@v")
 
-    assert json.loads(note.to_json()) == {"stale": ["feeds", "front|all"], "cause": "posts/a.md@0055"}
+    assert json.loads(note.to_json()) == {
+        "stale": ["feeds", "front|all"],
+        "cause": "posts/a.md@0055",
+        "correlationId": "a.md@v",
+    }
     assert parse_stale_note(note.to_json()) == note
+
+
+def test_a_stale_pages_note_queued_before_correlation_ids_still_reads():
+    note = parse_stale_note('{"stale": ["feeds"], "cause": "posts/a.md@0055"}')
+
+    assert (note.stale, note.correlation_id) == (["feeds"], None)
 
 
 @pytest.mark.parametrize(

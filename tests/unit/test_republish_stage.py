@@ -41,7 +41,13 @@ def test_a_republish_renders_every_post_once_then_asks_for_every_aggregate_once(
     ledger = world.ledger.republishes[republish_id]
     assert (ledger.total, ledger.done, ledger.failed, ledger.aggregated) == (25, 25, 0, True)
     assert len([key for key in world.site.objects if key.startswith("posts/")]) == 25
-    assert world.stale.notes == [{"stale": [Stale.EVERYTHING], "cause": f"republish {republish_id}"}]
+    assert world.stale.notes == [
+        {
+            "stale": [Stale.EVERYTHING],
+            "cause": f"republish {republish_id}",
+            "correlation_id": f"republish {republish_id}",
+        }
+    ]
 
 
 def test_the_catalogue_is_listed_a_page_at_a_time(world: World, monkeypatch: pytest.MonkeyPatch):

@@ -299,9 +299,9 @@ class MemoryStalePages:
     def __init__(self) -> None:
         self.notes: list[dict[str, Any]] = []
 
-    def send(self, refs: Iterable[str], cause: str) -> None:
+    def send(self, refs: Iterable[str], cause: str, correlation_id: str) -> None:
         stale = sorted(set(refs))
-        note = {"stale": stale, "cause": cause}
+        note = {"stale": stale, "cause": cause, "correlation_id": correlation_id}
         if stale and note not in self.notes:  # a FIFO queue deduplicates the same body
             self.notes.append(note)
 

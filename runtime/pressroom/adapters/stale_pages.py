@@ -23,12 +23,12 @@ class StalePagesQueue:
         self.client = client
         self.queue_url = queue_url
 
-    def send(self, refs: Iterable[str], cause: str) -> None:
+    def send(self, refs: Iterable[str], cause: str, correlation_id: str) -> None:
         """Queue `refs` for rebuilding. `cause` names the change; resending it is deduplicated."""
         stale = sorted(set(refs))
         if not stale:
             return
-        body = StalePagesNote(stale=stale, cause=cause).to_json()
+        body = StalePagesNote(stale=stale, cause=cause, correlation_id=correlation_id).to_json()
         self.client.send_message(
             QueueUrl=self.queue_url,
             MessageBody=body,

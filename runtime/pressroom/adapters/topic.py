@@ -20,12 +20,17 @@ class AnnouncementTopic:
         """Publish to every subscriber; returns SNS's message id.
 
         E-mail gets the readable text; queues, functions and HTTP endpoints get JSON (subject,
-        text, kind, title, url, summary, authors, tags…). Attributes `kind` and `tags` let
-        subscriptions filter.
+        text, kind, title, url, summary, authors, tags, correlation_id…). Attributes `kind` and
+        `tags` let subscriptions filter; `correlation_id` names the upload, as in the logs.
         """
         attributes = {
             "kind": {"DataType": "String", "StringValue": announcement.kind.value},
         }
+        if announcement.data.get("correlation_id"):
+            attributes["correlation_id"] = {
+                "DataType": "String",
+                "StringValue": announcement.data["correlation_id"],
+            }
         tags = announcement.data.get("tags") or []
         if tags:
             attributes["tags"] = {"DataType": "String.Array", "StringValue": json.dumps(tags)}

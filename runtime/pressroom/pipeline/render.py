@@ -239,7 +239,9 @@ class RenderStage:
         self.listings.delete(pending.deletes)
         self.site.put_page(post.page_key, page)
         self._remove_page_if_unowned(released)
-        self.stale_pages.send(pending.stale, cause=f"{source.key}@{source.sequencer}")
+        self.stale_pages.send(
+            pending.stale, cause=f"{source.key}@{source.sequencer}", correlation_id=source.correlation_id
+        )
         self.bus.publish(
             DetailType.POST_PUBLISHED,
             PostPublished(
@@ -317,7 +319,9 @@ class RenderStage:
             return None
         self.listings.delete(pending.deletes)
         self._remove_page_if_unowned(live_slug)
-        self.stale_pages.send(pending.stale, cause=f"{source.key}@{source.sequencer}")
+        self.stale_pages.send(
+            pending.stale, cause=f"{source.key}@{source.sequencer}", correlation_id=source.correlation_id
+        )
         self.bus.publish(
             DetailType.POST_UNPUBLISHED,
             PostUnpublished(source=source, slug=live_slug, path=post_path(live_slug), reason=kind.value),

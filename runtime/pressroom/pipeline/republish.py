@@ -91,5 +91,7 @@ class RepublishStage:
         return RenderedBatch(rendered=rendered, failed=tuple(failed))
 
     def _aggregate(self, republish_id: str) -> None:
-        self.stale_pages.send({Stale.EVERYTHING}, cause=f"republish {republish_id}")
+        self.stale_pages.send(
+            {Stale.EVERYTHING}, cause=f"republish {republish_id}", correlation_id=f"republish {republish_id}"
+        )
         logger.info("republish rendered every post; aggregates requested", extra={"republish": republish_id})

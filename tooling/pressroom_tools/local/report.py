@@ -45,6 +45,7 @@ class AnnouncementRecord:
     kind: str
     subject: str
     message: str
+    correlation_id: str = ""  # the upload announced (key@version), as in every function's logs
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -107,6 +108,7 @@ class OutcomeBook:
                 kind=attributes.get("kind", {}).get("Value", ""),
                 subject=notification.get("Subject", ""),
                 message=message,
+                correlation_id=attributes.get("correlation_id", {}).get("Value", ""),
             )
         )
 
