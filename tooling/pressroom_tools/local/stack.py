@@ -13,6 +13,7 @@ import os
 import secrets
 import urllib.request
 import uuid
+import warnings
 from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import ExitStack
 from datetime import datetime
@@ -173,6 +174,25 @@ class LocalStack:
         )  # fmt: skip
         self.lambda_service.drain_test_events()
         self.observer.subscribe()
+        self._describe_in_cloudformation()
+
+    def _describe_in_cloudformation(self) -> None:
+        """A CloudFormation stack of this name, with the template's outputs resolved: what the
+        operator commands (`pressroom status|dlq|republish --stack NAME`) read to find things."""
+        outputs = {
+            name: {"Value": self.output(name), "Description": spec.get("Description", "")}
+            for name, spec in self.template.get("Outputs", {}).items()
+        }
+        stand_in = {
+            "Description": f"{self.stack_name}: the local stack's outputs (its resources are emulated apart)",
+            "Resources": {"Outputs": {"Type": "AWS::CloudFormation::WaitConditionHandle"}},
+            "Outputs": outputs,
+        }
+        with warnings.catch_warnings():  # moto creates nothing for the handle, and says so
+            warnings.simplefilter("ignore", UserWarning)
+            self.session.client("cloudformation").create_stack(
+                StackName=self.stack_name, TemplateBody=json.dumps(stand_in)
+            )
 
     def stop(self) -> None:
         self._exit.close()
