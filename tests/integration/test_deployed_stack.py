@@ -94,3 +94,108 @@ def test_a_deleted_post_is_unpublished(outputs: dict[str, str], post: dict[str, 
     boto3.client("s3").delete_object(Bucket=outputs["UploadsBucketName"], Key=post["key"])
 
     wait_for(lambda: not exists(outputs["HostingBucketName"], post["page"]), "the page to be removed")
+
+
+@pytest.fixture
+def subscribe() -> Iterator[Callable[[str], str]]:
+    """Subscribes a new SQS queue to a topic (raw delivery) and returns the queue's URL."""
+    import json
+
+    import boto3
+
+    sqs, sns = boto3.client("sqs"), boto3.client("sns")
+    made: list[tuple[str, str]] = []
+
+    def to(topic_arn: str) -> str:
+        queue = sqs.create_queue(QueueName=f"pressroom-integration-{uuid.uuid4().hex[:12]}")["QueueUrl"]
+        queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"][
+            "QueueArn"
+        ]
+        policy = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "sns.amazonaws.com"},
+                    "Action": "sqs:SendMessage",
+                    "Resource": queue_arn,
+                    "Condition": {"ArnEquals": {"aws:SourceArn": topic_arn}},
+                }
+            ],
+        }
+        sqs.set_queue_attributes(QueueUrl=queue, Attributes={"Policy": json.dumps(policy)})
+        subscription = sns.subscribe(
+            TopicArn=topic_arn,
+            Protocol="sqs",
+            Endpoint=queue_arn,
+            Attributes={"RawMessageDelivery": "true"},
+            ReturnSubscriptionArn=True,
+        )["SubscriptionArn"]
+        made.append((queue, subscription))
+        return queue
+
+    yield to
+    for queue, subscription in made:
+        sns.unsubscribe(SubscriptionArn=subscription)
+        sqs.delete_queue(QueueUrl=queue)
+
+
+def received(queue: str, what: str) -> list[dict[str, Any]]:
+    import boto3
+
+    messages: list[dict[str, Any]] = []
+
+    def arrived() -> bool:
+        response = boto3.client("sqs").receive_message(
+            QueueUrl=queue, MaxNumberOfMessages=10, WaitTimeSeconds=5, MessageAttributeNames=["All"]
+        )
+        messages.extend(dict(message) for message in response.get("Messages", []))
+        return bool(messages)
+
+    wait_for(arrived, what)
+    return messages
+
+
+def test_the_announcement_is_delivered_from_the_encrypted_topic_with_its_correlation_id(
+    outputs: dict[str, str], subscribe: Callable[[str], str]
+):
+    import json
+
+    import boto3
+
+    queue = subscribe(outputs["AnnouncementsTopicArn"])
+    key = f"posts/integration-{uuid.uuid4().hex[:12]}.md"
+    s3 = boto3.client("s3")
+    upload = s3.put_object(
+        Bucket=outputs["UploadsBucketName"],
+        Key=key,
+        Body=b"---\ntitle: Announced\ndate: 2024-05-01\n---\n\nAnnounced by the integration suite.\n",
+    )
+    try:
+        (message, *_) = received(queue, "the announcement")
+    finally:
+        s3.delete_object(Bucket=outputs["UploadsBucketName"], Key=key)
+
+    expected = f"{key}@{upload['VersionId']}"
+    assert json.loads(message["Body"])["correlation_id"] == expected
+    assert message["MessageAttributes"]["correlation_id"]["StringValue"] == expected
+
+
+def test_an_alarm_can_publish_to_the_encrypted_operations_topic(
+    outputs: dict[str, str], subscribe: Callable[[str], str]
+):
+    """CloudWatch may use the topics' key only because the key's own policy says so."""
+    import boto3
+
+    queue = subscribe(outputs["OperationsTopicArn"])
+    alarm = boto3.client("cloudformation").describe_stack_resource(
+        StackName=STACK, LogicalResourceId="ValidateFailuresAlarm"
+    )["StackResourceDetail"]["PhysicalResourceId"]
+    cloudwatch = boto3.client("cloudwatch")
+    cloudwatch.set_alarm_state(AlarmName=alarm, StateValue="ALARM", StateReason="pressroom integration test")
+    try:
+        messages = received(queue, "the alarm's notification")
+    finally:
+        cloudwatch.set_alarm_state(AlarmName=alarm, StateValue="OK", StateReason="pressroom integration test")
+
+    assert any(alarm in message["Body"] for message in messages)
