@@ -69,7 +69,7 @@ def lambda_handler(event: EventBridgeEvent, context: LambdaContext) -> dict[str,
     elif isinstance(detail, PostDue):
         outcome = render.on_due(detail, now=datetime.now(UTC))
     else:
-        outcome = render.on_withdrawn(detail)
+        outcome = render.on_withdrawn(detail, now=datetime.now(UTC))
     logger.info("post rendered", extra={"outcome": outcome.value if outcome else None})
     if outcome:
         metrics.add_metric(name=outcome.value.replace(" ", ""), unit=MetricUnit.Count, value=1)

@@ -41,6 +41,21 @@ class SlugTakenError(Exception):
 
 
 @dataclass(frozen=True)
+class SlugWaiter:
+    """An upload refused only because its slug was taken: judged again when the slug is released.
+
+    This is how `aws s3 mv old.md new.md` keeps a post online when S3 reports the copy before
+    the delete: the copy waits for the slug the original releases.
+    """
+
+    key: str
+    slug: str
+    sequencer: str | None
+    version_id: str | None
+    etag: str | None = None
+
+
+@dataclass(frozen=True)
 class CatalogueEntry:
     slug: str
     title: str

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from pressroom.aggregates import Key, ListingEntry, SitemapRow, Term
 from pressroom.announcements import Announcement
-from pressroom.catalogue import CatalogueEntry, PostRecord, SourceState
+from pressroom.catalogue import CatalogueEntry, PostRecord, SlugWaiter, SourceState
 from pressroom.events import Contract, DetailType, SourceObject
 from pressroom.webhooks import Webhook
 
@@ -84,7 +84,21 @@ class CatalogueStore(Protocol):
 
     def record_unchanged(self, state: SourceState) -> None: ...
 
-    def record_rejection(self, key: str, sequencer: str | None, reasons: list[str]) -> bool: ...
+    def record_rejection(
+        self, key: str, sequencer: str | None, reasons: list[str], waiter: SlugWaiter | None = None
+    ) -> bool:
+        """Note the key's newest upload was refused, unless a newer event was applied already.
+
+        With `waiter`, it was refused only because a slug was taken: `slug_waiter` gives it back
+        once that slug is released, while it is still the key's newest upload.
+        """
+        ...
+
+    def slug_waiter(self, slug: str) -> SlugWaiter | None:
+        """The newest upload refused only because `slug` was taken, if it is still its key's newest."""
+        ...
+
+    def forget_slug_waiter(self, waiter: SlugWaiter) -> None: ...
 
 
 class Listings(Protocol):

@@ -96,6 +96,49 @@ def test_a_slug_owned_by_another_file_is_refused_and_the_owner_stays(world: Worl
     assert world.catalogue.statuses["posts/other.md"]["state"] == "rejected"
 
 
+def test_a_copy_refused_for_its_slug_is_published_when_the_original_is_deleted(world: World):
+    """`aws s3 mv a.md b.md`, with S3 reporting the copy first: the post stays online."""
+    world.publish("posts/a.md", post_file("Moved", slug="moved"))
+    assert world.publish("posts/b.md", post_file("Moved", slug="moved")) is DetailType.POST_REJECTED
+    marker = world.uploads.delete(BUCKET, "posts/a.md")
+
+    outcome = world.render.on_withdrawn(PostWithdrawn(source=marker), now=NOW)
+
+    assert outcome is DetailType.POST_UNPUBLISHED
+    assert world.catalogue.owner_of("moved") == "posts/b.md"
+    assert "<h1>Moved</h1>" in world.site.text("posts/moved/index.html")
+    published = last(world, DetailType.POST_PUBLISHED)
+    assert isinstance(published, PostPublished)
+    assert (published.source.key, published.update) == ("posts/b.md", True)  # the page was live
+    assert "posts/b.md" not in world.catalogue.statuses
+    assert world.catalogue.slug_waiter("moved") is None
+
+
+def test_a_waiting_upload_replaced_by_a_broken_one_is_not_published(world: World):
+    world.publish("posts/a.md", post_file("Taken", slug="taken"))
+    world.publish("posts/b.md", post_file("Waiting", slug="taken"))
+    broken = world.upload("posts/b.md", b"---\ntitle: [unclosed\n---\nbody\n")
+    world.render.on_rejected(PostRejected(source=broken, reasons=[]))
+    marker = world.uploads.delete(BUCKET, "posts/a.md")
+
+    world.render.on_withdrawn(PostWithdrawn(source=marker), now=NOW)
+
+    assert world.catalogue.owner_of("taken") is None
+    assert "posts/taken/index.html" not in world.site.objects
+    assert world.catalogue.statuses["posts/b.md"]["state"] == "rejected"
+
+
+def test_a_slug_released_by_a_slug_change_goes_to_the_upload_waiting_for_it(world: World):
+    world.publish("posts/a.md", post_file("First", slug="first"))
+    world.publish("posts/b.md", post_file("Wants first", slug="first"))
+
+    world.publish("posts/a.md", post_file("First, renamed", slug="renamed"))
+
+    assert world.catalogue.owner_of("renamed") == "posts/a.md"
+    assert world.catalogue.owner_of("first") == "posts/b.md"
+    assert "<h1>Wants first</h1>" in world.site.text("posts/first/index.html")
+
+
 def test_changing_a_files_slug_moves_the_page_and_releases_the_old_slug(world: World):
     world.publish("posts/hello.md", post_file("Hello"))
 
@@ -140,7 +183,7 @@ def test_a_withdrawn_post_leaves_the_site_and_its_schedule_goes(world: World):
     assert "posts/hello.md" in world.schedules.due
     marker = world.uploads.delete(BUCKET, "posts/hello.md")
 
-    outcome = world.render.on_withdrawn(PostWithdrawn(source=marker))
+    outcome = world.render.on_withdrawn(PostWithdrawn(source=marker), now=NOW)
 
     assert outcome is DetailType.POST_UNPUBLISHED
     assert "posts/hello/index.html" not in world.site.objects

@@ -218,7 +218,7 @@ class SiteBuild:
             elif isinstance(detail, PostRejected):
                 self.render.on_rejected(detail)  # recording a rejection twice changes nothing
             elif isinstance(detail, PostWithdrawn):
-                self.render.on_withdrawn(detail)
+                self.render.on_withdrawn(detail, now=now)
 
     def _record(self, detail_type: DetailType, detail: Contract) -> None:
         envelope = {"detail-type": detail_type.value, "detail": json.loads(detail.to_json())}

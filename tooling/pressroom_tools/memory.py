@@ -30,6 +30,7 @@ from pressroom.catalogue import (
     CatalogueEntry,
     PostRecord,
     SlugTakenError,
+    SlugWaiter,
     SourceState,
     SourceStateKind,
     StaleEventError,
@@ -162,6 +163,7 @@ class MemoryCatalogue:
         self.sources: dict[str, SourceState] = {}
         self.posts: dict[str, CatalogueEntry] = {}
         self.statuses: dict[str, dict[str, Any]] = {}
+        self.slug_waits: dict[str, str] = {}
 
     def source_state(self, key: str) -> SourceState | None:
         return self.sources.get(key)
@@ -215,7 +217,9 @@ class MemoryCatalogue:
         self._check_order(state)
         self.sources[state.key] = state
 
-    def record_rejection(self, key: str, sequencer: str | None, reasons: list[str]) -> bool:
+    def record_rejection(
+        self, key: str, sequencer: str | None, reasons: list[str], waiter: SlugWaiter | None = None
+    ) -> bool:
         current = self.sources.get(key)
         if current is not None and not may_replace(current.sequencer, sequencer):
             return False
@@ -224,7 +228,19 @@ class MemoryCatalogue:
             "sequencer": sequencer,
             "reasons": reasons,
         }
+        if waiter is not None:
+            self.statuses[key] |= {"waiter": waiter}
+            self.slug_waits[waiter.slug] = key
         return True
+
+    def slug_waiter(self, slug: str) -> SlugWaiter | None:
+        key = self.slug_waits.get(slug)
+        waiter = self.statuses.get(key, {}).get("waiter") if key else None
+        return waiter if isinstance(waiter, SlugWaiter) and waiter.slug == slug else None
+
+    def forget_slug_waiter(self, waiter: SlugWaiter) -> None:
+        if self.slug_waits.get(waiter.slug) == waiter.key:
+            del self.slug_waits[waiter.slug]
 
 
 # --------------------------------------------------------------------------- the listing rows

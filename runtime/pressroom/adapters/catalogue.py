@@ -6,6 +6,10 @@ Items (partition key `pk`, sort key `sk`):
   SOURCE#<key>  / SOURCE  the latest event applied for an uploaded key: its sequencer (sortable
                           form in `sortSequencer`), state (live, withdrawn, draft, scheduled,
                           expired), slug, and the work that event left to do (`pending`).
+  STATUS        / <key>   every key that is not live, and why (what `pressroom status` lists);
+                          an upload refused only because its slug was taken also names the slug
+                          (`waitingFor`) and its version.
+  SLUGWAIT#<slug> / WAIT  the key whose newest upload waits for the slug (see SlugWaiter).
 Both change in one transaction, so a slug has one owner and a late, older event never wins.
 """
 
@@ -22,6 +26,7 @@ from pressroom.catalogue import (
     Pending,
     PostRecord,
     SlugTakenError,
+    SlugWaiter,
     SourceState,
     SourceStateKind,
     StaleEventError,
@@ -46,6 +51,10 @@ def _post_key(slug: str) -> dict[str, Any]:
 
 def _source_key(key: str) -> dict[str, Any]:
     return {"pk": {"S": f"SOURCE#{key}"}, "sk": {"S": "SOURCE"}}
+
+
+def _slug_wait_key(slug: str) -> dict[str, Any]:
+    return {"pk": {"S": f"SLUGWAIT#{slug}"}, "sk": {"S": "WAIT"}}
 
 
 def _item(values: dict[str, Any]) -> dict[str, Any]:
@@ -155,14 +164,55 @@ class Catalogue:
         values = {"state": state.state.value, "sequencer": state.sequencer, **(detail or {})}
         return {"Put": {"TableName": self.table_name, "Item": {**key, **_item(values)}}}
 
-    def record_rejection(self, key: str, sequencer: str | None, reasons: list[str]) -> bool:
+    def record_rejection(
+        self, key: str, sequencer: str | None, reasons: list[str], waiter: SlugWaiter | None = None
+    ) -> bool:
         """Note that the key's newest upload was refused, unless a newer event was applied already."""
         current = self.source_state(key)
         if current is not None and not may_replace(current.sequencer, sequencer):
             return False
         rejected = SourceState(key=key, state=SourceStateKind.REJECTED, slug=None, sequencer=sequencer)
-        self._transact([self._status_row(rejected, {"reasons": reasons})], slug=None)
+        detail: dict[str, Any] = {"reasons": reasons}
+        actions: list[TransactWriteItemTypeDef] = []
+        if waiter is not None:
+            detail |= {"waitingFor": waiter.slug, "versionId": waiter.version_id, "etag": waiter.etag}
+            wait = {**_slug_wait_key(waiter.slug), **_item({"sourceKey": key})}
+            actions.append({"Put": {"TableName": self.table_name, "Item": wait}})
+        self._transact([self._status_row(rejected, detail), *actions], slug=None)
         return True
+
+    def slug_waiter(self, slug: str) -> SlugWaiter | None:
+        wait = self.client.get_item(TableName=self.table_name, Key=_slug_wait_key(slug), ConsistentRead=True)
+        if "Item" not in wait:
+            return None
+        key = _plain(wait["Item"])["sourceKey"]
+        status = self.client.get_item(
+            TableName=self.table_name,
+            Key={"pk": {"S": STATUS_PARTITION}, "sk": {"S": key}},
+            ConsistentRead=True,
+        )
+        row = _plain(status["Item"]) if "Item" in status else {}
+        if row.get("state") != SourceStateKind.REJECTED.value or row.get("waitingFor") != slug:
+            return None  # the key has moved on since: published, withdrawn or refused anew
+        return SlugWaiter(
+            key=key,
+            slug=slug,
+            sequencer=row.get("sequencer"),
+            version_id=row.get("versionId"),
+            etag=row.get("etag"),
+        )
+
+    def forget_slug_waiter(self, waiter: SlugWaiter) -> None:
+        try:
+            self.client.delete_item(
+                TableName=self.table_name,
+                Key=_slug_wait_key(waiter.slug),
+                ConditionExpression="sourceKey = :key",
+                ExpressionAttributeValues={":key": {"S": waiter.key}},
+            )
+        except ClientError as error:  # another upload has started waiting for the slug since
+            if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                raise
 
     def statuses(self) -> list[dict[str, Any]]:
         """Every key that is not live (draft, scheduled, expired, withdrawn, rejected), by key."""

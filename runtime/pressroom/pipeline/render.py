@@ -26,6 +26,7 @@ from pressroom.catalogue import (
     Pending,
     PostRecord,
     SlugTakenError,
+    SlugWaiter,
     SourceState,
     SourceStateKind,
     StaleEventError,
@@ -128,20 +129,23 @@ class RenderStage:
         """The post's page (raises TemplateRefusedError if the theme cannot render it)."""
         return self.pages.render(post)
 
-    def on_withdrawn(self, event: PostWithdrawn) -> DetailType | None:
+    def on_withdrawn(self, event: PostWithdrawn, now: datetime) -> DetailType | None:
         try:
-            outcome = self._take_down(event.source, SourceStateKind.WITHDRAWN)
+            outcome = self._take_down(event.source, SourceStateKind.WITHDRAWN, now)
         except StaleEventError:
             _log_stale(event.source)
             return None
         self.schedules.clear(event.source.key)
         return outcome
 
-    def _apply(self, source: SourceObject, now: datetime) -> DetailType | None:
+    def _apply(
+        self, source: SourceObject, now: datetime, *, succeeds_live_page: bool = False
+    ) -> DetailType | None:
         """Read exactly the version an event names and make the site match its status at `now`.
 
         The status is judged here, not taken from the event: a schedule fires long after the
         version was validated, and the same bytes then say "published" instead of "scheduled".
+        `succeeds_live_page`: its slug's page was live a moment ago, so publishing is an update.
         """
         post = judge_version(self.uploads, source, self.rules, now)
         if post is None:
@@ -152,14 +156,20 @@ class RenderStage:
         outcome: DetailType | None
         try:
             if post.status is PostStatus.PUBLISHED:
-                outcome = self._publish(source, post)
+                outcome = self._publish(source, post, now, succeeds_live_page=succeeds_live_page)
             else:
-                outcome = self._take_down(source, _TAKEN_DOWN_AS[post.status])
+                outcome = self._take_down(source, _TAKEN_DOWN_AS[post.status], now)
         except StaleEventError:
             _log_stale(source)
             return None
         except SlugTakenError as error:
-            return self._reject(source, (Problem(f"{error}; choose another slug", field="slug"),))
+            problem = Problem(
+                f"{error}; choose another slug (if that post is being renamed or deleted, this one "
+                "is published as soon as it releases the slug)",
+                field="slug",
+            )
+            waiter = SlugWaiter(source.key, post.slug, source.sequencer, source.version_id, source.etag)
+            return self._reject(source, (problem,), waiter=waiter)
         due = post.next_change()
         if due is not None and due > now:
             self.schedules.set(source, due)
@@ -167,7 +177,9 @@ class RenderStage:
             self.schedules.clear(source.key)
         return outcome
 
-    def _publish(self, source: SourceObject, post: Post) -> DetailType | None:
+    def _publish(
+        self, source: SourceObject, post: Post, now: datetime, *, succeeds_live_page: bool = False
+    ) -> DetailType | None:
         """Record the post as live, write its page, queue its stale pages, say so.
 
         Raises StaleEventError or SlugTakenError. A retry of an event already recorded (same
@@ -204,7 +216,7 @@ class RenderStage:
                 previous.pending,
             )
         else:
-            update = live
+            update = live or succeeds_live_page
             ours = current if current is not None and current.source_key == source.key else None
             listings, pending = self._plan_listings(post, ours, self._record_of(released, source.key))
         entry = _listing_entry(post)
@@ -238,6 +250,7 @@ class RenderStage:
         self.listings.put(entry, listings, self.page_size)
         self.listings.delete(pending.deletes)
         self.site.put_page(post.page_key, page)
+        self._admit_waiting_upload(released, now)
         self._remove_page_if_unowned(released)
         self.stale_pages.send(
             pending.stale, cause=f"{source.key}@{source.sequencer}", correlation_id=source.correlation_id
@@ -285,7 +298,7 @@ class RenderStage:
             stale.add(Stale.purge(post_page_key(released.slug)))
         return listings, Pending(deletes=tuple(sorted(deletes)), stale=tuple(sorted(stale)))
 
-    def _take_down(self, source: SourceObject, kind: SourceStateKind) -> DetailType | None:
+    def _take_down(self, source: SourceObject, kind: SourceStateKind, now: datetime) -> DetailType | None:
         """Record the key as not live; remove its page and rows if it had them (raises StaleEventError)."""
         previous = self.catalogue.source_state(source.key)
         if previous is not None and previous.state is kind and _is_retry(previous, source):
@@ -318,6 +331,7 @@ class RenderStage:
         if not live_slug:
             return None
         self.listings.delete(pending.deletes)
+        self._admit_waiting_upload(live_slug, now)
         self._remove_page_if_unowned(live_slug)
         self.stale_pages.send(
             pending.stale, cause=f"{source.key}@{source.sequencer}", correlation_id=source.correlation_id
@@ -343,11 +357,32 @@ class RenderStage:
         if slug is not None and self.catalogue.owner_of(slug) is None:
             self.site.delete(post_page_key(slug))
 
-    def _reject(self, source: SourceObject, problems: Sequence[Problem]) -> DetailType:
+    def _admit_waiting_upload(self, slug: str | None, now: datetime) -> None:
+        """A slug was released: judge again the newest upload refused only because it was taken."""
+        if slug is None or self.catalogue.owner_of(slug) is not None:
+            return
+        waiter = self.catalogue.slug_waiter(slug)
+        if waiter is None:
+            return
+        source = SourceObject(
+            bucket=self.uploads_bucket,
+            key=waiter.key,
+            version_id=waiter.version_id,
+            sequencer=waiter.sequencer,
+            etag=waiter.etag,
+        )
+        logger.info("the slug was released: judging again the upload that waited for it",
+                    extra={"slug": slug, "waiting": source.correlation_id})  # fmt: skip
+        self._apply(source, now, succeeds_live_page=True)
+        self.catalogue.forget_slug_waiter(waiter)
+
+    def _reject(
+        self, source: SourceObject, problems: Sequence[Problem], waiter: SlugWaiter | None = None
+    ) -> DetailType:
         reasons = [Reason.of(problem) for problem in problems]
         self.bus.publish(DetailType.POST_REJECTED, PostRejected(source=source, reasons=reasons))
         self.catalogue.record_rejection(
-            source.key, source.sequencer, [reason.describe() for reason in reasons]
+            source.key, source.sequencer, [reason.describe() for reason in reasons], waiter
         )
         return DetailType.POST_REJECTED
 
