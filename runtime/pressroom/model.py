@@ -57,6 +57,7 @@ class Post:
     title: str
     date: datetime
     body: str
+    date_read_as: str = ""  # which field gave the date and how it was read, for `pressroom check`
     status: PostStatus = PostStatus.PUBLISHED
     summary: str | None = None
     tags: tuple[str, ...] = ()

@@ -9,7 +9,7 @@ from datetime import datetime, tzinfo
 from pathlib import PurePosixPath
 from typing import Any
 
-from pressroom.dates import DATE_FORMAT_HINT, DateError, parse_date
+from pressroom.dates import DATE_FORMAT_HINT, DateError, DateReading, parse_date, read_date
 from pressroom.front_matter import FrontMatterError, split_post
 from pressroom.model import Image, Post, PostStatus, Problem, Rejection, quoted
 from pressroom.slugs import slug_problem, slugify, split_file_name
@@ -64,7 +64,8 @@ def validate_post(source_key: str, data: bytes, rules: ValidationRules, now: dat
     reader = _FieldReader(split.front_matter, split.raw_front_matter)
     title = reader.title()
     date_from_name, name_rest = split_file_name(_stem(source_key))
-    published_at = reader.date(date_from_name, rules.timezone)
+    date_reading = reader.date(date_from_name, rules.timezone)
+    published_at = date_reading.value if date_reading else None
     slug = reader.slug(name_rest, title)
     draft = reader.is_draft()
     summary = reader.text("summary") or reader.text("description")
@@ -78,13 +79,14 @@ def validate_post(source_key: str, data: bytes, rules: ValidationRules, now: dat
     reader.check_urls()
     if not split.body.strip():
         reader.problems.append(Problem("the post has no body: write the post below the closing ---"))
-    if reader.problems or title is None or published_at is None or slug is None:
+    if reader.problems or title is None or date_reading is None or published_at is None or slug is None:
         return Rejection(source_key, _at_most(reader.problems, MAX_PROBLEMS))
     return Post(
         source_key=source_key,
         slug=slug,
         title=title,
         date=published_at,
+        date_read_as=date_reading.how,
         body=split.body,
         status=_status(draft, published_at, expires, now),
         summary=summary,
@@ -199,17 +201,19 @@ class _FieldReader:
             return None
         return value.strip()
 
-    def date(self, date_from_name: str | None, zone: tzinfo) -> datetime | None:
+    def date(self, date_from_name: str | None, zone: tzinfo) -> DateReading | None:
         for field in DATE_FIELDS:
             if field in self.front_matter and self.front_matter[field] not in (None, ""):
                 try:
-                    return parse_date(self.front_matter[field], zone)
+                    reading = read_date(self.front_matter[field], zone)
                 except DateError as error:
                     self._refuse(field, str(error))
                     return None
+                return DateReading(reading.value, f"`{field}`: {reading.how}")
         if date_from_name:
             try:
-                return parse_date(date_from_name, zone)
+                reading = read_date(date_from_name, zone)
+                return DateReading(reading.value, f"the file name: {reading.how}")
             except DateError as error:
                 self._refuse("date", f"the date in the file name is not valid: {error}")
                 return None

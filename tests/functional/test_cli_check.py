@@ -72,7 +72,15 @@ def test_the_shared_post_is_ok(capsys: pytest.CaptureFixture[str]):
     # THEN it passes, and the author is told where it will be published
     out = capsys.readouterr().out
     assert status == 0
-    (line,) = out.splitlines()
+    line, date_line = out.splitlines()
+    assert date_line.split() == [
+        "date",
+        "2025-01-14T00:00:00+00:00,",
+        "from",
+        "`publicationDate`:",
+        "ISO",
+        "8601",
+    ]
     assert line.startswith("ok")
     assert str(SHARED_POST) in line
     assert "/posts/uk-ai-opportunities-action-plan/" in line
@@ -155,7 +163,22 @@ def test_json_output_of_a_valid_post_says_where_it_will_be(capsys: pytest.Captur
         "path": "/posts/uk-ai-opportunities-action-plan/",
         "title": "Our Response to the UK Government's AI Opportunities Action Plan",
         "date": "2025-01-14T00:00:00+00:00",
+        "date_read_as": "`publicationDate`: ISO 8601",
     }
+
+
+def test_a_date_in_words_is_read_and_check_says_how(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    post = tmp_path / "2024-05-01-words.md"
+    post.write_text("---\ntitle: In words\ndate: 1st May 2024 09:15\n---\n\nBody.\n", encoding="utf-8")
+
+    status = main(["check", "--timezone", "Europe/London", str(post)])
+
+    assert status == 0
+    date_line = capsys.readouterr().out.splitlines()[1].strip()
+    assert date_line == (
+        "date 2024-05-01T09:15:00+01:00, from `date`: written out, read as Jekyll and Hugo read dates, "
+        "in the site's time zone (Europe/London) as it gives no offset"
+    )
 
 
 def test_every_file_is_checked_and_one_invalid_file_fails_the_run(capsys: pytest.CaptureFixture[str]):

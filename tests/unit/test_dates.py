@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from pressroom.dates import DATE_FORMAT_HINT, DateError, parse_date
+from pressroom.dates import DATE_FORMAT_HINT, DateError, parse_date, read_date
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -29,6 +29,17 @@ LONDON = ZoneInfo("Europe/London")
             "2024-05-01 10:30:00 +05:30", "2024-05-01T10:30:00+05:30", id="spaced-offset-with-colon"
         ),
         pytest.param("  2024-05-01  ", "2024-05-01T00:00:00+01:00", id="surrounding-spaces"),
+        # What Jekyll (Ruby's Time.parse) and Hugo accept besides ISO 8601
+        pytest.param("May 1, 2024", "2024-05-01T00:00:00+01:00", id="month-name-first"),
+        pytest.param("1 May 2024 10:30", "2024-05-01T10:30:00+01:00", id="day-first-with-time"),
+        pytest.param("1st May 2024", "2024-05-01T00:00:00+01:00", id="ordinal-day"),
+        pytest.param("Wed, 01 May 2024 10:30:00 +0200", "2024-05-01T10:30:00+02:00", id="rfc-1123"),
+        pytest.param("Mon Jan 2 15:04:05 -0700 2006", "2006-01-02T15:04:05-07:00", id="ruby-date"),
+        pytest.param("2 Jan 2006 15:04 GMT", "2006-01-02T15:04:00+00:00", id="rfc-822-gmt"),
+        pytest.param("2024/05/01", "2024-05-01T00:00:00+01:00", id="year-first-slashes"),
+        pytest.param("01/05/2024", "2024-05-01T00:00:00+01:00", id="day-first-slashes-as-ruby"),
+        pytest.param("01.05.2024 09:00", "2024-05-01T09:00:00+01:00", id="day-first-dots"),
+        pytest.param("2024-05-01 10:30 UTC", "2024-05-01T10:30:00+00:00", id="utc-named"),
     ],
 )
 def test_reads_text_dates(value: str, expected: str):
@@ -89,7 +100,6 @@ def test_impossible_dates_are_called_not_real(value: str, detail: str):
     "value",
     [
         pytest.param("yesterday", id="word"),
-        pytest.param("01/05/2024", id="slashes"),
         pytest.param("", id="empty"),
         pytest.param("   ", id="blank"),
         pytest.param(None, id="none"),
@@ -106,6 +116,33 @@ def test_non_dates_are_refused_with_the_format_hint(value: object):
     assert "is not a date" in message
     assert "is not a real date" not in message
     assert DATE_FORMAT_HINT in message
+
+
+@pytest.mark.parametrize(
+    ("value", "how"),
+    [
+        ("2024-05-01T09:30:00+02:00", "ISO 8601"),
+        ("2024-05-01 10:30:00 +0530", "Jekyll's date with a spaced offset"),
+        (
+            "May 1, 2024",
+            "written out, read as Jekyll and Hugo read dates, in the site's time zone (Europe/London)",
+        ),
+        (date(2024, 5, 1), "a YAML date, in the site's time zone (Europe/London)"),
+    ],
+)
+def test_a_reading_says_how_the_date_was_read(value: object, how: str):
+    assert read_date(value, LONDON).how.startswith(how)
+
+
+@pytest.mark.parametrize("value", ["May 2024", "2024", "10:30", "1 May"])
+def test_a_date_lacking_a_part_is_refused_rather_than_guessed(value: str):
+    with pytest.raises(DateError, match="lacks a year, a month or a day"):
+        parse_date(value, LONDON)
+
+
+def test_a_zone_abbreviation_that_names_several_zones_is_refused():
+    with pytest.raises(DateError, match="write the offset instead"):
+        parse_date("2024-05-01 10:00:00 MST", LONDON)
 
 
 def test_date_error_is_a_value_error():

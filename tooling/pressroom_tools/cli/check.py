@@ -64,6 +64,7 @@ class CheckedFile:
             "path": self.post.path,
             "title": self.post.title,
             "date": self.post.date.isoformat(),
+            "date_read_as": self.post.date_read_as,
         }
 
 
@@ -87,6 +88,7 @@ def run(args: argparse.Namespace) -> int:
 def print_result(result: CheckedFile, verb: str = "ok") -> None:
     if result.post is not None:
         print(f"{verb:<9}{result.path} → {result.post.path} ({result.post.status.value})")
+        print(f"           date {result.post.date.isoformat()}, from {result.post.date_read_as}")
     else:
         print(f"{'invalid':<9}{result.path}")
         for problem in result.problems:
