@@ -26,6 +26,10 @@ class SourceStateKind(StrEnum):
     REJECTED = "rejected"  # only ever in the STATUS partition: a refused upload changes nothing else
 
 
+# Every state `pressroom status` reports a key in, in its order: a live key's post is published.
+STATUS_STATES = ("published", "scheduled", "rejected", "draft", "expired", "withdrawn")
+
+
 class StaleEventError(Exception):
     """A newer event for the same key has already been applied."""
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import json
 from typing import Any
 
 import pytest
 from helpers import EXAMPLES, TEMPLATE
 
+from pressroom_tools.cli import main
 from pressroom_tools.cli import status as status_command
 from pressroom_tools.cli.upload import TargetError
 from pressroom_tools.local.template import load_template
@@ -63,3 +65,54 @@ def test_status_command_reports_a_missing_stack(
 
     assert status_command.run(argparse.Namespace(stack="nope", region="eu-west-2", newest=5)) == 2
     assert "no stack named 'nope'" in capsys.readouterr().err
+
+
+def test_status_filters_by_state_and_tag_and_speaks_json(stack: Any, capsys: pytest.CaptureFixture[str]):
+    stack.upload_posts(EXAMPLES)
+    stack.run_until_quiet()
+    capsys.readouterr()
+
+    assert (
+        main(
+            [
+                "status",
+                "--stack",
+                stack.stack_name,
+                "--format",
+                "json",
+                "--state",
+                "rejected",
+                "--state",
+                "draft",
+            ]
+        )
+        == 0
+    )
+    document = json.loads(capsys.readouterr().out)
+    assert document["states"] == ["rejected", "draft"]
+    assert "published" not in document
+    assert {(row["key"], row["state"]) for row in document["not_live"]} == {
+        ("posts/broken-post.md", "rejected"),
+        ("posts/draft-ideas.md", "draft"),
+    }
+    assert document["failure_queues"]["NotifyFailures"] == 0
+
+    assert main(["status", "--stack", stack.stack_name, "--format", "json", "--tag", "release"]) == 0
+    tagged = json.loads(capsys.readouterr().out)
+    assert tagged["states"] == ["published"]  # tags are known for published posts only
+    assert tagged["published"]["count"] == 1
+    assert [post["slug"] for post in tagged["published"]["newest"]] == ["pressroom-0-1-release-notes"]
+    assert tagged["not_live"] == []
+
+    assert main(["status", "--stack", stack.stack_name, "--tag", "release"]) == 0
+    text = capsys.readouterr().out
+    assert "Published tagged 'release': 1 post(s)" in text
+    assert "Scheduled" not in text
+
+
+def test_an_unknown_state_is_refused_by_the_parser(capsys: pytest.CaptureFixture[str]):
+    with pytest.raises(SystemExit) as exited:
+        main(["status", "--stack", "any", "--state", "lost"])
+
+    assert exited.value.code == 2
+    assert "invalid choice: 'lost'" in capsys.readouterr().err

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pressroom.adapters.catalogue import Catalogue
 from pressroom.adapters.listings import ListingStore
-from pressroom.aggregates import ALL
+from pressroom.aggregates import ALL, tag_listing
+from pressroom.catalogue import STATUS_STATES
 from pressroom.model import post_path
 
 if TYPE_CHECKING:
@@ -30,15 +32,44 @@ class SiteStatus:
     newest: list[PublishedPost]
     not_live: list[dict[str, Any]] = field(default_factory=list)  # key, state, reasons…
     failure_queues: dict[str, int] = field(default_factory=dict)
+    states: tuple[str, ...] = STATUS_STATES  # the states asked for (all of them unless filtered)
+    tag: str | None = None  # published posts of this tag only, if asked
+
+    def to_json(self) -> dict[str, Any]:
+        document: dict[str, Any] = {"states": list(self.states), "tag": self.tag}
+        if "published" in self.states:
+            document["published"] = {
+                "count": self.published_count,
+                "newest": [asdict(post) for post in self.newest],
+            }
+        document["not_live"] = self.not_live
+        document["failure_queues"] = self.failure_queues
+        return document
 
 
 def site_status(
-    dynamodb: DynamoDBClient, table: str, site_url: str, newest: int, failure_depths: dict[str, int]
+    dynamodb: DynamoDBClient,
+    table: str,
+    site_url: str,
+    newest: int,
+    failure_depths: dict[str, int],
+    *,
+    states: Collection[str] = STATUS_STATES,
+    tag: str | None = None,
 ) -> SiteStatus:
+    """`states` keeps only keys in those states; `tag` keeps only published posts of that tag
+    (the catalogue keeps tags for live posts only, so the other states are left out with it)."""
+    unknown = sorted(set(states) - set(STATUS_STATES))
+    if unknown:
+        raise ValueError(f"no such state: {', '.join(unknown)} (states are {', '.join(STATUS_STATES)})")
+    chosen = tuple(
+        state for state in STATUS_STATES if state in states and (tag is None or state == "published")
+    )
     catalogue = Catalogue(dynamodb, table)
     listings = ListingStore(dynamodb, table)
+    listing = ALL if tag is None else tag_listing(tag)
     posts = []
-    for entry in listings.newest(ALL, newest):
+    for entry in listings.newest(listing, newest) if "published" in chosen else []:
         record = catalogue.post_record(entry.slug)
         posts.append(
             PublishedPost(
@@ -51,13 +82,16 @@ def site_status(
             )
         )
     return SiteStatus(
-        published_count=_count(dynamodb, table, f"LIST#{ALL}"),
+        published_count=_count(dynamodb, table, f"LIST#{listing}") if "published" in chosen else 0,
         newest=posts,
         not_live=[
             {"key": row["sk"], **{k: v for k, v in row.items() if k not in ("pk", "sk")}}
             for row in catalogue.statuses()
+            if row.get("state") in chosen
         ],
         failure_queues=failure_depths,
+        states=chosen,
+        tag=tag,
     )
 
 
@@ -78,15 +112,18 @@ def _count(dynamodb: DynamoDBClient, table: str, partition: str) -> int:
 
 
 def format_status(status: SiteStatus) -> str:
-    lines = [f"Published: {status.published_count:,} post(s). Newest first:"]
-    for post in status.newest:
-        version = (post.version or "-")[:12]
-        lines.append(f"  {post.date[:10]}  {post.slug:<40} {version:<12} {post.url}")
-    lines.append("")
+    lines = []
+    if "published" in status.states:
+        tagged = f" tagged {status.tag!r}" if status.tag else ""
+        lines.append(f"Published{tagged}: {status.published_count:,} post(s). Newest first:")
+        for post in status.newest:
+            version = (post.version or "-")[:12]
+            lines.append(f"  {post.date[:10]}  {post.slug:<40} {version:<12} {post.url}")
+        lines.append("")
     groups: dict[str, list[dict[str, Any]]] = {}
     for row in status.not_live:
         groups.setdefault(str(row.get("state")), []).append(row)
-    for state in ("scheduled", "rejected", "draft", "expired", "withdrawn"):
+    for state in (state for state in status.states if state != "published"):
         rows = groups.get(state, [])
         lines.append(f"{state.capitalize()}: {len(rows)}")
         for row in rows:

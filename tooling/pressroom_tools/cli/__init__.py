@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pressroom import __version__
+from pressroom.catalogue import STATUS_STATES
 
 
 def _run_local(args: argparse.Namespace) -> int:
@@ -303,6 +304,14 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument(
         "--newest", type=int, default=20, help="how many published posts to list (default: 20)"
     )
+    status.add_argument(
+        "--state",
+        action="append",
+        choices=STATUS_STATES,
+        help="list only keys in this state (repeat for several; default: every state)",
+    )
+    status.add_argument("--tag", help="list only the published posts with this tag")
+    status.add_argument("--format", choices=["text", "json"], default="text", help="output (default: text)")
     status.set_defaults(run=_run_status)
 
     destroy = commands.add_parser(

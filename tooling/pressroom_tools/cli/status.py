@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
+from pressroom.catalogue import STATUS_STATES
 from pressroom_tools.cli.exits import EXIT_OK, EXIT_USAGE
 from pressroom_tools.cli.upload import TargetError, stack_outputs
 from pressroom_tools.operations import FailureQueues
@@ -27,9 +29,14 @@ def run(args: argparse.Namespace) -> int:
             outputs.get("SiteUrl", ""),
             args.newest,
             {name: queues.depth(name) for name in queues.names()},
+            states=args.state or STATUS_STATES,
+            tag=args.tag,
         )
-    except (TargetError, KeyError, BotoCoreError, ClientError) as error:
+    except (TargetError, KeyError, ValueError, BotoCoreError, ClientError) as error:
         print(f"pressroom: {error}", file=sys.stderr)
         return EXIT_USAGE
-    print(format_status(status))
+    if args.format == "json":
+        print(json.dumps(status.to_json(), indent=2, default=str))
+    else:
+        print(format_status(status))
     return EXIT_OK
