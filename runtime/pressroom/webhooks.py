@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from pressroom.announcements import Announcement
+from pressroom.announcements import Announcement, AnnouncementKind
+from pressroom.slugs import slugify
 from pressroom.urls import url_problem
 
 SIGNATURE_HEADER = "X-Pressroom-Signature"
@@ -41,14 +42,28 @@ class WebhookConfigError(ValueError):
 
 @dataclass(frozen=True)
 class Webhook:
+    """Where to announce, in which format; `announce` and `tags`, when given, narrow what to."""
+
     name: str
     kind: WebhookKind
     url: str
     secret: str | None = None
+    announce: frozenset[AnnouncementKind] | None = None  # None: every kind
+    tags: frozenset[str] | None = None  # tags in slug form; None: every post, and rejections
 
     @property
     def channel(self) -> str:
         return f"webhook:{self.name}"
+
+    def wants(self, announcement: Announcement) -> bool:
+        """Whether this webhook takes the announcement: of a kind it asked for, and, if it names
+        tags, about a post with one of them (a rejection has no tags, so such a webhook never
+        hears of one)."""
+        if self.announce is not None and announcement.kind not in self.announce:
+            return False
+        if self.tags is None:
+            return True
+        return bool(self.tags & {slugify(str(tag)) for tag in announcement.data.get("tags") or ()})
 
 
 def parse_webhooks(document: object) -> tuple[Webhook, ...]:
@@ -57,7 +72,7 @@ def parse_webhooks(document: object) -> tuple[Webhook, ...]:
         return ()
     if not isinstance(document, list):
         raise WebhookConfigError(
-            "the webhooks parameter must hold a JSON list of {name, kind, url[, secret]}"
+            "the webhooks parameter must hold a JSON list of {name, kind, url[, secret, announce, tags]}"
         )
     hooks: list[Webhook] = []
     for index, entry in enumerate(document):
@@ -76,8 +91,34 @@ def parse_webhooks(document: object) -> tuple[Webhook, ...]:
             raise WebhookConfigError(
                 f"{where} ({name}): a json webhook needs a secret of 16 characters or more"
             )
-        hooks.append(Webhook(name=name, kind=WebhookKind(kind), url=url, secret=secret))
+        hooks.append(
+            Webhook(
+                name=name,
+                kind=WebhookKind(kind),
+                url=url,
+                secret=secret,
+                announce=_announce_filter(entry.get("announce"), f"{where} ({name})"),
+                tags=_tag_filter(entry.get("tags"), f"{where} ({name})"),
+            )
+        )
     return tuple(hooks)
+
+
+def _announce_filter(value: object, where: str) -> frozenset[AnnouncementKind] | None:
+    if value is None:
+        return None
+    known = [kind.value for kind in AnnouncementKind]
+    if not isinstance(value, list) or not value or any(item not in known for item in value):
+        raise WebhookConfigError(f"{where}: announce must be a non-empty list of {', '.join(known)}")
+    return frozenset(AnnouncementKind(item) for item in value)
+
+
+def _tag_filter(value: object, where: str) -> frozenset[str] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or not value or not all(isinstance(t, str) and slugify(t) for t in value):
+        raise WebhookConfigError(f"{where}: tags must be a non-empty list of tag names")
+    return frozenset(slugify(tag) for tag in value)
 
 
 def payload(webhook: Webhook, announcement: Announcement) -> bytes:

@@ -9,7 +9,7 @@ from world import NOW, World, post_file
 
 from pressroom.announcements import AnnouncementKind
 from pressroom.events import DetailType, PostPublished
-from pressroom.pipeline.notify import AnnouncementFailedError, NotifyStage, announcement_key
+from pressroom.pipeline.notify import AnnouncementFailedError, NotifyStage, announcement_key, compose
 from pressroom.webhooks import Webhook, WebhookKind, WebhookRejectedError
 from pressroom_tools.memory import MemoryOnce, MemoryParking, MemoryTopic, MemoryWebhooks, MemoryWebhookSender
 
@@ -33,10 +33,25 @@ def stage(
     return NotifyStage(topic, webhooks or MemoryWebhooks([HOOK]), sender, MemoryOnce(), parking), topic
 
 
-def test_every_channel_is_the_topic_and_each_configured_webhook():
+def test_every_channel_is_the_topic_and_each_configured_webhook(published: PostPublished):
     notify, _ = stage(MemoryWebhookSender())
 
-    assert notify.channels() == ["sns", "webhook:team"]
+    assert notify.channels(compose(published)) == ["sns", "webhook:team"]
+
+
+def test_a_webhook_that_takes_only_rejections_hears_nothing_of_a_publication(published: PostPublished):
+    only_rejections = Webhook(
+        name="editors", kind=WebhookKind.SLACK, url="https://hooks.example/e",
+        announce=frozenset({AnnouncementKind.REJECTED}),
+    )  # fmt: skip
+    sender = MemoryWebhookSender()
+    notify, topic = stage(sender, MemoryWebhooks([HOOK, only_rejections]))
+
+    announced = notify.announce("Post Published", published, {}, "arn:aws:lambda:us-east-1:1:function:notify")
+
+    assert [result["channel"] for result in announced.results] == ["sns", "webhook:team"]
+    assert len(topic.announcements) == 1
+    assert [delivery.webhook.name for delivery in sender.deliveries] == ["team"]
 
 
 def test_the_topic_gets_the_publication(published: PostPublished):

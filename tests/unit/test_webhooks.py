@@ -57,11 +57,54 @@ def test_a_valid_configuration_is_read():
             ],
             "unique name",
         ),
+        ([{"name": "a", "kind": "slack", "url": "https://x.example/", "announce": []}], "announce must be"),
+        (
+            [{"name": "a", "kind": "slack", "url": "https://x.example/", "announce": ["new"]}],
+            "published, updated",
+        ),
+        ([{"name": "a", "kind": "slack", "url": "https://x.example/", "tags": "release"}], "tags must be"),
+        ([{"name": "a", "kind": "slack", "url": "https://x.example/", "tags": ["!!"]}], "tags must be"),
     ],
 )
 def test_a_bad_configuration_names_the_entry_and_the_fault(document: object, message: str):
     with pytest.raises(WebhookConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
         parse_webhooks(document)
+
+
+def announcement(kind: AnnouncementKind, tags: list[str]) -> Announcement:
+    return Announcement(kind=kind, subject="s", text="t", data={"kind": kind.value, "tags": tags})
+
+
+def test_a_webhook_may_take_only_some_kinds_and_tags():
+    releases, rejections, everything = parse_webhooks(
+        [
+            {
+                "name": "releases",
+                "kind": "slack",
+                "url": "https://hooks.slack.com/services/T/B/X",
+                "announce": ["published"],
+                "tags": ["Release Notes"],
+            },
+            {
+                "name": "editors",
+                "kind": "slack",
+                "url": "https://hooks.slack.com/services/T/B/Y",
+                "announce": ["rejected"],
+            },
+            {"name": "all", "kind": "slack", "url": "https://hooks.slack.com/services/T/B/Z"},
+        ]
+    )
+
+    assert releases.tags == frozenset({"release-notes"})
+    assert releases.wants(
+        announcement(AnnouncementKind.PUBLISHED, ["release notes", "python"])
+    )  # as a tag page would
+    assert not releases.wants(announcement(AnnouncementKind.PUBLISHED, ["python"]))
+    assert not releases.wants(announcement(AnnouncementKind.UPDATED, ["release-notes"]))
+    assert not releases.wants(announcement(AnnouncementKind.REJECTED, []))
+    assert rejections.wants(announcement(AnnouncementKind.REJECTED, []))
+    assert not rejections.wants(announcement(AnnouncementKind.PUBLISHED, ["python"]))
+    assert all(everything.wants(announcement(kind, [])) for kind in AnnouncementKind)
 
 
 def test_payloads_take_each_services_shape():

@@ -97,7 +97,7 @@ class NotifyStage:
         delivered: list[str] = []
         parked: list[str] = []
         failures: list[str] = []
-        for channel in self.channels():
+        for channel in self.channels(compose(detail)):
 
             def deliver(channel: str = channel) -> dict[str, Any]:
                 result = self.deliver(channel, detail, key)
@@ -119,8 +119,9 @@ class NotifyStage:
             raise AnnouncementFailedError("; ".join(failures))
         return Announced(results=results, delivered=len(delivered), parked=parked)
 
-    def channels(self) -> list[str]:
-        return [SNS_CHANNEL, *(hook.channel for hook in self.webhooks.current())]
+    def channels(self, announcement: Announcement) -> list[str]:
+        """The topic, and every webhook that takes this announcement (see Webhook.wants)."""
+        return [SNS_CHANNEL, *(hook.channel for hook in self.webhooks.current() if hook.wants(announcement))]
 
     def deliver(self, channel: str, detail: PostPublished | PostRejected, key: str) -> dict[str, object]:
         """Announce on one channel. Raises WebhookRejectedError (4xx) or another error to retry."""
