@@ -34,6 +34,11 @@ EARLIEST = date(1900, 1, 1)
 LATEST = date(9998, 12, 31)
 
 
+# POSIX zones such as UTC+3 mean three hours *behind* UTC, and readers disagree on the sign.
+_NAMED_ZONE_OFFSET = re.compile(r"\b(UTC|GMT)\s*[+-]\s*\d", re.IGNORECASE)
+# A numeric day, month and year, read day first as Ruby does (01/05/2024 is 1 May).
+_NUMERIC_DAY_FIRST = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b")
+_FOUR_DIGIT_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 # Two defaults that differ in every part of a date: a part the text lacks shows as a difference.
 _FIRST_DEFAULT = datetime(2001, 1, 1)
 _SECOND_DEFAULT = datetime(2002, 2, 2)
@@ -84,7 +89,7 @@ def _parse_text(written: str) -> tuple[datetime, str]:
         return datetime.fromisoformat(text), how
     except ValueError as error:
         detail = str(error)
-        if "out of range" in detail or "must be in" in detail:
+        if "out of range" in detail or "must be in" in detail or "offset" in detail:
             raise DateError(f"{quoted(written)} is not a real date ({detail}); {DATE_FORMAT_HINT}") from error
     return _parse_leniently(written), "written out, read as Jekyll and Hugo read dates"
 
@@ -93,6 +98,19 @@ def _parse_leniently(written: str) -> datetime:
     """What Ruby's Time.parse and Hugo also read, refusing what they would have to guess."""
     if not re.search(r"\d", written):
         raise DateError(f"{quoted(written)} is not a date; {DATE_FORMAT_HINT}")
+    if not _FOUR_DIGIT_YEAR.search(written):
+        raise DateError(f"{quoted(written)} has no four-digit year; {DATE_FORMAT_HINT}")
+    if _NAMED_ZONE_OFFSET.search(written):
+        raise DateError(
+            f"{quoted(written)} gives its offset after UTC or GMT, which programs read with opposite "
+            f"signs; write the offset alone (such as +03:00); {DATE_FORMAT_HINT}"
+        )
+    numeric = _NUMERIC_DAY_FIRST.match(written)
+    if numeric and int(numeric[2]) > 12:
+        raise DateError(
+            f"{quoted(written)} is read day first, as Jekyll reads it, and {numeric[2]} is not a "
+            f"month; {DATE_FORMAT_HINT}"
+        )
     # 2024/05/01 is year, month, day; 01/05/2024 is day, month, year, as Ruby reads it.
     year_first = re.match(r"\d{4}\D", written) is not None
     try:
@@ -111,5 +129,8 @@ def _parse_leniently(written: str) -> datetime:
         raise DateError(f"{quoted(written)} is not a date; {DATE_FORMAT_HINT}") from error
     if first.date() != second.date():
         raise DateError(f"{quoted(written)} lacks a year, a month or a day; {DATE_FORMAT_HINT}")
-    offset = first.utcoffset()
-    return first if offset is None else first.replace(tzinfo=timezone(offset))
+    try:
+        offset = first.utcoffset()
+        return first if offset is None else first.replace(tzinfo=timezone(offset))
+    except ValueError as error:  # an offset of a day or more
+        raise DateError(f"{quoted(written)} is not a real date ({error}); {DATE_FORMAT_HINT}") from error

@@ -39,6 +39,8 @@ LONDON = ZoneInfo("Europe/London")
         pytest.param("2024/05/01", "2024-05-01T00:00:00+01:00", id="year-first-slashes"),
         pytest.param("01/05/2024", "2024-05-01T00:00:00+01:00", id="day-first-slashes-as-ruby"),
         pytest.param("01.05.2024 09:00", "2024-05-01T09:00:00+01:00", id="day-first-dots"),
+        pytest.param("13/05/2024", "2024-05-13T00:00:00+01:00", id="day-first-unambiguous"),
+        pytest.param("1 May 2024 10:00 +0300", "2024-05-01T10:00:00+03:00", id="written-with-offset"),
         pytest.param("2024-05-01 10:30 UTC", "2024-05-01T10:30:00+00:00", id="utc-named"),
     ],
 )
@@ -134,9 +136,29 @@ def test_a_reading_says_how_the_date_was_read(value: object, how: str):
     assert read_date(value, LONDON).how.startswith(how)
 
 
-@pytest.mark.parametrize("value", ["May 2024", "2024", "10:30", "1 May"])
+@pytest.mark.parametrize("value", ["May 2024", "2024 at 10:30"])
 def test_a_date_lacking_a_part_is_refused_rather_than_guessed(value: str):
     with pytest.raises(DateError, match="lacks a year, a month or a day"):
+        parse_date(value, LONDON)
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        pytest.param("1 May", "has no four-digit year", id="no-year"),
+        pytest.param("10:30", "has no four-digit year", id="time-only"),
+        pytest.param("1 May 99", "has no four-digit year", id="two-digit-year"),
+        pytest.param("24/05/01", "has no four-digit year", id="two-digit-year-numeric"),
+        pytest.param("01/13/2024", "13 is not a month", id="month-first-is-not-guessed"),
+        pytest.param("1 May 2024 10:00 UTC+3", "opposite signs", id="posix-zone-sign"),
+        pytest.param("1 May 2024 10:00 GMT-5", "opposite signs", id="posix-zone-sign-negative"),
+        pytest.param("2024-05-01T10:00:00+25:00", "is not a real date", id="iso-offset-of-a-day"),
+        pytest.param("2024-05-01 10:00:00 +2500", "is not a real date", id="jekyll-offset-of-a-day"),
+        pytest.param("1 May 2024 10:00 +9999", "is not a real date", id="written-offset-of-days"),
+    ],
+)
+def test_what_would_be_a_guess_is_refused_with_a_reason(value: str, reason: str):
+    with pytest.raises(DateError, match=reason):
         parse_date(value, LONDON)
 
 
