@@ -110,7 +110,7 @@ class Stale:
     EVERYTHING = "everything"  # a republish: every listing page, feed, sitemap and index
     FEEDS = "feeds"
     SITEMAP_INDEX = "sitemap-index"
-    STATIC = "static"  # robots.txt, 404.html, the stylesheet
+    STATIC = "static"  # robots.txt, 404.html (the stylesheet is written by LinkedStylesheet)
 
 
 def parse(ref: str) -> tuple[str, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -111,3 +112,75 @@ def test_a_template_that_cannot_be_used_is_refused_and_changes_nothing(
 def test_every_packaged_template_may_be_overridden_by_name():
     names = set(packaged_templates().list_templates())
     assert {"post.html.j2", "list.html.j2", "base.html.j2", "atom.xml.j2", "404.html.j2"} <= names
+
+
+OWNER_CSS = "body { font-family: 'Owner Sans', serif; color: #102030; }\n"
+
+
+def linked_stylesheets(stack: Any) -> set[str]:
+    return {
+        match
+        for html in post_pages(stack).values()
+        for match in re.findall(r'href="/(assets/theme/style\.[0-9a-f]+\.css)"', html)
+    }
+
+
+def test_an_uploaded_stylesheet_replaces_the_packaged_one_on_every_page(site: Any):
+    (packaged_key,) = linked_stylesheets(site)
+
+    upload_template(site, "style.css", OWNER_CSS)
+    assert site.run_until_quiet().failures == []
+
+    (owner_key,) = linked_stylesheets(site)
+    assert owner_key != packaged_key
+    objects = site.site_objects()
+    stylesheet = objects[owner_key]
+    assert stylesheet["body"].decode().startswith(OWNER_CSS.rstrip())
+    assert ".highlight" in stylesheet["body"].decode()  # the code colours still follow it
+    assert stylesheet["content_type"] == "text/css; charset=utf-8"
+    assert "immutable" in stylesheet["cache_control"]
+    assert packaged_key in objects  # pages cached at the edge may still link the old one
+
+    site.s3.delete_object(Bucket=site.output("UploadsBucketName"), Key="theme/style.css")
+    assert site.run_until_quiet().failures == []
+
+    assert linked_stylesheets(site) == {packaged_key}
+
+
+def test_a_stylesheet_under_another_name_is_refused_and_changes_nothing(site: Any):
+    before = linked_stylesheets(site)
+
+    upload_template(site, "extra.css", OWNER_CSS)
+    site.run_until_quiet()
+
+    assert linked_stylesheets(site) == before
+    rejected = [a for a in site.announcements() if a.kind == "rejected"]
+    assert "only theme/style.css replaces the site's stylesheet" in rejected[-1].message
+
+
+def test_a_refused_stylesheet_left_in_the_bucket_is_never_used(site: Any):
+    (packaged_key,) = linked_stylesheets(site)
+    bucket = site.output("UploadsBucketName")
+
+    site.s3.put_object(Bucket=bucket, Key="theme/style.css", Body=b"\xff\xfe body { color: red }")
+    site.upload(
+        "posts/after-the-refusal.md", b"---\ntitle: After the refusal\ndate: 2024-06-02\n---\n\nBody.\n"
+    )
+    stats = site.run_until_quiet()
+
+    assert stats.failures == []
+    assert linked_stylesheets(site) == {packaged_key}
+    rejected = [a for a in site.announcements() if a.kind == "rejected"]
+    assert "the stylesheet must be UTF-8 text" in rejected[-1].message
+
+
+def test_removing_a_css_file_that_never_replaced_the_stylesheet_republishes_nothing(site: Any):
+    bucket = site.output("UploadsBucketName")
+    upload_template(site, "extra.css", OWNER_CSS)
+    site.run_until_quiet()
+    republishes = [e for e in site.observed_events() if e["detail-type"] == "Republish Requested"]
+
+    site.s3.delete_object(Bucket=bucket, Key="theme/extra.css")
+    site.run_until_quiet()
+
+    assert [e for e in site.observed_events() if e["detail-type"] == "Republish Requested"] == republishes

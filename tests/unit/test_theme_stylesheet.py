@@ -12,6 +12,8 @@ import pressroom
 import pressroom.theme.stylesheet
 from pressroom.markdown import code_stylesheet
 from pressroom.theme import DARK_CODE_STYLE, LIGHT_CODE_STYLE, Theme, build_stylesheet
+from pressroom.theme.rendering import STYLESHEET_RECHECK_SECONDS
+from pressroom.theme.stylesheet import MAX_STYLESHEET_BYTES, site_css, stylesheet_problems
 
 
 def test_stylesheet_key_is_the_fingerprint_of_its_body(theme: Theme):
@@ -57,14 +59,14 @@ def test_stylesheet_key_changes_when_the_css_changes(monkeypatch: pytest.MonkeyP
     assert build_stylesheet("body { color: black; }") == before
 
     # A new Pygments version (different code CSS) is a new file, and pages follow it
-    original = Theme(SITE)
+    original = Theme(SITE).stylesheet()[0]  # read by the first use, not when the Theme is made
 
     def other_colours(style: str) -> str:
         return f".highlight .k {{ color: #000 }} /* {style} */"
 
     monkeypatch.setattr(pressroom.theme.stylesheet, "code_stylesheet", other_colours)
     changed = Theme(SITE)
-    assert changed.stylesheet()[0] != original.stylesheet()[0]
+    assert changed.stylesheet()[0] != original
     page = parse(changed.render_not_found())
     assert page.one("link", rel="stylesheet").attrs["href"] == "/" + changed.stylesheet()[0]
 
@@ -160,3 +162,55 @@ def test_code_token_colours_meet_wcag_aa_on_the_code_background(scheme: str, sty
 def _six(colour: str) -> str:
     digits = colour.lstrip("#")
     return "#" + ("".join(c * 2 for c in digits) if len(digits) == 3 else digits)
+
+
+def test_an_uploaded_stylesheet_replaces_the_packaged_css_and_is_read_again_after_a_while(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    uploads: list[str | None] = ["body { color: #123; }"]
+    reads: list[int] = []
+
+    def uploaded() -> str | None:
+        reads.append(1)
+        return uploads[-1]
+
+    clock = [1000.0]
+    monkeypatch.setattr("pressroom.theme.rendering.time.monotonic", lambda: clock[0])
+    theme = Theme(SITE, uploaded_css=uploaded)
+
+    key, body = theme.stylesheet()
+    assert body.decode().startswith("body { color: #123; }")
+    assert theme.site.stylesheet == "/" + key
+    theme.refresh_stylesheet()
+    assert theme.stylesheet()[0] == key
+    assert len(reads) == 1  # trusted for a while
+
+    uploads.append(None)  # the owner deleted theme/style.css
+    clock[0] += STYLESHEET_RECHECK_SECONDS
+    assert theme.stylesheet()[0] == key  # never changed behind a stage's back: only when it asks
+    theme.refresh_stylesheet()
+    assert theme.stylesheet() == build_stylesheet(site_css())
+    assert len(reads) == 2
+
+    uploads.append("body { color: #456; }")
+    theme.forget_templates()  # a republish reads it at once
+    assert theme.stylesheet()[1].decode().startswith("body { color: #456; }")
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "problem"),
+    [
+        ("style.css", b"body { color: red; }", None),
+        ("print.css", b"body {}", "only theme/style.css replaces the site's stylesheet"),
+        ("style.css", b"\xff\xfe body", "must be UTF-8 text"),
+        ("style.css", b" " * (MAX_STYLESHEET_BYTES + 1), "too large for the stylesheet"),
+    ],
+)
+def test_an_uploaded_stylesheet_is_checked(name: str, data: bytes, problem: str | None):
+    problems = stylesheet_problems(name, data)
+
+    if problem is None:
+        assert problems == []
+    else:
+        assert len(problems) == 1
+        assert problem in problems[0]

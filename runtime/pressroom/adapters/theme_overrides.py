@@ -6,10 +6,14 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from aws_lambda_powertools import Logger
 from botocore.exceptions import ClientError
 from jinja2 import BaseLoader, Environment, TemplateNotFound
 
-from pressroom.theme import THEME_PREFIX
+from pressroom.theme import STYLESHEET_OVERRIDE, THEME_PREFIX
+from pressroom.theme.stylesheet import stylesheet_problems
+
+logger = Logger(child=True)
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -49,10 +53,38 @@ class UploadedThemeLoader(BaseLoader):
         return lambda: time.monotonic() - checked < RECHECK_SECONDS
 
     def fetch(self, template: str) -> str | None:
-        try:
-            response = self.client.get_object(Bucket=self.bucket, Key=THEME_PREFIX + template)
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in _ABSENT:
-                return None
-            raise
-        return str(response["Body"].read().decode("utf-8"))
+        return read_theme_file(self.client, self.bucket, template)
+
+
+def read_theme_file(client: S3Client, bucket: str, name: str) -> str | None:
+    """theme/<name> from the uploads bucket, as text, or None if there is none."""
+    data = read_theme_bytes(client, bucket, name)
+    return None if data is None else data.decode("utf-8")
+
+
+def read_theme_bytes(client: S3Client, bucket: str, name: str) -> bytes | None:
+    try:
+        response = client.get_object(Bucket=bucket, Key=THEME_PREFIX + name)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in _ABSENT:
+            return None
+        raise
+    return bytes(response["Body"].read())
+
+
+def uploaded_stylesheet(client: S3Client, bucket: str) -> str | None:
+    """theme/style.css, if there is one that ValidateFunction would accept.
+
+    A refused upload stays in the bucket until its owner replaces it: it is never used, and
+    the packaged stylesheet stands meanwhile (the owner was told why it was refused).
+    """
+    data = read_theme_bytes(client, bucket, STYLESHEET_OVERRIDE)
+    if data is None:
+        return None
+    problems = stylesheet_problems(STYLESHEET_OVERRIDE, data)
+    if problems:
+        logger.warning(
+            "the uploaded stylesheet is refused; the packaged one is used", extra={"problems": problems}
+        )
+        return None
+    return data.decode("utf-8")

@@ -12,7 +12,6 @@ from functools import partial
 
 from aws_lambda_powertools import Logger
 
-from pressroom.adapters.site import LONG_CACHE
 from pressroom.aggregates import (
     ALL,
     FEED_SIZE,
@@ -31,6 +30,7 @@ from pressroom.aggregates import (
     terms_path,
 )
 from pressroom.model import post_path
+from pressroom.pipeline.stylesheet import LinkedStylesheet
 from pressroom.ports import Invalidations, Listings, Site
 from pressroom.theme import Theme
 from pressroom.theme.refusals import TemplateRefusedError
@@ -79,6 +79,7 @@ class AggregateStage:
         self.theme = theme
         self.page_size = page_size
         self.invalidator = invalidator
+        self.stylesheet = LinkedStylesheet(theme, site)
 
     def rebuild(self, refs: Iterable[str], now: datetime | None = None) -> list[str]:
         """Rebuild the pages `refs` name (duplicates merged); returns the keys written or removed."""
@@ -88,6 +89,8 @@ class AggregateStage:
             self.theme.forget_templates()
             todo.discard(Stale.EVERYTHING)
             todo |= self._every_page()
+        if todo:
+            self.stylesheet.ensure()  # before the first page that links it
         changed: list[str] = []
         # Listing pages first: they may find that a term appeared or vanished, which adds work.
         for ref in sorted(todo, key=_order):
@@ -280,8 +283,6 @@ class AggregateStage:
         return [_PAGES_SITEMAP]
 
     def _static(self) -> list[str]:
-        stylesheet_key, stylesheet = self.theme.stylesheet()
-        self.site.put(stylesheet_key, stylesheet, "text/css; charset=utf-8", LONG_CACHE)
         self.site.put_page("robots.txt", self.theme.render_robots(self.theme.site.url("sitemap.xml")))
         self.site.put_page("404.html", self.theme.render_not_found())
         return ["robots.txt", "404.html"]

@@ -46,6 +46,7 @@ from pressroom.events import (
 from pressroom.markdown import MarkdownRenderer
 from pressroom.model import Post, PostStatus, Problem, Rejection, post_page_key, post_path
 from pressroom.pipeline.pages import PostPages
+from pressroom.pipeline.stylesheet import LinkedStylesheet
 from pressroom.pipeline.versions import judge_version
 from pressroom.ports import CatalogueStore, EventBus, Listings, Schedules, Site, StalePages, Uploads
 from pressroom.theme import Theme
@@ -91,6 +92,7 @@ class RenderStage:
         self.page_size = page_size
         self.uploads_bucket = uploads_bucket
         self.pages = pages or PostPages(theme, markdown)
+        self.stylesheet = LinkedStylesheet(theme, site)
 
     def on_validated(self, event: PostValidated, now: datetime) -> DetailType | None:
         """Apply the validated version, unless a newer event for its key was applied first."""
@@ -122,6 +124,7 @@ class RenderStage:
                 extra={"key": source.key, "reason": refused.describe()},
             )
             return False
+        self.stylesheet.ensure()
         self.site.put_page(post.page_key, page)
         return True
 
@@ -249,6 +252,7 @@ class RenderStage:
         )
         self.listings.put(entry, listings, self.page_size)
         self.listings.delete(pending.deletes)
+        self.stylesheet.ensure()
         self.site.put_page(post.page_key, page)
         self._admit_waiting_upload(released, now)
         self._remove_page_if_unowned(released)

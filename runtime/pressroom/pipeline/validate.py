@@ -23,7 +23,7 @@ from pressroom.events import (
 from pressroom.model import Problem, Rejection
 from pressroom.pipeline.versions import judge_version
 from pressroom.ports import EventBus, Uploads
-from pressroom.theme import THEME_PREFIX
+from pressroom.theme import STYLESHEET_OVERRIDE, THEME_PREFIX
 from pressroom.validation import ValidationRules, is_post_key, size_problem
 
 logger = Logger(child=True)
@@ -97,14 +97,21 @@ class ValidateStage:
         )
         return DetailType.POST_VALIDATED
 
-    def _theme_changed(self, change: UploadChange) -> DetailType:
+    def _theme_changed(self, change: UploadChange) -> DetailType | None:
         """A site owner uploaded (or removed) a template: check it, then ask for a republish."""
         source = change.source
         name = source.key.removeprefix(THEME_PREFIX)
+        stylesheet = name.endswith(".css")
+        if stylesheet and change.kind is UploadChangeKind.REMOVED and name != STYLESHEET_OVERRIDE:
+            return None  # a file that never replaced the stylesheet: its removal changes nothing
         if change.kind is UploadChangeKind.CREATED:
             data = self.uploads.read(source)
             if data is None:
                 problems = [f"{source.key} vanished before it could be checked"]
+            elif stylesheet:
+                from pressroom.theme.stylesheet import stylesheet_problems  # only for theme uploads
+
+                problems = stylesheet_problems(name, data)
             else:
                 from pressroom.theme.checks import template_problems  # Jinja2: only for theme uploads
 
@@ -115,9 +122,10 @@ class ValidateStage:
             if problems:
                 return self._reject(source, tuple(Problem(problem, field="theme") for problem in problems))
         verb = "removed" if change.kind is UploadChangeKind.REMOVED else "uploaded"
+        what = "stylesheet" if stylesheet else "template"
         self.bus.publish(
             DetailType.REPUBLISH_REQUESTED,
-            RepublishRequested(reason=f"theme template {name} {verb}", source=source),
+            RepublishRequested(reason=f"theme {what} {name} {verb}", source=source),
         )
         return DetailType.REPUBLISH_REQUESTED
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from pressroom.theme.checks import MAX_TEMPLATE_CHARS, SAMPLE_RENDER_LIMITS, template_problems
     from pressroom.theme.escaping import escape_text
     from pressroom.theme.filters import format_date, html_text, one_line, rfc822_datetime, w3c_datetime
-    from pressroom.theme.loaders import THEME_PREFIX, packaged_templates
+    from pressroom.theme.loaders import STYLESHEET_OVERRIDE, THEME_PREFIX, packaged_templates
     from pressroom.theme.refusals import TemplateRefusedError
     from pressroom.theme.rendering import ATOM_PATH, RSS_PATH, Theme
     from pressroom.theme.stylesheet import (
@@ -38,7 +38,7 @@ _MODULES = {
     "checks": ("MAX_TEMPLATE_CHARS", "SAMPLE_RENDER_LIMITS", "template_problems"),
     "escaping": ("escape_text",),
     "filters": ("format_date", "html_text", "one_line", "rfc822_datetime", "w3c_datetime"),
-    "loaders": ("THEME_PREFIX", "packaged_templates"),
+    "loaders": ("STYLESHEET_OVERRIDE", "THEME_PREFIX", "packaged_templates"),
     "refusals": ("TemplateRefusedError",),
     "rendering": ("ATOM_PATH", "RSS_PATH", "Theme"),
     "stylesheet": ("DARK_CODE_STYLE", "LIGHT_CODE_STYLE", "STYLESHEET_KEY_PREFIX", "build_stylesheet"),
@@ -47,7 +47,8 @@ _MODULE_OF = {name: module for module, names in _MODULES.items() for name in nam
 
 __all__ = [
     "ATOM_PATH", "DARK_CODE_STYLE", "EXCERPT_LENGTH", "LIGHT_CODE_STYLE", "MAX_TEMPLATE_CHARS", "RSS_PATH",
-    "SAMPLE_RENDER_LIMITS", "STYLESHEET_KEY_PREFIX", "THEME_PREFIX", "CheckedLoader", "TemplateRefusedError",
+    "SAMPLE_RENDER_LIMITS", "STYLESHEET_KEY_PREFIX", "STYLESHEET_OVERRIDE", "THEME_PREFIX", "CheckedLoader",
+    "TemplateRefusedError",
     "Theme", "build_stylesheet", "escape_text", "excerpt", "format_date", "html_text", "one_line",
     "packaged_templates", "rfc822_datetime", "table_of_contents", "template_problems", "w3c_datetime",
 ]  # fmt: skip

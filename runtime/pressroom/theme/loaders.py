@@ -9,6 +9,8 @@ if TYPE_CHECKING:
 
 # Where a site owner's templates live in the uploads bucket: theme/post.html.j2 replaces post.html.j2.
 THEME_PREFIX = "theme/"
+# The site owner's stylesheet, uploaded as theme/style.css, replaces the packaged one.
+STYLESHEET_OVERRIDE = "style.css"
 
 
 def packaged_templates() -> BaseLoader:

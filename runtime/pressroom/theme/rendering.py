@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -25,13 +26,18 @@ if TYPE_CHECKING:
 
 ATOM_PATH = "/atom.xml"
 RSS_PATH = "/rss.xml"
+# How long an uploaded stylesheet (or its absence) is trusted, as uploaded templates are.
+STYLESHEET_RECHECK_SECONDS = 60.0
 
 
 class Theme:
     """Renders the site's pages, feeds and stylesheet; one instance per container.
 
     `site.stylesheet` is set to the fingerprinted stylesheet's path, so every page links the
-    file `stylesheet()` returns; publish that file under its key.
+    file `stylesheet()` returns; publish that file under its key. `uploaded_css`, if given,
+    returns the site owner's theme/style.css (or None), which replaces the packaged CSS; it is
+    read at the first render, and again by `refresh_stylesheet` once STYLESHEET_RECHECK_SECONDS
+    have passed (never behind the back of a stage, whose pages must link what it wrote).
 
     The Jinja2 environment is made by the first render, not with the Theme: building a stage
     does not load Jinja2. `loader` may be a function that makes the loader, which is then
@@ -44,9 +50,13 @@ class Theme:
         loader: BaseLoader | Callable[[], BaseLoader] | None = None,
         limits: RenderLimits | None = None,
         bytecode_cache: BytecodeCache | None = None,
+        uploaded_css: Callable[[], str | None] | None = None,
     ) -> None:
-        self._stylesheet = build_stylesheet(site_css())
-        self.site = replace(site, stylesheet="/" + self._stylesheet[0])
+        self._site = site
+        self._uploaded_css = uploaded_css
+        self._stylesheet: tuple[str, bytes] | None = None
+        self._stylesheet_read_at = 0.0
+        self._linked_site = site
         self._loader = loader
         self._limits = limits
         self._bytecode_cache = bytecode_cache  # compiled templates kept between processes
@@ -81,8 +91,31 @@ class Theme:
         environment.globals["rss_path"] = RSS_PATH
         return environment
 
+    @property
+    def site(self) -> SiteInfo:
+        """The site, its `stylesheet` the path of the stylesheet `stylesheet()` returns."""
+        self.stylesheet()
+        return self._linked_site
+
+    def refresh_stylesheet(self) -> None:
+        """Read an uploaded stylesheet again, if the last reading is old enough to doubt."""
+        if self._uploaded_css is not None and (
+            time.monotonic() - self._stylesheet_read_at >= STYLESHEET_RECHECK_SECONDS
+        ):
+            self._stylesheet = None
+
+    def stylesheet(self) -> tuple[str, bytes]:
+        """(key, body) of the stylesheet every page links: its key is "/" + that in site.stylesheet."""
+        if self._stylesheet is None:
+            uploaded = self._uploaded_css() if self._uploaded_css is not None else None
+            self._stylesheet = build_stylesheet(site_css() if uploaded is None else uploaded)
+            self._stylesheet_read_at = time.monotonic()
+            self._linked_site = replace(self._site, stylesheet="/" + self._stylesheet[0])
+        return self._stylesheet
+
     def forget_templates(self) -> None:
-        """Read every template afresh: a republish must use the theme as it is now."""
+        """Read every template, and the stylesheet, afresh: a republish uses the theme as it is now."""
+        self._stylesheet = None
         if "environment" not in self.__dict__:
             return  # nothing rendered yet, so nothing read to forget
         if self.environment.cache is not None:
@@ -145,7 +178,3 @@ class Theme:
 
     def render_not_found(self) -> str:
         return self._render("404.html.j2")
-
-    def stylesheet(self) -> tuple[str, bytes]:
-        """(key, body) of the stylesheet every page links: its key is "/" + that in site.stylesheet."""
-        return self._stylesheet

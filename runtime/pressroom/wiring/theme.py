@@ -37,7 +37,12 @@ def theme(settings: SitePages) -> Theme:
 
         return UploadedThemeLoader(s3, bucket, packaged_templates())
 
-    return Theme(site, loader=uploaded_theme)
+    def uploaded_css() -> str | None:  # called by the first render too
+        from pressroom.adapters.theme_overrides import uploaded_stylesheet
+
+        return uploaded_stylesheet(s3, bucket)
+
+    return Theme(site, loader=uploaded_theme, uploaded_css=uploaded_css)
 
 
 def markdown(settings: RenderSettings) -> MarkdownRenderer:
