@@ -1,4 +1,5 @@
-"""RenderFunction: "Post Validated" | "Post Withdrawn" | "Post Due" | "Republish Requested" → pages.
+"""RenderFunction: "Post Validated" | "Post Withdrawn" | "Post Due" | "Republish Requested" |
+"Slug Released" → pages.
 
 Emits "Post Published" | "Post Unpublished" | "Post Rejected" (a slug already taken), and keeps
 one EventBridge Scheduler schedule per scheduled or expiring post.
@@ -21,6 +22,7 @@ from pressroom.events import (
     PostValidated,
     PostWithdrawn,
     RepublishRequested,
+    SlugReleased,
     parse_detail,
 )
 from pressroom.pipeline.render import RenderStage
@@ -55,6 +57,12 @@ def lambda_handler(event: EventBridgeEvent, context: LambdaContext) -> dict[str,
         republish_id = republisher().start(detail)
         metrics.add_metric(name="RepublishesStarted", unit=MetricUnit.Count, value=1)
         return {"republish": republish_id}
+    if isinstance(detail, SlugReleased):
+        logger.append_keys(key=detail.source.key, slug=detail.slug)
+        logger.set_correlation_id(detail.source.correlation_id)
+        handed_over = render.on_slug_released(detail, now=datetime.now(UTC))
+        logger.info("post rendered", extra={"outcome": handed_over.value if handed_over else None})
+        return {"emitted": handed_over.value if handed_over else None}
     if isinstance(detail, PostRejected):
         logger.append_keys(key=detail.source.key)
         logger.set_correlation_id(detail.source.correlation_id)
@@ -69,7 +77,7 @@ def lambda_handler(event: EventBridgeEvent, context: LambdaContext) -> dict[str,
     elif isinstance(detail, PostDue):
         outcome = render.on_due(detail, now=datetime.now(UTC))
     else:
-        outcome = render.on_withdrawn(detail, now=datetime.now(UTC))
+        outcome = render.on_withdrawn(detail)
     logger.info("post rendered", extra={"outcome": outcome.value if outcome else None})
     if outcome:
         metrics.add_metric(name=outcome.value.replace(" ", ""), unit=MetricUnit.Count, value=1)

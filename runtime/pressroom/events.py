@@ -27,6 +27,7 @@ class DetailType(StrEnum):
     POST_UNPUBLISHED = "Post Unpublished"
     POST_DUE = "Post Due"
     REPUBLISH_REQUESTED = "Republish Requested"
+    SLUG_RELEASED = "Slug Released"
 
 
 class EventSource(StrEnum):
@@ -175,6 +176,15 @@ class PostDue(Contract, frozen=True, kw_only=True):
     due_at: datetime
 
 
+class SlugReleased(Contract, frozen=True, kw_only=True):
+    """A slug's owner let it go while an upload waited for it (refused only because it was taken):
+    RenderFunction judges that upload again, in an invocation (and retries) of its own."""
+
+    source: SourceObject  # the upload that waits
+    slug: str
+    handover: bool = True  # the slug's page was left in place for it: replace it, or remove it
+
+
 class RepublishRequested(Contract, frozen=True, kw_only=True):
     """Every page should be rendered again: the theme changed, or an operator asked."""
 
@@ -191,6 +201,7 @@ DETAIL_MODELS: dict[DetailType, type[Contract]] = {
     DetailType.POST_UNPUBLISHED: PostUnpublished,
     DetailType.POST_DUE: PostDue,
     DetailType.REPUBLISH_REQUESTED: RepublishRequested,
+    DetailType.SLUG_RELEASED: SlugReleased,
 }
 
 

@@ -7,9 +7,14 @@ the original's withdrawal releases the slug and publishes the copy.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
+from helpers import load_event
+
+from pressroom.adapters.catalogue import Catalogue
+from pressroom.catalogue import SlugWaiter
 
 POST = b"""---
 title: A post that moves
@@ -64,3 +69,27 @@ def test_a_moved_post_stays_published_under_its_slug(stack: Any, copy_first: boo
     assert owner == "posts/after.md"
     kinds = [announcement.kind for announcement in stack.announcements()]
     assert kinds == (["published", "rejected", "updated"] if copy_first else ["published", "published"])
+
+
+def test_the_catalogue_keeps_the_newest_refusal_of_a_key_whatever_order_they_arrive_in(stack: Any):
+    catalogue = Catalogue(stack.session.client("dynamodb"), stack.output("PostsTableName"))
+    waiter = SlugWaiter("posts/b.md", "taken", "0055A", "v1")
+
+    assert catalogue.record_rejection("posts/b.md", "0055B", ["broken front matter"])
+    assert not catalogue.record_rejection("posts/b.md", "0055A", ["slug taken"], waiter)  # late, older
+
+    assert catalogue.slug_waiter("taken") is None
+    (row,) = [row for row in catalogue.statuses() if row["sk"] == "posts/b.md"]
+    assert (row["sequencer"], row["reasons"]) == ("0055B", ["broken front matter"])
+    assert catalogue.record_rejection(
+        "posts/b.md", "0055C", ["slug taken"], replace(waiter, sequencer="0055C")
+    )
+    assert catalogue.slug_waiter("taken") == replace(waiter, sequencer="0055C")
+
+
+def test_the_sample_handover_event_is_one_render_function_takes(stack: Any):
+    invocation = stack.invoke("RenderFunction", load_event("render-slug-released.json"))
+
+    assert invocation.succeeded, invocation.error
+    stack.run_until_quiet()
+    assert stack.announcements() == []  # nothing waits for that slug in an empty stack

@@ -20,6 +20,7 @@ from pressroom.events import (
     PostWithdrawn,
     Reason,
     RepublishRequested,
+    SlugReleased,
     SourceObject,
     correlation_id,
     parse_detail,
@@ -62,6 +63,7 @@ EXAMPLES = {
     DetailType.REPUBLISH_REQUESTED: RepublishRequested(
         reason="theme template post.html.j2 uploaded", source=SOURCE
     ),
+    DetailType.SLUG_RELEASED: SlugReleased(source=SOURCE, slug="hello"),
 }
 
 

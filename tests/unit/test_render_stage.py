@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import jinja2
 import pytest
@@ -10,7 +10,15 @@ from world import BUCKET, NOW, World, post_file
 
 from pressroom.aggregates import ALL, Stale
 from pressroom.catalogue import SourceStateKind
-from pressroom.events import DetailType, PostDue, PostPublished, PostRejected, PostUnpublished, PostWithdrawn
+from pressroom.events import (
+    DetailType,
+    PostDue,
+    PostPublished,
+    PostRejected,
+    PostUnpublished,
+    PostWithdrawn,
+    SlugReleased,
+)
 from pressroom.theme import packaged_templates
 
 
@@ -96,15 +104,24 @@ def test_a_slug_owned_by_another_file_is_refused_and_the_owner_stays(world: Worl
     assert world.catalogue.statuses["posts/other.md"]["state"] == "rejected"
 
 
+def hand_over(world: World) -> list[DetailType | None]:
+    """Deliver every "Slug Released" the stage put on the bus, as the SlugHandover rule would."""
+    released = [d for kind, d in world.bus.events if kind is DetailType.SLUG_RELEASED]
+    world.bus.events = [(kind, d) for kind, d in world.bus.events if kind is not DetailType.SLUG_RELEASED]
+    return [world.render.on_slug_released(d, now=NOW) for d in released if isinstance(d, SlugReleased)]
+
+
 def test_a_copy_refused_for_its_slug_is_published_when_the_original_is_deleted(world: World):
     """`aws s3 mv a.md b.md`, with S3 reporting the copy first: the post stays online."""
     world.publish("posts/a.md", post_file("Moved", slug="moved"))
     assert world.publish("posts/b.md", post_file("Moved", slug="moved")) is DetailType.POST_REJECTED
     marker = world.uploads.delete(BUCKET, "posts/a.md")
 
-    outcome = world.render.on_withdrawn(PostWithdrawn(source=marker), now=NOW)
+    outcome = world.render.on_withdrawn(PostWithdrawn(source=marker))
 
     assert outcome is DetailType.POST_UNPUBLISHED
+    assert "posts/moved/index.html" in world.site.objects  # left in place for the handover
+    assert hand_over(world) == [DetailType.POST_PUBLISHED]
     assert world.catalogue.owner_of("moved") == "posts/b.md"
     assert "<h1>Moved</h1>" in world.site.text("posts/moved/index.html")
     published = last(world, DetailType.POST_PUBLISHED)
@@ -121,8 +138,9 @@ def test_a_waiting_upload_replaced_by_a_broken_one_is_not_published(world: World
     world.render.on_rejected(PostRejected(source=broken, reasons=[]))
     marker = world.uploads.delete(BUCKET, "posts/a.md")
 
-    world.render.on_withdrawn(PostWithdrawn(source=marker), now=NOW)
+    world.render.on_withdrawn(PostWithdrawn(source=marker))
 
+    assert hand_over(world) == []  # nothing waits any more: the page goes with its post
     assert world.catalogue.owner_of("taken") is None
     assert "posts/taken/index.html" not in world.site.objects
     assert world.catalogue.statuses["posts/b.md"]["state"] == "rejected"
@@ -133,10 +151,63 @@ def test_a_slug_released_by_a_slug_change_goes_to_the_upload_waiting_for_it(worl
     world.publish("posts/b.md", post_file("Wants first", slug="first"))
 
     world.publish("posts/a.md", post_file("First, renamed", slug="renamed"))
+    assert hand_over(world) == [DetailType.POST_PUBLISHED]
 
     assert world.catalogue.owner_of("renamed") == "posts/a.md"
     assert world.catalogue.owner_of("first") == "posts/b.md"
     assert "<h1>Wants first</h1>" in world.site.text("posts/first/index.html")
+
+
+def test_a_late_refusal_of_an_older_upload_does_not_make_it_wait_again(world: World):
+    """Upload 1 of b waits for the slug only until upload 2 of b is refused for something else,
+    even when upload 1's refusal is handled last (events arrive in any order)."""
+    world.publish("posts/a.md", post_file("Taken", slug="taken"))
+    first = world.upload("posts/b.md", post_file("Waiting", slug="taken"))
+    broken = world.upload("posts/b.md", b"---\ntitle: [unclosed\n---\nbody\n")
+    world.render.on_rejected(PostRejected(source=broken, reasons=[]))
+
+    assert world.render.on_validated(world.validated(first), now=NOW) is DetailType.POST_REJECTED
+    marker = world.uploads.delete(BUCKET, "posts/a.md")
+    world.render.on_withdrawn(PostWithdrawn(source=marker))
+
+    assert hand_over(world) == []
+    assert world.catalogue.owner_of("taken") is None
+    assert world.catalogue.statuses["posts/b.md"]["sequencer"] == broken.sequencer
+
+
+def test_a_handover_that_cannot_publish_removes_the_page_it_was_left(world: World):
+    world.publish("posts/a.md", post_file("Taken", slug="taken"))
+    expires = (NOW + timedelta(days=1)).date().isoformat()
+    world.publish("posts/b.md", post_file("Waiting", slug="taken", extra=f"expiryDate: {expires}"))
+    marker = world.uploads.delete(BUCKET, "posts/a.md")
+    world.render.on_withdrawn(PostWithdrawn(source=marker))
+    (released,) = [d for kind, d in world.bus.events if isinstance(d, SlugReleased)]
+
+    # its turn comes after it expired
+    assert world.render.on_slug_released(released, now=NOW + timedelta(days=2)) is None
+
+    assert world.catalogue.owner_of("taken") is None
+    assert "posts/taken/index.html" not in world.site.objects
+
+
+def test_a_repeated_handover_and_a_repeated_withdrawal_change_nothing(world: World):
+    world.publish("posts/a.md", post_file("Moved", slug="moved", tags=("news",)))
+    world.publish("posts/b.md", post_file("Moved", slug="moved", tags=("news",)))
+    withdrawal = PostWithdrawn(source=world.uploads.delete(BUCKET, "posts/a.md"))
+    world.render.on_withdrawn(withdrawal)
+    released = [d for kind, d in world.bus.events if kind is DetailType.SLUG_RELEASED]
+    hand_over(world)
+    rows = {listing: [e.slug for e in world.listings.newest(listing, 10)] for listing in (ALL, "tag:news")}
+
+    world.render.on_withdrawn(withdrawal)  # S3 delivers the delete again
+    for detail in released:  # and EventBridge the handover
+        assert isinstance(detail, SlugReleased)
+        world.render.on_slug_released(detail, now=NOW)
+
+    assert world.catalogue.owner_of("moved") == "posts/b.md"
+    assert {listing: [e.slug for e in world.listings.newest(listing, 10)] for listing in rows} == rows
+    assert rows == {ALL: ["moved"], "tag:news": ["moved"]}
+    assert "<h1>Moved</h1>" in world.site.text("posts/moved/index.html")
 
 
 def test_changing_a_files_slug_moves_the_page_and_releases_the_old_slug(world: World):
@@ -183,7 +254,7 @@ def test_a_withdrawn_post_leaves_the_site_and_its_schedule_goes(world: World):
     assert "posts/hello.md" in world.schedules.due
     marker = world.uploads.delete(BUCKET, "posts/hello.md")
 
-    outcome = world.render.on_withdrawn(PostWithdrawn(source=marker), now=NOW)
+    outcome = world.render.on_withdrawn(PostWithdrawn(source=marker))
 
     assert outcome is DetailType.POST_UNPUBLISHED
     assert "posts/hello/index.html" not in world.site.objects

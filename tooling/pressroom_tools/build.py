@@ -29,6 +29,7 @@ from pressroom.events import (
     PostRejected,
     PostValidated,
     PostWithdrawn,
+    SlugReleased,
 )
 from pressroom.markdown import DEFAULT_EMBED_PREFIXES, MarkdownRenderer
 from pressroom.model import Post, PostStatus
@@ -121,12 +122,14 @@ class SiteBuild:
         self.full = loaded is None
         self.ports = loaded or _Ports()
         self.stale = MemoryStalePages()
-        self.bus = MemoryBus()
+        # Two buses, as the rules tell sources apart: RenderFunction takes the rejections
+        # ValidateFunction announces, never its own.
+        self.validate_bus, self.bus = MemoryBus(), MemoryBus()
         rules = settings.rules()
         theme = _theme(settings, cache)
         self.pages = PostPages(theme, MarkdownRenderer(embed_prefixes=settings.embed_prefixes))
         ports = self.ports
-        self.validate = ValidateStage(uploads=ports.uploads, bus=self.bus, rules=rules)
+        self.validate = ValidateStage(uploads=ports.uploads, bus=self.validate_bus, rules=rules)
         self.render = RenderStage(
             uploads=ports.uploads, site=ports.site, catalogue=ports.catalogue, listings=ports.listings,
             stale_pages=self.stale, bus=self.bus, schedules=ports.schedules, theme=theme,
@@ -210,15 +213,18 @@ class SiteBuild:
 
     def _dispatch(self, now: datetime) -> None:
         """Deliver what the stages put on the bus, in order, to the stage each rule targets."""
-        while self.bus.events:
-            detail_type, detail = self.bus.events.pop(0)
+        while self.validate_bus.events or self.bus.events:
+            from_validate = bool(self.validate_bus.events)
+            detail_type, detail = (self.validate_bus if from_validate else self.bus).events.pop(0)
             self._record(detail_type, detail)
             if isinstance(detail, PostValidated):
                 self.render.on_validated(detail, now=now)
-            elif isinstance(detail, PostRejected):
-                self.render.on_rejected(detail)  # recording a rejection twice changes nothing
+            elif isinstance(detail, PostRejected) and from_validate:
+                self.render.on_rejected(detail)
             elif isinstance(detail, PostWithdrawn):
-                self.render.on_withdrawn(detail, now=now)
+                self.render.on_withdrawn(detail)
+            elif isinstance(detail, SlugReleased):
+                self.render.on_slug_released(detail, now=now)
 
     def _record(self, detail_type: DetailType, detail: Contract) -> None:
         envelope = {"detail-type": detail_type.value, "detail": json.loads(detail.to_json())}

@@ -223,6 +223,9 @@ class MemoryCatalogue:
         current = self.sources.get(key)
         if current is not None and not may_replace(current.sequencer, sequencer):
             return False
+        status = self.statuses.get(key)
+        if status is not None and not may_replace(status.get("sequencer"), sequencer):
+            return False  # a newer upload of the key was refused already
         self.statuses[key] = {
             "state": SourceStateKind.REJECTED.value,
             "sequencer": sequencer,

@@ -161,7 +161,12 @@ class Catalogue:
         key = {"pk": {"S": STATUS_PARTITION}, "sk": {"S": state.key}}
         if state.state is SourceStateKind.LIVE:
             return {"Delete": {"TableName": self.table_name, "Key": key}}
-        values = {"state": state.state.value, "sequencer": state.sequencer, **(detail or {})}
+        values = {
+            "state": state.state.value,
+            "sequencer": state.sequencer,
+            "sortSequencer": sequencer_sort_key(state.sequencer) if state.sequencer else None,
+            **(detail or {}),
+        }
         return {"Put": {"TableName": self.table_name, "Item": {**key, **_item(values)}}}
 
     def record_rejection(
@@ -178,7 +183,18 @@ class Catalogue:
             detail |= {"waitingFor": waiter.slug, "versionId": waiter.version_id, "etag": waiter.etag}
             wait = {**_slug_wait_key(waiter.slug), **_item({"sourceKey": key})}
             actions.append({"Put": {"TableName": self.table_name, "Item": wait}})
-        self._transact([self._status_row(rejected, detail), *actions], slug=None)
+        status = self._status_row(rejected, detail)
+        if sequencer and "Put" in status:
+            # A late refusal of an older upload must not replace a newer one's (rejections never
+            # move the SOURCE row, so the check above cannot see them).
+            status["Put"]["ConditionExpression"] = (
+                "attribute_not_exists(sortSequencer) OR sortSequencer <= :seq"
+            )
+            status["Put"]["ExpressionAttributeValues"] = {":seq": {"S": sequencer_sort_key(sequencer)}}
+        try:
+            self._transact([status, *actions], slug=None)
+        except StaleEventError:
+            return False
         return True
 
     def slug_waiter(self, slug: str) -> SlugWaiter | None:

@@ -41,6 +41,7 @@ from pressroom.events import (
     PostValidated,
     PostWithdrawn,
     Reason,
+    SlugReleased,
     SourceObject,
 )
 from pressroom.markdown import MarkdownRenderer
@@ -132,9 +133,9 @@ class RenderStage:
         """The post's page (raises TemplateRefusedError if the theme cannot render it)."""
         return self.pages.render(post)
 
-    def on_withdrawn(self, event: PostWithdrawn, now: datetime) -> DetailType | None:
+    def on_withdrawn(self, event: PostWithdrawn) -> DetailType | None:
         try:
-            outcome = self._take_down(event.source, SourceStateKind.WITHDRAWN, now)
+            outcome = self._take_down(event.source, SourceStateKind.WITHDRAWN)
         except StaleEventError:
             _log_stale(event.source)
             return None
@@ -159,9 +160,9 @@ class RenderStage:
         outcome: DetailType | None
         try:
             if post.status is PostStatus.PUBLISHED:
-                outcome = self._publish(source, post, now, succeeds_live_page=succeeds_live_page)
+                outcome = self._publish(source, post, succeeds_live_page=succeeds_live_page)
             else:
-                outcome = self._take_down(source, _TAKEN_DOWN_AS[post.status], now)
+                outcome = self._take_down(source, _TAKEN_DOWN_AS[post.status])
         except StaleEventError:
             _log_stale(source)
             return None
@@ -181,7 +182,7 @@ class RenderStage:
         return outcome
 
     def _publish(
-        self, source: SourceObject, post: Post, now: datetime, *, succeeds_live_page: bool = False
+        self, source: SourceObject, post: Post, *, succeeds_live_page: bool = False
     ) -> DetailType | None:
         """Record the post as live, write its page, queue its stale pages, say so.
 
@@ -254,8 +255,8 @@ class RenderStage:
         self.listings.delete(pending.deletes)
         self.stylesheet.ensure()
         self.site.put_page(post.page_key, page)
-        self._admit_waiting_upload(released, now)
-        self._remove_page_if_unowned(released)
+        if not self._hand_over(released):
+            self._remove_page_if_unowned(released)
         self.stale_pages.send(
             pending.stale, cause=f"{source.key}@{source.sequencer}", correlation_id=source.correlation_id
         )
@@ -302,11 +303,15 @@ class RenderStage:
             stale.add(Stale.purge(post_page_key(released.slug)))
         return listings, Pending(deletes=tuple(sorted(deletes)), stale=tuple(sorted(stale)))
 
-    def _take_down(self, source: SourceObject, kind: SourceStateKind, now: datetime) -> DetailType | None:
+    def _take_down(self, source: SourceObject, kind: SourceStateKind) -> DetailType | None:
         """Record the key as not live; remove its page and rows if it had them (raises StaleEventError)."""
         previous = self.catalogue.source_state(source.key)
         if previous is not None and previous.state is kind and _is_retry(previous, source):
             live_slug, pending = previous.released_slug, previous.pending
+            if live_slug and self.catalogue.owner_of(live_slug) not in (None, source.key):
+                # Handed over since: the rows under those keys are the new owner's (same slug, and
+                # for a moved file the same date), so this retry must not delete them.
+                pending = replace(pending, deletes=())
         else:
             live_slug = previous.slug if previous and previous.state is SourceStateKind.LIVE else None
             record = self._record_of(live_slug, source.key)
@@ -335,8 +340,8 @@ class RenderStage:
         if not live_slug:
             return None
         self.listings.delete(pending.deletes)
-        self._admit_waiting_upload(live_slug, now)
-        self._remove_page_if_unowned(live_slug)
+        if not self._hand_over(live_slug):
+            self._remove_page_if_unowned(live_slug)
         self.stale_pages.send(
             pending.stale, cause=f"{source.key}@{source.sequencer}", correlation_id=source.correlation_id
         )
@@ -361,24 +366,48 @@ class RenderStage:
         if slug is not None and self.catalogue.owner_of(slug) is None:
             self.site.delete(post_page_key(slug))
 
-    def _admit_waiting_upload(self, slug: str | None, now: datetime) -> None:
-        """A slug was released: judge again the newest upload refused only because it was taken."""
+    def _hand_over(self, slug: str | None) -> bool:
+        """A slug was released: if an upload waits for it, leave the page in place and say so on
+        the bus ("Slug Released"), for that upload to replace it in an invocation of its own."""
         if slug is None or self.catalogue.owner_of(slug) is not None:
-            return
+            return False
         waiter = self.catalogue.slug_waiter(slug)
         if waiter is None:
-            return
-        source = SourceObject(
+            return False
+        waiting = SourceObject(
             bucket=self.uploads_bucket,
             key=waiter.key,
             version_id=waiter.version_id,
             sequencer=waiter.sequencer,
             etag=waiter.etag,
         )
-        logger.info("the slug was released: judging again the upload that waited for it",
-                    extra={"slug": slug, "waiting": source.correlation_id})  # fmt: skip
-        self._apply(source, now, succeeds_live_page=True)
-        self.catalogue.forget_slug_waiter(waiter)
+        logger.info("the slug is released to the upload that waited for it",
+                    extra={"slug": slug, "waiting": waiting.correlation_id})  # fmt: skip
+        self.bus.publish(DetailType.SLUG_RELEASED, SlugReleased(source=waiting, slug=slug))
+        return True
+
+    def on_slug_released(self, event: SlugReleased, now: datetime) -> DetailType | None:
+        """Judge again the upload that waited for the slug: it is published there if nothing else
+        is wrong with it. Otherwise the page handed over is removed, unless the slug has a new owner.
+
+        A retry resumes: once the waiting upload owns the slug, applying it again finishes what
+        the first attempt left undone.
+        """
+        waiting, owner = event.source, self.catalogue.owner_of(event.slug)
+        if owner is None:
+            waiter = self.catalogue.slug_waiter(event.slug)
+            recorded = (waiter.key, waiter.sequencer) if waiter is not None else None
+            still_waiting = recorded == (waiting.key, waiting.sequencer)
+        else:
+            still_waiting = owner == waiting.key
+        outcome = self._apply(waiting, now, succeeds_live_page=event.handover) if still_waiting else None
+        if outcome is not DetailType.POST_REJECTED and still_waiting:
+            self.catalogue.forget_slug_waiter(
+                SlugWaiter(waiting.key, event.slug, waiting.sequencer, waiting.version_id, waiting.etag)
+            )
+        if event.handover:
+            self._remove_page_if_unowned(event.slug)
+        return outcome
 
     def _reject(
         self, source: SourceObject, problems: Sequence[Problem], waiter: SlugWaiter | None = None
