@@ -35,6 +35,7 @@ def stage() -> RepublishStage:
 
 
 def handle(record: SQSRecord) -> None:
+    logger.set_correlation_id(None)  # a record that cannot be read is not the previous one's
     work = parse_work(record.body)
     logger.set_correlation_id(f"republish {work.republish}")
     if isinstance(work, ListPosts):
