@@ -101,6 +101,12 @@ def _aware_datetime(text: str) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+def _add_deployed_stack(command: argparse.ArgumentParser) -> None:
+    """--stack and --region: which deployed stack an operator command works on."""
+    command.add_argument("--stack", required=True, help="the deployed stack's name")
+    command.add_argument("--region", help="AWS region (default: your AWS configuration's)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pressroom",
@@ -288,8 +294,7 @@ def build_parser() -> argparse.ArgumentParser:
             "`pressroom local --republish`."
         ),
     )
-    republish.add_argument("--stack", required=True, help="the deployed stack's name")
-    republish.add_argument("--region", help="AWS region (default: your AWS configuration's)")
+    _add_deployed_stack(republish)
     republish.add_argument("--reason", default="requested from the command line", help="recorded in the logs")
     republish.add_argument("--no-wait", action="store_true", help="request it and return")
     republish.add_argument("--timeout", type=float, default=900, help="seconds to watch (default: 900)")
@@ -299,8 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
         "status",
         help="a deployed stack's published posts, the posts that are not live and why, its failure queues",
     )
-    status.add_argument("--stack", required=True, help="the deployed stack's name")
-    status.add_argument("--region", help="AWS region (default: your AWS configuration's)")
+    _add_deployed_stack(status)
     status.add_argument(
         "--newest", type=int, default=20, help="how many published posts to list (default: 20)"
     )
@@ -323,8 +327,7 @@ def build_parser() -> argparse.ArgumentParser:
             "kept unless --delete-uploads is given. Without --yes it only says what it would do."
         ),
     )
-    destroy.add_argument("--stack", required=True, help="the deployed stack's name")
-    destroy.add_argument("--region", help="AWS region (default: your AWS configuration's)")
+    _add_deployed_stack(destroy)
     destroy.add_argument(
         "--delete-uploads", action="store_true", help="also empty and delete the uploads bucket"
     )
@@ -345,8 +348,7 @@ def build_parser() -> argparse.ArgumentParser:
     dlq_redrive = dlq_commands.add_parser("redrive", help="send the waiting work round again")
     dlq_redrive.add_argument("--queue", help="only this queue (e.g. NotifyFailures; default: all)")
     for command, runner in ((dlq_list, _run_dlq_list), (dlq_redrive, _run_dlq_redrive)):
-        command.add_argument("--stack", required=True, help="the deployed stack's name")
-        command.add_argument("--region", help="AWS region (default: your AWS configuration's)")
+        _add_deployed_stack(command)
         command.set_defaults(run=runner)
     return parser
 
