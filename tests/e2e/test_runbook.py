@@ -114,7 +114,9 @@ class LocalLambda:
 @pytest.fixture
 def stack(receiver: WebhookReceiver, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalStack]:
     monkeypatch.chdir(REPO)  # the runbook's paths are the repository's
-    with LocalStack(TEMPLATE, site_url=SITE_URL, stack_name=STACK, webhooks=[receiver.url]) as local_stack:
+    with LocalStack(
+        TEMPLATE, site_url=SITE_URL, stack_name=STACK, webhooks=[receiver.url], stack_commands=True
+    ) as local_stack:
         yield local_stack
 
 

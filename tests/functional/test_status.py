@@ -7,11 +7,12 @@ import json
 from typing import Any
 
 import pytest
-from helpers import EXAMPLES, TEMPLATE
+from helpers import EXAMPLES, SITE_URL, TEMPLATE
 
 from pressroom_tools.cli import main
 from pressroom_tools.cli import status as status_command
 from pressroom_tools.cli.upload import TargetError
+from pressroom_tools.local.stack import LocalStack
 from pressroom_tools.local.template import load_template
 from pressroom_tools.operations import FailureQueues
 from pressroom_tools.status import format_status, site_status
@@ -67,7 +68,12 @@ def test_status_command_reports_a_missing_stack(
     assert "no stack named 'nope'" in capsys.readouterr().err
 
 
-def test_status_filters_by_state_and_tag_and_speaks_json(stack: Any, capsys: pytest.CaptureFixture[str]):
+def test_status_filters_by_state_and_tag_and_speaks_json(capsys: pytest.CaptureFixture[str]):
+    with LocalStack(TEMPLATE, site_url=SITE_URL, stack_commands=True) as stack:
+        filters_by_state_and_tag(stack, capsys)
+
+
+def filters_by_state_and_tag(stack: LocalStack, capsys: pytest.CaptureFixture[str]) -> None:
     stack.upload_posts(EXAMPLES)
     stack.run_until_quiet()
     capsys.readouterr()

@@ -73,12 +73,17 @@ class LocalStack:
         s3_throttle_rate: float = 0.0,
         endpoint_url: str | None = None,
         invoker: Invoker | None = None,
+        stack_commands: bool | None = None,
     ) -> None:
         """`endpoint_url` is an emulated stack served over HTTP (pressroom_tools.local.server), which
         this stack then provisions afresh, instead of moto in this process; `invoker` runs the
-        functions (in this process by default)."""
+        functions (in this process by default); `stack_commands` registers a CloudFormation stack
+        of this name holding the outputs, for the operator commands (by default when served)."""
         self.template_path = template_path.resolve()
         self.endpoint_url = endpoint_url
+        # A CloudFormation stand-in for `pressroom status|dlq|republish --stack`: by default only
+        # when served over HTTP, where such a command can reach it (moto parses it: 40 ms a stack).
+        self.stack_commands = endpoint_url is not None if stack_commands is None else stack_commands
         self.invoker = invoker or InProcessInvoker(f"pressroom_local_{stack_name.replace('-', '_')}")
         self.template = load_template(self.template_path)
         self.stack_name = stack_name
@@ -174,7 +179,8 @@ class LocalStack:
         )  # fmt: skip
         self.lambda_service.drain_test_events()
         self.observer.subscribe()
-        self._describe_in_cloudformation()
+        if self.stack_commands:
+            self._describe_in_cloudformation()
 
     def _describe_in_cloudformation(self) -> None:
         """A CloudFormation stack of this name, with the template's outputs resolved: what the
