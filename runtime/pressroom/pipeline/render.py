@@ -255,8 +255,7 @@ class RenderStage:
         self.listings.delete(pending.deletes)
         self.stylesheet.ensure()
         self.site.put_page(post.page_key, page)
-        if not self._hand_over(released):
-            self._remove_page_if_unowned(released)
+        self._let_go(released)
         self.stale_pages.send(
             pending.stale, cause=f"{source.key}@{source.sequencer}", correlation_id=source.correlation_id
         )
@@ -340,8 +339,7 @@ class RenderStage:
         if not live_slug:
             return None
         self.listings.delete(pending.deletes)
-        if not self._hand_over(live_slug):
-            self._remove_page_if_unowned(live_slug)
+        self._let_go(live_slug)
         self.stale_pages.send(
             pending.stale, cause=f"{source.key}@{source.sequencer}", correlation_id=source.correlation_id
         )
@@ -366,14 +364,16 @@ class RenderStage:
         if slug is not None and self.catalogue.owner_of(slug) is None:
             self.site.delete(post_page_key(slug))
 
-    def _hand_over(self, slug: str | None) -> bool:
-        """A slug was released: if an upload waits for it, leave the page in place and say so on
-        the bus ("Slug Released"), for that upload to replace it in an invocation of its own."""
+    def _let_go(self, slug: str | None) -> None:
+        """A slug this key released, unless another post has claimed it since: its page is
+        deleted or, if an upload waits for the slug, left in place and "Slug Released" put on the
+        bus, for that upload to replace the page in an invocation of its own."""
         if slug is None or self.catalogue.owner_of(slug) is not None:
-            return False
+            return
         waiter = self.catalogue.slug_waiter(slug)
         if waiter is None:
-            return False
+            self.site.delete(post_page_key(slug))
+            return
         waiting = SourceObject(
             bucket=self.uploads_bucket,
             key=waiter.key,
@@ -384,7 +384,6 @@ class RenderStage:
         logger.info("the slug is released to the upload that waited for it",
                     extra={"slug": slug, "waiting": waiting.correlation_id})  # fmt: skip
         self.bus.publish(DetailType.SLUG_RELEASED, SlugReleased(source=waiting, slug=slug))
-        return True
 
     def on_slug_released(self, event: SlugReleased, now: datetime) -> DetailType | None:
         """Judge again the upload that waited for the slug: it is published there if nothing else
