@@ -14,8 +14,6 @@ import warnings
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone, tzinfo
 
-from dateutil import parser as lenient_parser
-
 from pressroom.model import quoted
 
 # Jekyll writes `2025-01-29 18:15:32 +0530`: a space before an offset without a colon.
@@ -96,6 +94,8 @@ def _parse_text(written: str) -> tuple[datetime, str]:
 
 def _parse_leniently(written: str) -> datetime:
     """What Ruby's Time.parse and Hugo also read, refusing what they would have to guess."""
+    from dateutil import parser as lenient_parser  # 9 ms to import: only for dates not in ISO 8601
+
     if not re.search(r"\d", written):
         raise DateError(f"{quoted(written)} is not a date; {DATE_FORMAT_HINT}")
     if not _FOUR_DIGIT_YEAR.search(written):
