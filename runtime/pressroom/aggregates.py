@@ -109,6 +109,8 @@ class Stale:
 
     EVERYTHING = "everything"  # a republish: every listing page, feed, sitemap and index
     FEEDS = "feeds"
+    PAGES_SITEMAP = "pages-sitemap"  # sitemaps/pages.xml: home, the terms, the site's pages
+    NAVIGATION = "navigation"  # the menu changed: every page shows it, so the site is republished
     SITEMAP_INDEX = "sitemap-index"
     STATIC = "static"  # robots.txt, 404.html (the stylesheet is written by LinkedStylesheet)
 
@@ -184,6 +186,42 @@ class Term:
     name: str
     next_sequence: int
     listed: bool
+
+
+# The partition holding one row per live page (About, Contact…): the navigation and the pages
+# sitemap are read from it. A site has a handful of pages, so reading them all is cheap.
+SITE_PAGES = "SITEPAGES"
+
+
+@dataclass(frozen=True)
+class SitePage:
+    """A live page as the navigation and the sitemap show it."""
+
+    slug: str
+    title: str
+    date: datetime | None = None  # None: the page gives no date
+    updated: datetime | None = None
+    menu_name: str | None = None  # in the main menu under this label, if set
+    menu_weight: int = 0
+
+    @property
+    def path(self) -> str:
+        return f"/{self.slug}/"
+
+    @property
+    def last_modified(self) -> datetime | None:
+        return self.updated or self.date
+
+
+def site_page_key(slug: str) -> Key:
+    return (SITE_PAGES, slug)
+
+
+def menu_of(pages: Iterable[SitePage]) -> tuple[tuple[str, str], ...]:
+    """The main menu as (label, path) pairs: by weight, then label, then path."""
+    entries = [page for page in pages if page.menu_name]
+    entries.sort(key=lambda page: (page.menu_weight, (page.menu_name or "").casefold(), page.path))
+    return tuple((page.menu_name or "", page.path) for page in entries)
 
 
 def membership_keys(entry_key: str, slug: str, memberships: Mapping[str, int], page_size: int) -> list[Key]:

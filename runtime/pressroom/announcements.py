@@ -59,7 +59,7 @@ def announce_publication(event: PostPublished) -> Announcement:
             "summary": post.summary,
             "authors": post.authors,
             "tags": post.tags,
-            "date": post.date.isoformat(),
+            "date": post.date.isoformat() if post.date else None,
             "source": event.source.key,
             "correlation_id": event.source.correlation_id,
         },

@@ -13,7 +13,7 @@ from typing import Any, Self
 
 import msgspec
 
-from pressroom.model import Post, PostStatus, Problem
+from pressroom.model import Post, PostKind, PostStatus, Problem
 
 # A detail that does not match its contract (a missing or mistyped field).
 ContractError = msgspec.ValidationError
@@ -34,6 +34,7 @@ class EventSource(StrEnum):
     VALIDATE = "pressroom.validate"
     RENDER = "pressroom.render"
     SCHEDULE = "pressroom.schedule"
+    AGGREGATE = "pressroom.aggregate"  # asks for a republish when the navigation changed
 
 
 class Contract(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
@@ -99,7 +100,7 @@ class SourceObject(Contract, frozen=True, kw_only=True):
 class PostMetadata(Contract, frozen=True, kw_only=True):
     slug: str
     title: str
-    date: datetime
+    date: datetime | None  # None only for a page whose front matter gives no date
     status: PostStatus
     summary: str | None = None
     tags: list[str] = []
@@ -108,13 +109,14 @@ class PostMetadata(Contract, frozen=True, kw_only=True):
     author_ids: list[str] = []
     updated: datetime | None = None
     expires: datetime | None = None
+    kind: PostKind = PostKind.POST  # a page (About…) is published, but not announced
 
     @classmethod
     def of(cls, post: Post) -> PostMetadata:
         return cls(
             slug=post.slug,
             title=post.title,
-            date=post.date,
+            date=post.date if post.dated else None,
             status=post.status,
             summary=post.summary,
             tags=list(post.tags),
@@ -123,6 +125,7 @@ class PostMetadata(Contract, frozen=True, kw_only=True):
             author_ids=list(post.author_ids),
             updated=post.updated,
             expires=post.expires,
+            kind=post.kind,
         )
 
 

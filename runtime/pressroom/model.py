@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -16,6 +16,25 @@ class PostStatus(StrEnum):
     DRAFT = "draft"
     SCHEDULED = "scheduled"
     EXPIRED = "expired"
+
+
+class PostKind(StrEnum):
+    """What an upload publishes: a dated post under /posts/, or a page (About, Contact) at /<slug>/."""
+
+    POST = "post"
+    PAGE = "page"
+
+
+# The date a page without one carries: never shown, never in a sitemap (see Post.dated).
+UNDATED = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """A page's place in the site navigation: its label, and its order (lower weights first)."""
+
+    name: str
+    weight: int = 0
 
 
 @dataclass(frozen=True)
@@ -69,16 +88,23 @@ class Post:
     images: tuple[Image, ...] = ()
     aliases: tuple[str, ...] = ()
     front_matter: Mapping[str, Any] = field(default_factory=dict)
+    kind: PostKind = PostKind.POST
+    menu: MenuEntry | None = None  # pages only
 
     @property
     def path(self) -> str:
         """The site path readers visit."""
-        return post_path(self.slug)
+        return content_path(self.kind, self.slug)
 
     @property
     def page_key(self) -> str:
         """The hosting bucket key of the post's page."""
-        return post_page_key(self.slug)
+        return content_page_key(self.kind, self.slug)
+
+    @property
+    def dated(self) -> bool:
+        """Whether the front matter gave a date (a page may have none)."""
+        return self.date != UNDATED
 
     def next_change(self) -> datetime | None:
         """When this version's status changes by itself: its publication, or its expiry."""
@@ -109,3 +135,16 @@ def post_path(slug: str) -> str:
 
 def post_page_key(slug: str) -> str:
     return f"posts/{slug}/index.html"
+
+
+def content_path(kind: PostKind, slug: str) -> str:
+    return f"/{slug}/" if kind is PostKind.PAGE else post_path(slug)
+
+
+def content_page_key(kind: PostKind, slug: str) -> str:
+    return f"{slug}/index.html" if kind is PostKind.PAGE else post_page_key(slug)
+
+
+def kind_of_key(source_key: str) -> PostKind:
+    """Uploads under pages/ are pages; everything else validation accepts is a post."""
+    return PostKind.PAGE if source_key.startswith("pages/") else PostKind.POST

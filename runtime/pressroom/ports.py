@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from pressroom.aggregates import Key, ListingEntry, SitemapRow, Term
+from pressroom.aggregates import Key, ListingEntry, SitemapRow, SitePage, Term
 from pressroom.announcements import Announcement
 from pressroom.catalogue import CatalogueEntry, PostRecord, SlugWaiter, SourceState
 from pressroom.events import Contract, DetailType, SourceObject
@@ -133,6 +133,14 @@ class Listings(Protocol):
     def terms(self, kind: str) -> list[Term]: ...
 
     def set_listed(self, listing: str, listed: bool) -> None: ...
+
+    def put_site_page(self, page: SitePage) -> None:
+        """Write (or refresh) a live page's row; it is deleted by its key (site_page_key)."""
+        ...
+
+    def site_pages(self) -> list[SitePage]:
+        """Every live page (a site has a handful): the navigation and the pages sitemap."""
+        ...
 
 
 class StalePages(Protocol):

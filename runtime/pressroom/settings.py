@@ -164,7 +164,7 @@ class RepublishSettings(RenderSettings):
 
 @dataclass(frozen=True, kw_only=True)
 class AggregateSettings(SitePages, Cdn):
-    pass
+    event_bus_name: str = variable("EVENT_BUS_NAME")  # a navigation change asks for a republish
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -9,11 +9,11 @@ from pressroom.model import quoted
 
 MAX_SLUG_LENGTH = 80
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# Names the site itself uses at the top level or beside posts.
+# Names the site itself uses at the top level (where pages live too) or beside posts.
 RESERVED_SLUGS = frozenset(
     {
         "index", "tags", "tag", "authors", "author", "feed", "feeds", "rss", "atom", "sitemap",
-        "assets", "static", "page", "pages", "posts", "search", "404", "robots", "theme",
+        "sitemaps", "assets", "static", "page", "pages", "posts", "search", "404", "robots", "theme",
     }
 )  # fmt: skip
 _NOT_SLUG_CHARACTERS = re.compile(r"[^a-z0-9]+")

@@ -11,7 +11,18 @@ from typing import Any
 
 from pressroom.dates import DATE_FORMAT_HINT, DateError, DateReading, parse_date, read_date
 from pressroom.front_matter import FrontMatterError, split_post
-from pressroom.model import Image, Post, PostStatus, Problem, Rejection, quoted
+from pressroom.model import (
+    UNDATED,
+    Image,
+    MenuEntry,
+    Post,
+    PostKind,
+    PostStatus,
+    Problem,
+    Rejection,
+    kind_of_key,
+    quoted,
+)
 from pressroom.slugs import slug_problem, slugify, split_file_name
 from pressroom.urls import MAX_URL_LENGTH, url_fields, url_problem
 
@@ -28,6 +39,9 @@ MAX_SUMMARY_LENGTH = 3_000
 MAX_LIST_ENTRIES = 50
 MAX_ENTRY_LENGTH = 200
 MAX_PROBLEMS = 20
+# The menu a page joins to appear in the site navigation (Hugo's name for it).
+MAIN_MENU = "main"
+MAX_MENU_NAME_LENGTH = 40
 
 
 @dataclass(frozen=True)
@@ -61,12 +75,17 @@ def validate_post(source_key: str, data: bytes, rules: ValidationRules, now: dat
     except FrontMatterError as error:
         return Rejection(source_key, (error.problem,))
 
+    kind = kind_of_key(source_key)
     reader = _FieldReader(split.front_matter, split.raw_front_matter)
     title = reader.title()
     date_from_name, name_rest = split_file_name(_stem(source_key))
-    date_reading = reader.date(date_from_name, rules.timezone)
+    if kind is PostKind.PAGE:
+        date_reading = reader.page_date(rules.timezone)
+        menu = reader.menu(title)
+    else:
+        date_reading, menu = reader.date(date_from_name, rules.timezone), None
     published_at = date_reading.value if date_reading else None
-    slug = reader.slug(name_rest, title)
+    slug = reader.slug(name_rest if kind is PostKind.POST else _stem(source_key), title)
     draft = reader.is_draft()
     summary = reader.text("summary") or reader.text("description")
     tags = reader.string_list("tags")
@@ -99,6 +118,8 @@ def validate_post(source_key: str, data: bytes, rules: ValidationRules, now: dat
         images=images,
         aliases=aliases,
         front_matter=split.front_matter,
+        kind=kind,
+        menu=menu,
     )
 
 
@@ -120,8 +141,9 @@ def _status(draft: bool, published_at: datetime, expires: datetime | None, now: 
 
 
 def is_post_key(key: str) -> bool:
-    """Whether S3 routes changes to this key to validation (its filters are case-sensitive)."""
-    return key.startswith("posts/") and key.endswith(POST_SUFFIXES)
+    """Whether S3 routes changes to this key to validation (its filters are case-sensitive):
+    a post under posts/, or a page under pages/."""
+    return key.startswith(("posts/", "pages/")) and key.endswith(POST_SUFFIXES)
 
 
 def _stem(source_key: str) -> str:
@@ -222,6 +244,57 @@ class _FieldReader:
             f"the post has no date: add a line such as `date: 2024-05-01`; {DATE_FORMAT_HINT}",
         )
         return None
+
+    def page_date(self, zone: tzinfo) -> DateReading | None:
+        """A page's date is optional: without one it is published as soon as it is valid."""
+        if any(self.front_matter.get(field) not in (None, "") for field in DATE_FIELDS):
+            return self.date(None, zone)
+        return DateReading(UNDATED, "no date: a page needs none")
+
+    def menu(self, title: str | None) -> MenuEntry | None:
+        """The page's entry in the main menu, in Hugo's forms or the CMS export's `menu: true`.
+
+        `menu: main`, `menu: [main, footer]`, `menu: {main: {name: About us, weight: 2}}`,
+        `menus: main` (Hugo's other spelling), or `menu: true`; a top-level `weight` orders it
+        when the entry gives none. Other menus (footer…) are not shown by the packaged theme.
+        """
+        field = "menu" if "menu" in self.front_matter else "menus"
+        value = self.front_matter.get(field)
+        if value in (None, False, ""):
+            return None
+        settings: Any = {}
+        if value is True or value == MAIN_MENU:
+            pass
+        elif isinstance(value, list) and all(isinstance(entry, str) for entry in value):
+            if MAIN_MENU not in value:
+                return None
+        elif isinstance(value, dict):
+            if MAIN_MENU not in value:
+                return None
+            settings = value[MAIN_MENU] if value[MAIN_MENU] is not None else {}
+            if not isinstance(settings, dict):
+                self._refuse(field, f"`{field}.main` must hold `name` and `weight`, not a {_kind(settings)}")
+                return None
+        elif isinstance(value, str):
+            return None  # another menu, such as `footer`
+        else:
+            self._refuse(
+                field,
+                f"`{field}` must be `main`, a list of menu names, `true`, or Hugo's "
+                f"`{{main: {{weight: 2}}}}`, not {quoted(value)}",
+            )
+            return None
+        name = settings.get("name", title)
+        if name is None and title is None:
+            return None  # the missing title is the problem to report
+        if not isinstance(name, str) or not name.strip() or len(name.strip()) > MAX_MENU_NAME_LENGTH:
+            self._refuse(field, f"the menu name must be text of at most {MAX_MENU_NAME_LENGTH} characters")
+            return None
+        weight = settings.get("weight", self.front_matter.get("weight", 0))
+        if isinstance(weight, bool) or not isinstance(weight, int):
+            self._refuse(field, f"the menu weight must be a whole number, not {quoted(weight)}")
+            return None
+        return MenuEntry(name=name.strip(), weight=weight)
 
     def slug(self, name_rest: str, title: str | None) -> str | None:
         declared = self.front_matter.get("slug")

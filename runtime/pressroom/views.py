@@ -22,6 +22,7 @@ class SiteInfo:
     description: str = ""
     language: str = "en"
     stylesheet: str = "/assets/theme/style.css"  # the fingerprinted path once assets are published
+    menu: Sequence[Link] = ()  # the pages in the main menu, in their order (see Theme.set_navigation)
 
     def url(self, path: str) -> str:
         """An absolute URL for a site path."""
@@ -62,6 +63,7 @@ class PostView:
     reading_minutes: int = 1
     toc: Sequence[Heading] = ()
     params: Mapping[str, Any] = field(default_factory=dict)  # every front-matter key, as written
+    dated: bool = True  # False for a page whose front matter gives no date (`date` means nothing)
 
 
 @dataclass(frozen=True)

@@ -144,3 +144,18 @@ def test_a_refusal_is_parked_with_the_event_and_the_rest_announced(published: Po
     ((arn, event, reason),) = parking.parked
     assert (arn, event) == ("arn:fn", {"id": "e1"})
     assert reason.startswith("webhook:team: team refused the delivery with HTTP 410")
+
+
+def test_a_published_page_is_announced_nowhere():
+    world = World()
+    world.publish("pages/about.md", b"---\ntitle: About\n---\n\nWho we are.\n", now=NOW)
+    ((_, page),) = [(kind, d) for kind, d in world.bus.events if kind is DetailType.POST_PUBLISHED]
+    assert isinstance(page, PostPublished)
+    sender = MemoryWebhookSender()
+    notify, topic = stage(sender)
+
+    announced = notify.announce("Post Published", page, {}, "arn:aws:lambda:us-east-1:1:function:notify")
+
+    assert (announced.results, announced.delivered) == ([], 0)
+    assert topic.announcements == []
+    assert sender.deliveries == []

@@ -172,7 +172,7 @@ def test_the_template_gives_each_function_every_variable_it_requires():
         (AssetsSettings, {"HOSTING_BUCKET"}),
         (NotifySettings, {"TOPIC_ARN", "POSTS_TABLE"}),
         (ValidateSettings, {"EVENT_BUS_NAME"}),
-        (AggregateSettings, {"HOSTING_BUCKET", "POSTS_TABLE", "SITE_URL"}),
+        (AggregateSettings, {"HOSTING_BUCKET", "POSTS_TABLE", "SITE_URL", "EVENT_BUS_NAME"}),
         (RepublishSettings, RenderSettings.required() | {"REPUBLISH_QUEUE_URL"}),
     ],
 )

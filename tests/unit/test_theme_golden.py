@@ -109,7 +109,31 @@ PLAIN_POST = PostView(
     title="Plain", slug="plain", path="/posts/plain/", url="https://blog.example.com/posts/plain/", date=WHEN
 )
 
+ABOUT_PAGE = PostView(
+    title=f"About: {HOSTILE}",
+    slug="about",
+    path="/about/",
+    url="https://blog.example.com/about/",
+    date=datetime(1970, 1, 1, tzinfo=UTC),
+    summary="Who writes here & why.",
+    dated=False,
+)
+MENU = (Link("About & us", "/about/"), Link("Contact", "/contact/"))
+
+
+def with_menu(render: Callable[[Theme], str]) -> Callable[[Theme], str]:
+    """Render with a theme of its own, its navigation set: the shared one keeps none."""
+
+    def rendered(_: Theme) -> str:
+        theme = Theme(SITE)
+        theme.set_navigation(MENU)
+        return render(theme)
+
+    return rendered
+
+
 RENDERINGS: dict[str, Callable[[Theme], str]] = {
+    "page.html": with_menu(lambda t: t.render_page(ABOUT_PAGE, "<p>We write about fields.</p>")),
     "post-full.html": lambda t: t.render_post(FULL_POST, BODY),
     "post-plain.html": lambda t: t.render_post(PLAIN_POST, "<p>Only a paragraph, long enough.</p>" * 20),
     "home.html": lambda t: t.render_listing(listing("home", SITE.title, "/", Pagination(older="/page/2/"))),
@@ -159,6 +183,7 @@ def test_every_packaged_template_is_exercised():
     from pressroom.theme import packaged_templates
 
     assert set(packaged_templates().list_templates()) == {
-        "404.html.j2", "atom.xml.j2", "base.html.j2", "list.html.j2", "macros.html.j2", "post.html.j2",
-        "robots.txt.j2", "rss.xml.j2", "sitemap-index.xml.j2", "sitemap.xml.j2", "terms.html.j2",
+        "404.html.j2", "atom.xml.j2", "base.html.j2", "list.html.j2", "macros.html.j2", "page.html.j2",
+        "post.html.j2", "robots.txt.j2", "rss.xml.j2", "sitemap-index.xml.j2", "sitemap.xml.j2",
+        "terms.html.j2",
     }  # fmt: skip

@@ -85,7 +85,7 @@ class World:
         )  # fmt: skip
         self.aggregate = AggregateStage(
             site=self.site, listings=self.listings, theme=self.theme, page_size=self.page_size,
-            invalidator=self.invalidations,
+            invalidator=self.invalidations, bus=self.bus,
         )  # fmt: skip
         self.republish = RepublishStage(
             render=self.render, ledger=self.ledger, queue=self.work, listings=self.listings,

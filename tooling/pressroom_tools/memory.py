@@ -17,9 +17,11 @@ from datetime import datetime
 from typing import Any
 
 from pressroom.aggregates import (
+    SITE_PAGES,
     Key,
     ListingEntry,
     SitemapRow,
+    SitePage,
     Term,
     listing_kind,
     listing_term,
@@ -255,6 +257,7 @@ class MemoryListings:
     def __init__(self) -> None:
         self.rows: dict[str, dict[str, ListingEntry]] = {}
         self._terms: dict[str, Term] = {}
+        self._site_pages: dict[str, SitePage] = {}
 
     def allocate(self, listing: str, name: str) -> int:
         term = self._terms.get(listing) or Term(listing=listing, name=name, next_sequence=0, listed=False)
@@ -268,7 +271,15 @@ class MemoryListings:
 
     def delete(self, keys: Iterable[Key]) -> None:
         for partition, sort_key in keys:
+            if partition == SITE_PAGES:
+                self._site_pages.pop(sort_key, None)
             self.rows.get(partition, {}).pop(sort_key, None)
+
+    def put_site_page(self, page: SitePage) -> None:
+        self._site_pages[page.slug] = page
+
+    def site_pages(self) -> list[SitePage]:
+        return [self._site_pages[slug] for slug in sorted(self._site_pages)]
 
     def _partition(self, partition: str, newest_first: bool) -> list[ListingEntry]:
         rows = self.rows.get(partition, {})

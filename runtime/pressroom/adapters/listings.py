@@ -6,6 +6,7 @@ Items (partition key `pk`, sort key `sk`), all read with consistent reads:
   SITEMAP#<j>              / <slug>              a post in sitemap chunk j
   TERM#<kind>              / <term>              a listing's display name, its next sequence
                                                  number, and whether the terms index lists it
+  SITEPAGES                / <slug>              a live page (About…): title, dates, menu entry
 Each row carries what a listing shows (title, date, summary, tags, authors, image), so no page
 ever needs to read the posts themselves.
 """
@@ -20,9 +21,11 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from pressroom.aggregates import (
+    SITE_PAGES,
     Key,
     ListingEntry,
     SitemapRow,
+    SitePage,
     Term,
     listing_kind,
     listing_term,
@@ -99,6 +102,36 @@ class ListingStore:
             for pk, sk in membership_keys(entry.date_key, entry.slug, memberships, page_size)
         ]
         self._batch(requests)
+
+    def put_site_page(self, page: SitePage) -> None:
+        row: dict[str, Any] = {
+            "slug": page.slug,
+            "title": page.title,
+            "date": page.date.isoformat() if page.date else None,
+            "updated": page.updated.isoformat() if page.updated else None,
+            "menuName": page.menu_name,
+            "menuWeight": page.menu_weight if page.menu_name else None,
+        }
+        attributes = {name: _serializer.serialize(value) for name, value in row.items() if value is not None}
+        self.client.put_item(
+            TableName=self.table_name, Item={"pk": {"S": SITE_PAGES}, "sk": {"S": page.slug}, **attributes}
+        )
+
+    def site_pages(self) -> list[SitePage]:
+        pages = []
+        for item in self._all(SITE_PAGES, newest_first=False):
+            row = _plain(item)
+            pages.append(
+                SitePage(
+                    slug=row["slug"],
+                    title=row["title"],
+                    date=datetime.fromisoformat(row["date"]) if row.get("date") else None,
+                    updated=datetime.fromisoformat(row["updated"]) if row.get("updated") else None,
+                    menu_name=row.get("menuName"),
+                    menu_weight=int(row.get("menuWeight", 0)),
+                )
+            )
+        return pages
 
     def delete(self, keys: Iterable[Key]) -> None:
         self._batch([{"DeleteRequest": {"Key": {"pk": {"S": pk}, "sk": {"S": sk}}}} for pk, sk in keys])

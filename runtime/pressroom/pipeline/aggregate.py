@@ -29,9 +29,11 @@ from pressroom.aggregates import (
     tag_listing,
     terms_path,
 )
+from pressroom.events import DetailType, RepublishRequested
 from pressroom.model import post_path
+from pressroom.pipeline.pages import navigation_links
 from pressroom.pipeline.stylesheet import LinkedStylesheet
-from pressroom.ports import Invalidations, Listings, Site
+from pressroom.ports import EventBus, Invalidations, Listings, Site
 from pressroom.theme import Theme
 from pressroom.theme.refusals import TemplateRefusedError
 from pressroom.urls import absolute
@@ -42,7 +44,7 @@ logger = Logger(child=True)
 TERMS_KINDS = (ListingKind.TAG, ListingKind.AUTHOR)
 _TERMS_TITLES = {ListingKind.TAG: "Tags", ListingKind.AUTHOR: "Authors"}
 _PAGES_SITEMAP = "sitemaps/pages.xml"
-_PAGES_SITEMAP_REF = "pages-sitemap"
+_PAGES_SITEMAP_REF = Stale.PAGES_SITEMAP
 
 
 def _terms_ref(kind: ListingKind) -> str:
@@ -73,18 +75,25 @@ class AggregateStage:
         theme: Theme,
         page_size: int,
         invalidator: Invalidations | None = None,
+        bus: EventBus | None = None,
     ) -> None:
         self.site = site
         self.listings = listings
         self.theme = theme
         self.page_size = page_size
         self.invalidator = invalidator
+        self.bus = bus  # where a navigation change asks for the republish it needs
         self.stylesheet = LinkedStylesheet(theme, site)
 
     def rebuild(self, refs: Iterable[str], now: datetime | None = None) -> list[str]:
         """Rebuild the pages `refs` name (duplicates merged); returns the keys written or removed."""
         now = now or datetime.now(UTC)
         todo = set(refs)
+        if Stale.NAVIGATION in todo:
+            todo.discard(Stale.NAVIGATION)
+            self._republish_for_navigation()
+        if todo:
+            self.theme.set_navigation(navigation_links(self.listings.site_pages()))
         if Stale.EVERYTHING in todo:
             self.theme.forget_templates()
             todo.discard(Stale.EVERYTHING)
@@ -105,6 +114,18 @@ class AggregateStage:
             self.invalidator.invalidate(changed)
         logger.info("rebuilt stale pages", extra={"refs": len(todo), "objects": len(changed)})
         return changed
+
+    def _republish_for_navigation(self) -> None:
+        """Every page shows the navigation, so a change to it is a republish: one for the batch,
+        however many pages changed their menu entries in it."""
+        if self.bus is None:
+            logger.warning("the navigation changed, but this stage cannot ask for a republish")
+            return
+        self.bus.publish(
+            DetailType.REPUBLISH_REQUESTED,
+            RepublishRequested(reason="the site navigation changed: a page joined, left or moved in it"),
+        )
+        logger.info("the navigation changed; republish requested")
 
     def _rebuild_one(self, ref: str, todo: set[str], now: datetime) -> list[str]:
         parts = parse(ref)
@@ -273,13 +294,17 @@ class AggregateStage:
         return ["sitemap.xml"]
 
     def _pages_sitemap(self) -> list[str]:
-        """Home, the terms indexes and every listed term's page (cost: the number of terms)."""
+        """Home, the terms indexes, every listed term's page and the site's pages (cost: the
+        number of terms and pages, not of posts)."""
         paths = ["/", *(terms_path(kind) for kind in TERMS_KINDS)]
         for kind in TERMS_KINDS:
             paths += [listing_path(term.listing) for term in self.listings.terms(kind.value) if term.listed]
-        self.site.put_page(
-            _PAGES_SITEMAP, self.theme.render_sitemap([SitemapEntry(self.theme.site.url(p)) for p in paths])
-        )
+        entries = [SitemapEntry(self.theme.site.url(path)) for path in paths]
+        entries += [
+            SitemapEntry(self.theme.site.url(page.path), page.last_modified)
+            for page in self.listings.site_pages()
+        ]
+        self.site.put_page(_PAGES_SITEMAP, self.theme.render_sitemap(entries))
         return [_PAGES_SITEMAP]
 
     def _static(self) -> list[str]:

@@ -17,6 +17,7 @@ from aws_lambda_powertools import Logger
 
 from pressroom.announcements import Announcement, announce_publication, announce_rejection
 from pressroom.events import DetailType, PostPublished, PostRejected, SourceObject
+from pressroom.model import PostKind
 from pressroom.ports import (
     AnnouncementChannel,
     FailureParking,
@@ -92,6 +93,9 @@ class NotifyStage:
     ) -> Announced:
         """Announce `detail` on every channel once; `event` and `function_arn` are what a refused
         delivery parks (the invocation's event, to be redriven). Raises AnnouncementFailedError."""
+        if isinstance(detail, PostPublished) and detail.post.kind is PostKind.PAGE:
+            logger.info("a page was published: pages are not announced", extra={"path": detail.path})
+            return Announced(results=[], delivered=0, parked=[])
         key = announcement_key(detail_type, detail.source)
         results: list[dict[str, Any]] = []
         delivered: list[str] = []

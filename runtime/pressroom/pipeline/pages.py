@@ -8,14 +8,19 @@ in other processes or in an earlier run, hands the stage a PostPages that looks 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
-from pressroom.aggregates import author_listing, listing_path, tag_listing
+from pressroom.aggregates import SitePage, author_listing, listing_path, menu_of, tag_listing
 from pressroom.markdown import Heading, MarkdownRenderer
-from pressroom.model import Image, Post
+from pressroom.model import Image, Post, PostKind
 from pressroom.theme import Theme
 from pressroom.urls import absolute
 from pressroom.views import ImageView, Link, PostView
+
+
+def navigation_links(pages: Iterable[SitePage]) -> list[Link]:
+    """The main menu every page shows (Theme.set_navigation), from the site's live pages."""
+    return [Link(name, path) for name, path in menu_of(pages)]
 
 
 def post_fingerprint(post: Post) -> str:
@@ -36,6 +41,8 @@ class PostPages:
             return page
         rendered = self.markdown.render(post.body)
         view = self.view(post, rendered.reading_minutes, rendered.toc)
+        if post.kind is PostKind.PAGE:
+            return self.theme.render_page(view, rendered.html, rendered.text)
         return self.theme.render_post(view, rendered.html, rendered.text)
 
     def view(self, post: Post, reading_minutes: int, toc: Sequence[Heading] = ()) -> PostView:
@@ -55,6 +62,7 @@ class PostPages:
             reading_minutes=reading_minutes,
             toc=toc,
             params=post.front_matter,
+            dated=post.dated,
         )
 
 

@@ -16,9 +16,12 @@ from aws_lambda_powertools import Logger
 
 from pressroom.aggregates import (
     ListingEntry,
+    SitePage,
     Stale,
     listings_for,
     membership_keys,
+    menu_of,
+    site_page_key,
     stale_pages,
 )
 from pressroom.catalogue import (
@@ -45,8 +48,17 @@ from pressroom.events import (
     SourceObject,
 )
 from pressroom.markdown import MarkdownRenderer
-from pressroom.model import Post, PostStatus, Problem, Rejection, post_page_key, post_path
-from pressroom.pipeline.pages import PostPages
+from pressroom.model import (
+    Post,
+    PostKind,
+    PostStatus,
+    Problem,
+    Rejection,
+    content_page_key,
+    content_path,
+    kind_of_key,
+)
+from pressroom.pipeline.pages import PostPages, navigation_links
 from pressroom.pipeline.stylesheet import LinkedStylesheet
 from pressroom.pipeline.versions import judge_version
 from pressroom.ports import CatalogueStore, EventBus, Listings, Schedules, Site, StalePages, Uploads
@@ -130,7 +142,12 @@ class RenderStage:
         return True
 
     def _page(self, post: Post) -> str:
-        """The post's page (raises TemplateRefusedError if the theme cannot render it)."""
+        """The post's page (raises TemplateRefusedError if the theme cannot render it), showing
+        the navigation as it is now: a change to it later re-renders every page (Stale.NAVIGATION)."""
+        pages = {page.slug: page for page in self.listings.site_pages()}
+        if post.kind is PostKind.PAGE:
+            pages[post.slug] = _site_page(post)  # a page shows itself as it is about to be
+        self.theme.set_navigation(navigation_links(pages.values()))
         return self.pages.render(post)
 
     def on_withdrawn(self, event: PostWithdrawn) -> DetailType | None:
@@ -222,7 +239,11 @@ class RenderStage:
         else:
             update = live or succeeds_live_page
             ours = current if current is not None and current.source_key == source.key else None
-            listings, pending = self._plan_listings(post, ours, self._record_of(released, source.key))
+            if post.kind is PostKind.PAGE:
+                pending = self._plan_page(post, released)
+                listings = {}
+            else:
+                listings, pending = self._plan_listings(post, ours, self._record_of(released, source.key))
         entry = _listing_entry(post)
         self.catalogue.publish(
             CatalogueEntry(
@@ -252,10 +273,12 @@ class RenderStage:
             release=self._still_owned(released, source.key),
         )
         self.listings.put(entry, listings, self.page_size)
+        if post.kind is PostKind.PAGE:
+            self.listings.put_site_page(_site_page(post))
         self.listings.delete(pending.deletes)
         self.stylesheet.ensure()
         self.site.put_page(post.page_key, page)
-        self._let_go(released)
+        self._let_go(released, post.kind)
         self.stale_pages.send(
             pending.stale, cause=f"{source.key}@{source.sequencer}", correlation_id=source.correlation_id
         )
@@ -270,6 +293,24 @@ class RenderStage:
             ),
         )
         return DetailType.POST_PUBLISHED
+
+    def _plan_page(self, post: Post, released: str | None) -> Pending:
+        """A page is in no listing: its row feeds the navigation and the pages sitemap. A change
+        to what the navigation shows makes every page stale, which the aggregate stage answers
+        with one republish for however many such changes its batch merges."""
+        pages = {page.slug: page for page in self.listings.site_pages()}
+        before = menu_of(pages.values())
+        if released is not None:
+            pages.pop(released, None)
+        pages[post.slug] = _site_page(post)
+        stale = {Stale.PAGES_SITEMAP, Stale.STATIC, Stale.purge(post.page_key)}
+        deletes: tuple[tuple[str, str], ...] = ()
+        if released is not None:
+            stale.add(Stale.purge(content_page_key(PostKind.PAGE, released)))
+            deletes = (site_page_key(released),)
+        if menu_of(pages.values()) != before:
+            stale.add(Stale.NAVIGATION)
+        return Pending(deletes=deletes, stale=tuple(sorted(stale)))
 
     def _plan_listings(
         self, post: Post, current: PostRecord | None, released: PostRecord | None
@@ -299,13 +340,14 @@ class RenderStage:
             stale |= stale_pages(released.listings, {}, self.page_size)
         stale |= {Stale.STATIC, Stale.purge(post.page_key)}
         if released is not None:
-            stale.add(Stale.purge(post_page_key(released.slug)))
+            stale.add(Stale.purge(content_page_key(post.kind, released.slug)))
         return listings, Pending(deletes=tuple(sorted(deletes)), stale=tuple(sorted(stale)))
 
-    def _take_down(self, source: SourceObject, kind: SourceStateKind) -> DetailType | None:
+    def _take_down(self, source: SourceObject, state_kind: SourceStateKind) -> DetailType | None:
         """Record the key as not live; remove its page and rows if it had them (raises StaleEventError)."""
+        kind = kind_of_key(source.key)
         previous = self.catalogue.source_state(source.key)
-        if previous is not None and previous.state is kind and _is_retry(previous, source):
+        if previous is not None and previous.state is state_kind and _is_retry(previous, source):
             live_slug, pending = previous.released_slug, previous.pending
             if live_slug and self.catalogue.owner_of(live_slug) not in (None, source.key):
                 # Handed over since: the rows under those keys are the new owner's (same slug, and
@@ -315,7 +357,9 @@ class RenderStage:
             live_slug = previous.slug if previous and previous.state is SourceStateKind.LIVE else None
             record = self._record_of(live_slug, source.key)
             pending = Pending()
-            if record is not None:
+            if record is not None and kind is PostKind.PAGE:
+                pending = self._page_taken_down(record.slug)
+            elif record is not None:
                 pending = Pending(
                     deletes=tuple(
                         sorted(membership_keys(record.date_key, record.slug, record.listings, self.page_size))
@@ -323,13 +367,13 @@ class RenderStage:
                     stale=tuple(
                         sorted(
                             stale_pages(record.listings, {}, self.page_size)
-                            | {Stale.purge(post_page_key(record.slug))}
+                            | {Stale.purge(content_page_key(kind, record.slug))}
                         )
                     ),
                 )
         state = SourceState(
             key=source.key,
-            state=kind,
+            state=state_kind,
             slug=None,
             sequencer=source.sequencer,
             released_slug=live_slug,
@@ -339,15 +383,27 @@ class RenderStage:
         if not live_slug:
             return None
         self.listings.delete(pending.deletes)
-        self._let_go(live_slug)
+        self._let_go(live_slug, kind)
         self.stale_pages.send(
             pending.stale, cause=f"{source.key}@{source.sequencer}", correlation_id=source.correlation_id
         )
         self.bus.publish(
             DetailType.POST_UNPUBLISHED,
-            PostUnpublished(source=source, slug=live_slug, path=post_path(live_slug), reason=kind.value),
+            PostUnpublished(
+                source=source,
+                slug=live_slug,
+                path=content_path(kind, live_slug),
+                reason=state_kind.value,
+            ),
         )
         return DetailType.POST_UNPUBLISHED
+
+    def _page_taken_down(self, slug: str) -> Pending:
+        pages = self.listings.site_pages()
+        stale = {Stale.PAGES_SITEMAP, Stale.purge(content_page_key(PostKind.PAGE, slug))}
+        if menu_of(pages) != menu_of(page for page in pages if page.slug != slug):
+            stale.add(Stale.NAVIGATION)
+        return Pending(deletes=(site_page_key(slug),), stale=tuple(sorted(stale)))
 
     def _record_of(self, slug: str | None, key: str) -> PostRecord | None:
         """The catalogue's record of `slug`, if this key still owns it."""
@@ -359,20 +415,23 @@ class RenderStage:
     def _still_owned(self, slug: str | None, key: str) -> bool:
         return slug is not None and self.catalogue.owner_of(slug) == key
 
-    def _remove_page_if_unowned(self, slug: str | None) -> None:
+    def _remove_page_if_unowned(self, slug: str | None, kind: PostKind) -> None:
         """Delete a released slug's page, unless another post has claimed the slug since."""
         if slug is not None and self.catalogue.owner_of(slug) is None:
-            self.site.delete(post_page_key(slug))
+            self.site.delete(content_page_key(kind, slug))
 
-    def _let_go(self, slug: str | None) -> None:
-        """A slug this key released, unless another post has claimed it since: its page is
-        deleted or, if an upload waits for the slug, left in place and "Slug Released" put on the
-        bus, for that upload to replace the page in an invocation of its own."""
+    def _let_go(self, slug: str | None, kind: PostKind) -> None:
+        """A slug this key (a `kind`) released, unless another post has claimed it since: its page
+        is deleted or, if an upload waits for the slug, left in place and "Slug Released" put on
+        the bus, for that upload to replace the page in an invocation of its own. A page waiting
+        for a post's slug (or the other way round) is published elsewhere: nothing is left for it."""
         if slug is None or self.catalogue.owner_of(slug) is not None:
             return
         waiter = self.catalogue.slug_waiter(slug)
+        handover = waiter is not None and kind_of_key(waiter.key) is kind
+        if not handover:
+            self.site.delete(content_page_key(kind, slug))
         if waiter is None:
-            self.site.delete(post_page_key(slug))
             return
         waiting = SourceObject(
             bucket=self.uploads_bucket,
@@ -383,7 +442,7 @@ class RenderStage:
         )
         logger.info("the slug is released to the upload that waited for it",
                     extra={"slug": slug, "waiting": waiting.correlation_id})  # fmt: skip
-        self.bus.publish(DetailType.SLUG_RELEASED, SlugReleased(source=waiting, slug=slug))
+        self.bus.publish(DetailType.SLUG_RELEASED, SlugReleased(source=waiting, slug=slug, handover=handover))
 
     def on_slug_released(self, event: SlugReleased, now: datetime) -> DetailType | None:
         """Judge again the upload that waited for the slug: it is published there if nothing else
@@ -405,7 +464,7 @@ class RenderStage:
                 SlugWaiter(waiting.key, event.slug, waiting.sequencer, waiting.version_id, waiting.etag)
             )
         if event.handover:
-            self._remove_page_if_unowned(event.slug)
+            self._remove_page_if_unowned(event.slug, kind_of_key(waiting.key))
         return outcome
 
     def _reject(
@@ -440,6 +499,17 @@ def _listing_entry(post: Post) -> ListingEntry:
         tags=post.tags,
         authors=post.authors,
         image=image,
+    )
+
+
+def _site_page(post: Post) -> SitePage:
+    return SitePage(
+        slug=post.slug,
+        title=post.title,
+        date=post.date if post.dated else None,
+        updated=post.updated,
+        menu_name=post.menu.name if post.menu else None,
+        menu_weight=post.menu.weight if post.menu else 0,
     )
 
 

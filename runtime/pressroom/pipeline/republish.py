@@ -1,4 +1,5 @@
-"""Republish stage: every published post rendered again, fanned out, then the aggregates once.
+"""Republish stage: every published post and page rendered again, fanned out, then the
+aggregates once.
 
 "Republish Requested" starts a ledger and queues one "list from the start" item. Listing a page
 of the catalogue queues its posts, ten to a message, and the next page as a further item, so
@@ -60,6 +61,8 @@ class RepublishStage:
     def enumerate(self, republish_id: str, after: dict[str, Any] | None) -> int:
         """Queue one page of published posts, and the next page; returns how many were queued."""
         slugs, next_page = self.listings.slugs_page(ALL, after, LISTING_PAGE)
+        if after is None:  # the site's pages (a handful) go with the first page of posts
+            slugs = [page.slug for page in self.listings.site_pages()] + slugs
         self.ledger.queued(republish_id, len(slugs))  # counted before sent: pending never hits 0 early
         self.queue.render(republish_id, slugs)
         if next_page:

@@ -17,7 +17,7 @@ from pressroom.theme.filters import format_date, html_text, one_line, rfc822_dat
 from pressroom.theme.loaders import packaged_templates
 from pressroom.theme.refusals import RenderLimits
 from pressroom.theme.stylesheet import build_stylesheet, site_css
-from pressroom.views import EntryView, ListingView, PostView, SiteInfo, SitemapEntry, TermsView
+from pressroom.views import EntryView, Link, ListingView, PostView, SiteInfo, SitemapEntry, TermsView
 
 if TYPE_CHECKING:
     from jinja2 import BaseLoader, BytecodeCache
@@ -97,6 +97,12 @@ class Theme:
         self.stylesheet()
         return self._linked_site
 
+    def set_navigation(self, menu: Sequence[Link]) -> None:
+        """The pages every page's navigation lists from now on (`site.menu`)."""
+        menu = tuple(menu)
+        self._site = replace(self._site, menu=menu)
+        self._linked_site = replace(self._linked_site, menu=menu)
+
     def refresh_stylesheet(self) -> None:
         """Read an uploaded stylesheet again, if the last reading is old enough to doubt."""
         if self._uploaded_css is not None and (
@@ -147,6 +153,16 @@ class Theme:
             content=Markup(content_html),  # noqa: S704 - sanitised by the caller
             excerpt="" if post.summary else opening,
             toc=toc,
+        )
+
+    def render_page(self, page: PostView, content_html: str, body_text: str | None = None) -> str:
+        """A page that is not a post (About, Contact): `content_html` sanitised by the caller."""
+        opening = excerpt_of_text(body_text) if body_text is not None else excerpt(content_html)
+        return self._render(
+            "page.html.j2",
+            page=page,
+            content=Markup(content_html),  # noqa: S704 - sanitised by the caller
+            excerpt="" if page.summary else opening,
         )
 
     def render_listing(self, listing: ListingView) -> str:

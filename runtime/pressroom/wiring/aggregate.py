@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pressroom.adapters.bus import EventPublisher
 from pressroom.adapters.listings import ListingStore
 from pressroom.adapters.site import SiteStore
+from pressroom.events import EventSource
 from pressroom.pipeline.aggregate import AggregateStage
 from pressroom.settings import AggregateSettings
 from pressroom.wiring import clients
@@ -18,4 +20,5 @@ def build_aggregate_stage(settings: AggregateSettings) -> AggregateStage:
         theme=theme(settings),
         page_size=settings.index_page_size,
         invalidator=invalidator(settings),
+        bus=EventPublisher(clients.events(), settings.event_bus_name, EventSource.AGGREGATE),
     )

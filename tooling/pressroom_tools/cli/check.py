@@ -63,7 +63,7 @@ class CheckedFile:
             "slug": self.post.slug,
             "path": self.post.path,
             "title": self.post.title,
-            "date": self.post.date.isoformat(),
+            "date": self.post.date.isoformat() if self.post.dated else None,
             "date_read_as": self.post.date_read_as,
         }
 
@@ -88,15 +88,24 @@ def run(args: argparse.Namespace) -> int:
 def print_result(result: CheckedFile, verb: str = "ok") -> None:
     if result.post is not None:
         print(f"{verb:<9}{result.path} → {result.post.path} ({result.post.status.value})")
-        print(f"           date {result.post.date.isoformat()}, from {result.post.date_read_as}")
+        if result.post.dated:
+            print(f"           date {result.post.date.isoformat()}, from {result.post.date_read_as}")
+        else:
+            print(f"           {result.post.date_read_as}")
     else:
         print(f"{'invalid':<9}{result.path}")
         for problem in result.problems:
             print(f"           - {problem.describe()}")
 
 
-def check_file(path: Path, rules: ValidationRules, now: datetime) -> CheckedFile:
-    """Validate one local file as if it were uploaded as posts/<its name>."""
+def upload_key_of(path: Path) -> str:
+    """The key a local file is checked and uploaded as: pages/<name> for a file in a folder
+    named pages (a page), posts/<name> for any other."""
+    return f"pages/{path.name}" if path.parent.name == "pages" else f"posts/{path.name}"
+
+
+def check_file(path: Path, rules: ValidationRules, now: datetime, key: str | None = None) -> CheckedFile:
+    """Validate one local file as if it were uploaded as `key` (default: upload_key_of(path))."""
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -104,7 +113,7 @@ def check_file(path: Path, rules: ValidationRules, now: datetime) -> CheckedFile
     if not path.name.endswith(POST_SUFFIXES):
         only_posts = "only .md and .markdown files are posts: the pipeline never sees any other file"
         return CheckedFile(path, problems=(Problem(only_posts),))
-    verdict = validate_post(f"posts/{path.name}", data, rules, now)
+    verdict = validate_post(key or upload_key_of(path), data, rules, now)
     if isinstance(verdict, Rejection):
         return CheckedFile(path, problems=verdict.problems)
     return CheckedFile(path, post=verdict, data=data)

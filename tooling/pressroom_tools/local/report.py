@@ -63,7 +63,7 @@ class OutcomeBook:
 
     def record_event(self, envelope: dict[str, Any]) -> None:
         detail = envelope.get("detail", {})
-        key = detail.get("source", {}).get("key")
+        key = (detail.get("source") or {}).get("key")
         if not key:
             return
         outcome = self._outcomes.setdefault(key, PostOutcome(source=key, status=OutcomeStatus.PENDING))
