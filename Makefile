@@ -73,11 +73,11 @@ $(SAM_ENV)/.installed: requirements-tools.txt
 $(SCAN_ENV)/.installed: requirements-scan.txt
 	$(install_tool_environment)
 
-demo: setup ## Run the whole pipeline on examples/posts locally and write _site/
-	$(BIN)/pressroom local --posts examples/posts --out _site --report _site/report.json
+demo: setup ## Run the whole pipeline on examples/ (posts and pages) locally and write _site/
+	$(BIN)/pressroom local --site examples --out _site --report _site/report.json
 
 serve: setup ## As demo, then serve _site/ on http://127.0.0.1:8000
-	$(BIN)/pressroom local --posts examples/posts --out _site --report _site/report.json --serve
+	$(BIN)/pressroom local --site examples --out _site --report _site/report.json --serve
 
 sam-demo: setup ## As demo, with every function in a Lambda container (Docker, sam local); writes _site-sam/
 	$(BIN)/pressroom local --sam --posts examples/posts --out _site-sam --report _site-sam/report.json

@@ -1,12 +1,14 @@
 """Session fixtures for the browser tests: the site built and served once, one Chromium, one crawl.
 
 The site is examples/posts plus fixtures/hostile (a valid post full of script-injection vectors),
-built by `pressroom local` and served by pressroom's own local server on a free port.
+and examples/pages (two pages in the navigation), laid out as a site folder, built by
+`pressroom local --site` and served by pressroom's own local server on a free port.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +16,17 @@ from pathlib import Path
 import pytest
 from helpers import EXAMPLES, TEMPLATE
 from playwright.sync_api import Browser, sync_playwright
-from sitecheck import CHROMIUM, CHROMIUM_ARGS, HOSTILE_POSTS, LOCAL_HOST, Site, Visit, browsing, visit
+from sitecheck import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    EXAMPLE_PAGES,
+    HOSTILE_POSTS,
+    LOCAL_HOST,
+    Site,
+    Visit,
+    browsing,
+    visit,
+)
 
 from pressroom_tools.cli import main
 from pressroom_tools.local.site import make_server
@@ -22,7 +34,13 @@ from pressroom_tools.local.site import make_server
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    out = tmp_path_factory.mktemp("browser") / "site"
+    root = tmp_path_factory.mktemp("browser")
+    out = root / "site"
+    # A site folder, as `--site` takes it: the example posts with the hostile one, and the pages.
+    folder = root / "folder"
+    shutil.copytree(EXAMPLES, folder / "posts")
+    shutil.copytree(HOSTILE_POSTS, folder / "posts", dirs_exist_ok=True)
+    shutil.copytree(EXAMPLE_PAGES, folder / "pages")
     # Pages embed absolute URLs, so the port must be known before the build: bind the server
     # (port 0: a free one) first, build with its address, then start serving.
     server = make_server(out, LOCAL_HOST, 0)
@@ -31,8 +49,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         status = main(
             [
                 "local",
-                "--posts", str(EXAMPLES),
-                "--posts", str(HOSTILE_POSTS),
+                "--site", str(folder),
                 "--out", str(out),
                 "--report", str(out / "report.json"),
                 "--site-url", base_url,

@@ -32,6 +32,7 @@ CHROMIUM_ARGS = [
 ]
 LOCAL_HOST = "127.0.0.1"
 HOSTILE_POSTS = Path(__file__).parent / "fixtures" / "hostile"
+EXAMPLE_PAGES = Path(__file__).parents[2] / "examples" / "pages"
 HOSTILE_SLUG = "xss-vectors"
 HOSTILE_MARKER = "This harmless marker sentence proves the hostile post still rendered."
 SHARED_SLUG = "uk-ai-opportunities-action-plan"
@@ -105,8 +106,20 @@ class Site:
         return post
 
     def published_newest_first(self) -> list[dict[str, Any]]:
-        published = [post for post in self.report["posts"] if post["status"] == "published"]
+        published = [
+            post
+            for post in self.report["posts"]
+            if post["status"] == "published" and post["source"].startswith("posts/")
+        ]
         return sorted(published, key=lambda post: datetime.fromisoformat(post["date"]), reverse=True)
+
+    def published_pages(self) -> list[dict[str, Any]]:
+        """The pages (pages/*.md) the run published."""
+        return [
+            page
+            for page in self.report["posts"]
+            if page["status"] == "published" and page["source"].startswith("pages/")
+        ]
 
     def page_urls(self) -> list[str]:
         """Every *.html file the export wrote, as the URL a reader would use for it."""
@@ -212,6 +225,7 @@ PAGE_FACTS = """() => ({
   ids: Array.from(document.querySelectorAll('[id]'), e => e.id)
     .concat(Array.from(document.querySelectorAll('a[name]'), a => a.name)),
   pwned: typeof window.__pwned === 'undefined' ? null : String(window.__pwned),
+  navigation: Array.from(document.querySelectorAll('nav.site-nav a[href]'), a => a.href),
 })"""
 
 # A post page's metadata: <title>, meta description, canonical, Open Graph, Twitter, JSON-LD.
@@ -246,6 +260,7 @@ class Visit:
     links: tuple[tuple[str, str | None, str], ...]
     images: tuple[tuple[str | None, str], ...]
     ids: frozenset[str]
+    navigation: tuple[str, ...] = ()  # the site navigation's links, resolved
 
 
 def visit(page: Page, probe: Probe, url: str, *, settle_ms: int = 200) -> Visit:
@@ -265,4 +280,5 @@ def visit(page: Page, probe: Probe, url: str, *, settle_ms: int = 200) -> Visit:
         links=tuple((tag, raw, resolved) for tag, raw, resolved in facts["links"]),
         images=tuple((raw, resolved) for raw, resolved in facts["images"]),
         ids=frozenset(facts["ids"]),
+        navigation=tuple(facts["navigation"]),
     )

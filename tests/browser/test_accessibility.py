@@ -16,6 +16,7 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 PAGES: dict[str, Callable[[Site], str]] = {
     "home": lambda site: site.url("/"),
     "post": lambda site: site.url(f"/posts/{SHARED_SLUG}/"),
+    "page": lambda site: site.url("/about/"),
     "tag": lambda site: site.first_page_under("tags", prefer="release"),
     "author": lambda site: site.first_page_under("authors", prefer="ada-lovelace"),
     "404": lambda site: site.url("/404.html"),

@@ -16,6 +16,19 @@ def test_the_crawl_covers_the_site(site: Site, crawl: dict[str, Visit]):
     assert site.url("/404.html") in crawl
     for post in site.published_newest_first():
         assert post["url"] in crawl, f"{post['source']} is published but its page was not exported"
+    pages = site.published_pages()
+    assert [page["path"] for page in pages] == ["/about/", "/contact/"]
+    for page in pages:
+        assert page["url"] in crawl, f"{page['source']} is published but its page was not exported"
+
+
+def test_every_page_links_the_menu_pages_from_its_navigation(site: Site, crawl: dict[str, Visit]):
+    missing = [
+        url
+        for url, page in crawl.items()
+        if not {site.url("/about/"), site.url("/contact/")} <= set(page.navigation)
+    ]
+    assert not missing, f"pages without About and Contact in their navigation: {missing}"
 
 
 def test_every_page_loads_with_200_and_no_errors(crawl: dict[str, Visit]):

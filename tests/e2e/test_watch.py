@@ -32,7 +32,7 @@ def test_edits_additions_and_deletions_reach_the_site(
     ]
     monkeypatch.setattr("pressroom_tools.local.watch.time.sleep", lambda _: steps.pop(0)())
     args = argparse.Namespace(
-        posts=[posts], out=out, template=TEMPLATE, log_level="WARNING", webhook=None, serve=False,
+        posts=[posts], site=None, out=out, template=TEMPLATE, log_level="WARNING", webhook=None, serve=False,
         host="127.0.0.1", port=0, watch_interval=0, sam=False,
     )  # fmt: skip
 

@@ -124,14 +124,22 @@ def build_parser() -> argparse.ArgumentParser:
             "and export the site."
         ),
     )
-    local.add_argument(
+    folders = local.add_mutually_exclusive_group(required=True)
+    folders.add_argument(
         "--posts",
         type=Path,
         action="append",
-        required=True,
         metavar="DIR",
         help="directory of posts to upload (.md and .markdown files); repeat it for further rounds "
         "onto the same keys, each run until the pipeline is quiet",
+    )
+    folders.add_argument(
+        "--site",
+        type=Path,
+        action="append",
+        metavar="DIR",
+        help="a site folder laid out like the uploads bucket: posts/, pages/ (About, Contact…), "
+        "authors/, assets/ and theme/, uploaded as those keys; repeatable, as --posts",
     )
     local.add_argument(
         "--out",
@@ -162,7 +170,8 @@ def build_parser() -> argparse.ArgumentParser:
     local.add_argument(
         "--watch",
         action="store_true",
-        help="keep running: upload what changes in --posts, update --out (with --serve: a live preview)",
+        help="keep running: upload what changes in --posts (or --site), update --out (with --serve: "
+        "a live preview)",
     )
     local.add_argument("--watch-interval", type=float, default=1.0, help=argparse.SUPPRESS)
     local.add_argument(
@@ -271,11 +280,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="check post files, then upload the valid ones to a deployed stack",
         description=(
             "Check each file as ValidateFunction would, upload the valid ones to the stack's uploads "
-            "bucket as posts/<file name>, and say where each will appear. Invalid files are not "
+            "bucket as posts/<file name> (pages/<file name> for pages), and say where each will "
+            "appear. Invalid files are not "
             "uploaded; the exit status is then 1. Uses your AWS credentials and region."
         ),
     )
-    upload.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    upload.add_argument(
+        "files", type=Path, nargs="*", metavar="FILE",
+        help="post files (a file in a folder named pages is uploaded as a page, pages/<name>)",
+    )  # fmt: skip
+    upload.add_argument(
+        "--site", type=Path, metavar="DIR",
+        help="instead of FILEs: a site folder (posts/, pages/, authors/, assets/, theme/), uploaded "
+        "as those keys, the theme first; Markdown files are checked first",
+    )  # fmt: skip
     target = upload.add_mutually_exclusive_group(required=True)
     target.add_argument("--stack", help="the deployed stack's name (its outputs name the bucket and site)")
     target.add_argument("--bucket", help="the uploads bucket's name, if you know it")

@@ -17,7 +17,7 @@ from pressroom_tools.local.images import ImageError
 from pressroom_tools.local.report import OutcomeStatus, format_outcomes, write_report
 from pressroom_tools.local.site import ExportError, export_site, make_server, serving_in_background
 from pressroom_tools.local.stack import LocalStack
-from pressroom_tools.local.watch import Changes, DirectoryWatcher, keep_watching, watching_notice
+from pressroom_tools.local.watch import Changes, DirectoryWatcher, Layout, keep_watching, watching_notice
 
 
 def _pipeline_progress(stack: LocalStack, uploaded: list[str], progress: Progress) -> Callable[[str], None]:
@@ -62,15 +62,27 @@ def _started_stack(args: argparse.Namespace, site_url: str, progress: Progress) 
         yield stack
 
 
+def _folders(args: argparse.Namespace) -> tuple[list[Path], Layout]:
+    """The directories to upload, round by round, and how they map to keys."""
+    return (args.site, Layout.SITE) if args.site else (args.posts, Layout.POSTS)
+
+
+def _upload(stack: LocalStack, directory: Path, layout: Layout, progress: Progress) -> list[str]:
+    if layout is Layout.SITE:
+        return stack.upload_site(directory, progress=progress.step)
+    return stack.upload_posts(directory, progress=progress.step)
+
+
 def _watch(args: argparse.Namespace, site_url: str, progress: Progress, rounds: int | None = None) -> int:
-    """Keep the stack up: upload what changes in --posts, update --out, serve it with --serve.
+    """Keep the stack up: upload what changes in --posts or --site, update --out, serve it with --serve.
 
     `rounds` limits how many times the directories are looked at (tests); None: until Ctrl+C.
     """
-    watcher = DirectoryWatcher(args.posts)
+    directories, layout = _folders(args)
+    watcher = DirectoryWatcher(directories, layout)
     with _started_stack(args, site_url, progress) as stack:
-        for directory in args.posts:
-            stack.upload_posts(directory, progress=progress.step)
+        for directory in directories:
+            _upload(stack, directory, layout, progress)
         stack.run_until_quiet(progress=lambda m: progress.step(f"Running the pipeline: {m}"))
         try:
             export_site(_objects(stack), args.out)
@@ -82,7 +94,7 @@ def _watch(args: argparse.Namespace, site_url: str, progress: Progress, rounds: 
             if args.serve:
                 serving.enter_context(serving_in_background(args.out, args.host, args.port))
                 print(f"\nServing {args.out}/ on {site_url}/", flush=True)
-            print(watching_notice(args.posts), flush=True)
+            print(watching_notice(directories), flush=True)
             keep_watching(
                 watcher,
                 args.watch_interval,
@@ -152,9 +164,10 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    for directory in args.posts:
+    directories, layout = _folders(args)
+    for directory in directories:
         if not directory.is_dir():
-            print(f"pressroom: --posts {directory} is not a directory.", file=sys.stderr)
+            print(f"pressroom: --{layout.value} {directory} is not a directory.", file=sys.stderr)
             return EXIT_USAGE
     if args.sam and args.webhook:
         print(
@@ -181,9 +194,11 @@ def _run(args: argparse.Namespace, site_url: str, progress: Progress) -> int:
                 f"Announcing to {len(args.webhook)} webhook(s), signed with HMAC-SHA256 "
                 f"(X-Pressroom-Signature) using the secret {stack.webhook_secret}"
             )
-        for number, directory in enumerate(args.posts, start=1):
-            uploaded = stack.upload_posts(directory, progress=progress.step)
-            progress.done(f"Round {number}: uploaded the posts in {directory}.")
+        directories, layout = _folders(args)
+        for number, directory in enumerate(directories, start=1):
+            uploaded = _upload(stack, directory, layout, progress)
+            what = "the site folder" if layout is Layout.SITE else "the posts in"
+            progress.done(f"Round {number}: uploaded {what} {directory}.")
             stats = stack.run_until_quiet(progress=_pipeline_progress(stack, uploaded, progress))
             progress.done(f"Pipeline quiet after {len(stats.invocations)} function invocations.")
             for failure in stats.failures:

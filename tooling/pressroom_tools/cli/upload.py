@@ -1,17 +1,23 @@
-"""`pressroom upload`: check post files, then put the valid ones in a deployed stack's uploads bucket."""
+"""`pressroom upload`: check post and page files (or a whole site folder), then put the valid
+ones in a deployed stack's uploads bucket."""
 
 from __future__ import annotations
 
 import argparse
+import mimetypes
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from pressroom.model import Post, PostStatus
-from pressroom_tools.cli.check import check_file, print_result, rules_from
+from pressroom.validation import POST_SUFFIXES
+from pressroom_tools.cli.check import check_file, print_result, rules_from, upload_key_of
 from pressroom_tools.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from pressroom_tools.local.watch import site_uploads
 
 
 class TargetError(RuntimeError):
@@ -49,6 +55,13 @@ def run(args: argparse.Namespace) -> int:
     rules = rules_from(args)
     if rules is None:
         return EXIT_USAGE
+    if bool(args.files) == bool(args.site):
+        print("pressroom: name the files to upload, or a site folder with --site, not both.",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_USAGE
+    if args.site and not args.site.is_dir():
+        print(f"pressroom: --site {args.site} is not a directory.", file=sys.stderr)
+        return EXIT_USAGE
     session = boto3.Session(region_name=args.region) if args.region else boto3.Session()
     try:
         if args.stack:
@@ -61,22 +74,33 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     s3 = session.client("s3")
     now = datetime.now(UTC)
+    uploads = site_uploads(args.site) if args.site else [(upload_key_of(path), path) for path in args.files]
     failed = False
-    for path in args.files:
-        result = check_file(path, rules, now)
+    for key, path in uploads:
+        if not key.endswith(POST_SUFFIXES) and args.site:
+            failed |= not _put(s3, bucket, key, path.read_bytes(), path)
+            continue
+        result = check_file(path, rules, now, key)
         if result.post is None:
             print_result(result)
             print("           not uploaded")
             failed = True
             continue
-        key = f"posts/{path.name}"
-        try:
-            s3.put_object(
-                Bucket=bucket, Key=key, Body=result.data, ContentType="text/markdown; charset=utf-8"
-            )
-        except (ClientError, BotoCoreError) as error:
-            print(f"{'failed':<9}{path}: could not upload to s3://{bucket}/{key}: {error}")
+        if _put(s3, bucket, key, result.data, path, "text/markdown; charset=utf-8"):
+            print(f"{'uploaded':<9}{path} → s3://{bucket}/{key}; {where(result.post, site_url)}")
+        else:
             failed = True
-            continue
-        print(f"{'uploaded':<9}{path} → s3://{bucket}/{key}; {where(result.post, site_url)}")
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _put(s3: Any, bucket: str, key: str, body: bytes, path: Path, content_type: str | None = None) -> bool:
+    """Upload one file; say so, or why not. False if it failed."""
+    content_type = content_type or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    try:
+        s3.put_object(Bucket=bucket, Key=key, Body=body, ContentType=content_type)
+    except (ClientError, BotoCoreError) as error:
+        print(f"{'failed':<9}{path}: could not upload to s3://{bucket}/{key}: {error}")
+        return False
+    if not key.endswith(POST_SUFFIXES):
+        print(f"{'uploaded':<9}{path} → s3://{bucket}/{key}")
+    return True

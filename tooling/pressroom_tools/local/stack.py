@@ -9,6 +9,7 @@ functions run in this process, or through an Invoker in Lambda containers.
 from __future__ import annotations
 
 import json
+import mimetypes
 import os
 import secrets
 import urllib.request
@@ -41,6 +42,7 @@ from pressroom_tools.local.s3_events import faithful_s3_notifications
 from pressroom_tools.local.sam import SamWiring
 from pressroom_tools.local.scheduler import fire_due_schedules
 from pressroom_tools.local.template import Resolver, load_template
+from pressroom_tools.local.watch import not_uploaded_reason, site_uploads
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -242,6 +244,32 @@ class LocalStack:
                 self.upload(key, path.read_bytes())
             else:
                 self.s3.put_object(Bucket=self.output("UploadsBucketName"), Key=key, Body=path.read_bytes())
+            keys.append(key)
+            if progress:
+                progress(f"uploaded {number}/{len(uploads)}: {key}")
+        return keys
+
+    def upload_site(self, directory: Path, progress: ProgressCallback | None = None) -> list[str]:
+        """Upload a site folder laid out like the uploads bucket (posts/, pages/, authors/,
+        assets/, theme/) as those keys: the theme first, then what pages show, then the pages
+        and posts. Anything else is reported as skipped."""
+        uploads = site_uploads(directory)
+        uploaded = {path for _, path in uploads}
+        for path in sorted(directory.rglob("*")):
+            if path.is_file() and path not in uploaded:
+                self.book.skip(path.relative_to(directory).as_posix(), not_uploaded_reason(directory, path))
+        keys = []
+        for number, (key, path) in enumerate(uploads, start=1):
+            if key.endswith(POST_SUFFIXES):
+                self.upload(key, path.read_bytes())
+            else:
+                content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                self.s3.put_object(
+                    Bucket=self.output("UploadsBucketName"),
+                    Key=key,
+                    Body=path.read_bytes(),
+                    ContentType=content_type,
+                )
             keys.append(key)
             if progress:
                 progress(f"uploaded {number}/{len(uploads)}: {key}")

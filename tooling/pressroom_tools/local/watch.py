@@ -1,13 +1,47 @@
-"""Watching posts directories: which files were added, changed or removed since the last look."""
+"""Folders of posts or whole sites as uploads, and watching them: which files were added,
+changed or removed since the last look."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 from pressroom.validation import POST_SUFFIXES
+
+# The top-level folders of the uploads bucket, which a site folder (--site) mirrors, in the
+# order they are uploaded: the theme and what pages show first, then the pages and posts.
+SITE_FOLDERS = ("theme", "assets", "authors", "pages", "posts")
+
+
+class Layout(StrEnum):
+    """How a folder on disk maps to uploads-bucket keys."""
+
+    POSTS = "posts"  # --posts: the folder is posts/
+    SITE = "site"  # --site: the folder is the bucket (posts/, pages/, authors/, assets/, theme/)
+
+
+def site_folder_key(directory: Path, path: Path) -> str | None:
+    """The key of a file in a site folder: its path there, if it is under one of SITE_FOLDERS.
+
+    Hidden files (an editor's or the Finder's) are not uploaded.
+    """
+    relative = path.relative_to(directory)
+    if len(relative.parts) < 2 or relative.parts[0] not in SITE_FOLDERS:
+        return None
+    if any(part.startswith(".") for part in relative.parts):
+        return None
+    return relative.as_posix()
+
+
+def not_uploaded_reason(directory: Path, path: Path) -> str:
+    """Why a file in a site folder is left out, for the report."""
+    relative = path.relative_to(directory)
+    if any(part.startswith(".") for part in relative.parts):
+        return "not uploaded: a hidden file"
+    return "not uploaded: a site folder holds " + ", ".join(f"{name}/" for name in SITE_FOLDERS)
 
 
 def upload_key(directory: Path, path: Path) -> str | None:
@@ -22,14 +56,21 @@ def upload_key(directory: Path, path: Path) -> str | None:
     return f"posts/{relative.as_posix()}"
 
 
-def site_files(directory: Path) -> dict[str, Path]:
+def site_files(directory: Path, layout: Layout = Layout.POSTS) -> dict[str, Path]:
     """The uploads-bucket key of every file in `directory` that is uploaded, and its path."""
+    key_of = site_folder_key if layout is Layout.SITE else upload_key
     files: dict[str, Path] = {}
     for path in sorted(directory.rglob("*")):
-        key = upload_key(directory, path) if path.is_file() else None
+        key = key_of(directory, path) if path.is_file() else None
         if key is not None:
             files[key] = path
     return files
+
+
+def site_uploads(directory: Path) -> list[tuple[str, Path]]:
+    """A site folder's files as (key, path), in SITE_FOLDERS order: the theme first, posts last."""
+    files = site_files(directory, Layout.SITE)
+    return sorted(files.items(), key=lambda item: (SITE_FOLDERS.index(item[0].split("/")[0]), item[0]))
 
 
 @dataclass(frozen=True)
@@ -44,14 +85,15 @@ class Changes:
 class DirectoryWatcher:
     """Compares modification times and sizes between looks; no platform file-event API needed."""
 
-    def __init__(self, directories: Sequence[Path]) -> None:
+    def __init__(self, directories: Sequence[Path], layout: Layout = Layout.POSTS) -> None:
         self.directories = list(directories)
+        self.layout = layout
         self._seen = self._scan()
 
     def _scan(self) -> dict[str, tuple[Path, int, int]]:
         files: dict[str, tuple[Path, int, int]] = {}
         for directory in self.directories:  # a later directory's file wins, as in rounds
-            for key, path in site_files(directory).items():
+            for key, path in site_files(directory, self.layout).items():
                 stat = path.stat()
                 files[key] = (path, stat.st_mtime_ns, stat.st_size)
         return files
