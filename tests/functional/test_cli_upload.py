@@ -221,3 +221,39 @@ def test_a_failed_upload_is_reported_and_fails_the_run(aws: None, capsys: pytest
     assert status == 1
     assert f"failed   {SHARED_POST}: could not upload to s3://no-such-bucket/posts/{SHARED_POST.name}" in out
     assert "NoSuchBucket" in out
+
+
+def test_a_site_folder_is_uploaded_as_its_keys_pages_included_and_broken_files_held_back(
+    deployed: Deployed, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    # GIVEN a site folder with a post, a page, a broken post, an image and a stray file
+    site = tmp_path / "blog"
+    for folder in ("posts", "pages", "assets"):
+        (site / folder).mkdir(parents=True)
+    write(site / "posts", SHARED_POST.name, SHARED_POST.read_bytes())
+    write(site / "posts", "broken.md", BROKEN)
+    write(site / "pages", "about.md", b"---\ntitle: About\nmenu: main\n---\n\nWho we are.\n")
+    write(site / "assets", "chart.png", b"\x89PNG\r\n\x1a\n")
+    write(site, "notes.txt", b"not part of the site")
+
+    # WHEN the folder is uploaded
+    status = main(["upload", "--site", str(site), "--stack", deployed.stack])
+
+    # THEN everything valid is under its own key, with its type, and the broken post is not
+    out = capsys.readouterr().out
+    assert status == 1
+    assert deployed.keys() == ["assets/chart.png", "pages/about.md", f"posts/{SHARED_POST.name}"]
+    image = deployed.s3.get_object(Bucket=deployed.bucket, Key="assets/chart.png")
+    assert image["ContentType"] == "image/png"
+    assert f"will appear at {SITE}/about/ within seconds" in out
+    assert f"invalid  {site / 'posts' / 'broken.md'}" in out
+
+
+def test_files_and_a_site_folder_cannot_be_given_together(
+    deployed: Deployed, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    status = main(["upload", str(SHARED_POST), "--site", str(tmp_path), "--stack", deployed.stack])
+
+    assert status == 2
+    assert "not both" in capsys.readouterr().err
+    assert deployed.keys() == []
