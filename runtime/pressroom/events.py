@@ -110,6 +110,7 @@ class PostMetadata(Contract, frozen=True, kw_only=True):
     updated: datetime | None = None
     expires: datetime | None = None
     kind: PostKind = PostKind.POST  # a page (About…) is published, but not announced
+    warnings: list[str] = []  # what the page leaves out (a construct it cannot render), and where
 
     @classmethod
     def of(cls, post: Post) -> PostMetadata:
@@ -126,6 +127,7 @@ class PostMetadata(Contract, frozen=True, kw_only=True):
             updated=post.updated,
             expires=post.expires,
             kind=post.kind,
+            warnings=[warning.describe() for warning in post.warnings],
         )
 
 

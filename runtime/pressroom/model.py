@@ -90,6 +90,7 @@ class Post:
     front_matter: Mapping[str, Any] = field(default_factory=dict)
     kind: PostKind = PostKind.POST
     menu: MenuEntry | None = None  # pages only
+    warnings: tuple[Problem, ...] = ()  # published anyway: what the page leaves out, and where
 
     @property
     def path(self) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from pathlib import PurePosixPath
 from typing import Any
@@ -23,6 +23,7 @@ from pressroom.model import (
     kind_of_key,
     quoted,
 )
+from pressroom.shortcodes import warnings_in
 from pressroom.slugs import slug_problem, slugify, split_file_name
 from pressroom.urls import MAX_URL_LENGTH, url_fields, url_problem
 
@@ -100,6 +101,10 @@ def validate_post(source_key: str, data: bytes, rules: ValidationRules, now: dat
         reader.problems.append(Problem("the post has no body: write the post below the closing ---"))
     if reader.problems or title is None or date_reading is None or published_at is None or slug is None:
         return Rejection(source_key, _at_most(reader.problems, MAX_PROBLEMS))
+    body_starts_after = text[: len(text) - len(split.body)].count("\n") if text.endswith(split.body) else 0
+    warnings = tuple(
+        replace(warning, line=(warning.line or 0) + body_starts_after) for warning in warnings_in(split.body)
+    )
     return Post(
         source_key=source_key,
         slug=slug,
@@ -120,6 +125,7 @@ def validate_post(source_key: str, data: bytes, rules: ValidationRules, now: dat
         front_matter=split.front_matter,
         kind=kind,
         menu=menu,
+        warnings=_at_most(list(warnings), MAX_PROBLEMS),
     )
 
 

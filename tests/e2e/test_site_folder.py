@@ -27,6 +27,8 @@ def site_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (folder / "drafts").mkdir()
     (folder / "drafts" / "idea.md").write_text("---\ntitle: Idea\n---\n\nLater.\n", encoding="utf-8")
     (folder / "pages" / ".DS_Store").write_bytes(b"\x00\x01")
+    hugo = b'---\ntitle: From Hugo\ndate: 2024-05-01\n---\n\nHi.\n\n{{< tweet user="x" id="1" >}}\n'
+    (folder / "posts" / "from-hugo.md").write_bytes(hugo)
     return folder
 
 
@@ -118,3 +120,17 @@ def test_site_and_posts_cannot_be_given_together(
 
     assert exit_info.value.code == 2
     assert "not allowed with argument" in capsys.readouterr().err
+
+
+def test_a_post_published_with_something_left_out_carries_the_warning_in_the_report(
+    published: tuple[Path, dict[str, Any]],
+):
+    out, report = published
+
+    from_hugo = outcome(report, "posts/from-hugo.md")
+    assert from_hugo["status"] == "published"
+    assert from_hugo["warnings"] == [
+        "body (line 8): the Hugo shortcode `tweet` is not one pressroom renders: it was left out of the "
+        "page; pressroom renders figure, youtube, vimeo, highlight, ref, relref, details"
+    ]
+    assert "tweet" not in (out / "posts" / "from-hugo" / "index.html").read_text(encoding="utf-8")

@@ -164,6 +164,7 @@ def test_json_output_of_a_valid_post_says_where_it_will_be(capsys: pytest.Captur
         "title": "Our Response to the UK Government's AI Opportunities Action Plan",
         "date": "2025-01-14T00:00:00+00:00",
         "date_read_as": "`publicationDate`: ISO 8601",
+        "warnings": [],
     }
 
 
@@ -233,3 +234,28 @@ def test_an_unknown_time_zone_is_a_usage_error(capsys: pytest.CaptureFixture[str
 
     assert status == 2
     assert "'Mars/Olympus_Mons' is not an IANA time zone" in capsys.readouterr().err
+
+
+def test_a_shortcode_pressroom_cannot_render_is_a_warning_with_its_line(capsys: pytest.CaptureFixture[str]):
+    unknown = REPO / "tests" / "unit" / "fixtures" / "dialects" / "hugo-unknown-shortcodes.md"
+
+    assert main(["check", str(unknown)]) == 0  # published anyway
+    out = capsys.readouterr().out
+    assert "warning: body (line 8): the Hugo shortcode `tweet` is not one pressroom renders" in out
+
+    assert main(["check", "--format", "json", str(unknown)]) == 0
+    (result,) = json.loads(capsys.readouterr().out)
+    assert [warning.split(":")[0] for warning in result["warnings"]] == ["body (line 8)", "body (line 10)"]
+
+
+def test_a_page_is_checked_as_a_page_when_it_sits_in_a_folder_named_pages(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    (tmp_path / "pages").mkdir()
+    about = tmp_path / "pages" / "about.md"
+    about.write_text("---\ntitle: About\nmenu: main\n---\n\nNo date needed.\n", encoding="utf-8")
+
+    assert main(["check", str(about)]) == 0
+    out = capsys.readouterr().out
+    assert f"ok       {about} → /about/ (published)" in out
+    assert "no date: a page needs none" in out

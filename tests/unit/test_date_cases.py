@@ -9,9 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from world import World
-
-from pressroom.events import DetailType
+from world import lines_missing, published_case
 
 CASES = Path(__file__).parent / "fixtures" / "dates"
 POSTS = sorted(CASES.glob("*.md"))
@@ -24,13 +22,6 @@ def test_every_case_has_its_expected_html():
 
 @pytest.mark.parametrize("post", POSTS, ids=[post.stem for post in POSTS])
 def test_the_page_shows_the_date_as_read(post: Path):
-    world = World()
+    page = published_case(post)
 
-    assert world.publish(f"posts/{post.name}", post.read_bytes()) is DetailType.POST_PUBLISHED
-
-    (page_key,) = [
-        key for key in world.site.objects if key.startswith("posts/") and key.endswith("/index.html")
-    ]
-    page = world.site.text(page_key)
-    expected = [line for line in post.with_suffix(".html").read_text(encoding="utf-8").splitlines() if line]
-    assert [line for line in expected if line not in page] == []
+    assert lines_missing(page, post.with_suffix(".html")) == []

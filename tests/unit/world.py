@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from jinja2 import BaseLoader
@@ -110,3 +111,18 @@ class World:
     def rebuild(self) -> list[str]:
         """The aggregate stage's batch: every stale note queued so far, merged."""
         return self.aggregate.rebuild(self.stale.take(), now=NOW)
+
+
+def published_case(post: Path) -> str:
+    """A data-file case (a post file) published as posts/<its name> on a fresh world: its page."""
+    world = World()
+    assert world.publish(f"posts/{post.name}", post.read_bytes()) is DetailType.POST_PUBLISHED
+    (page_key,) = [
+        key for key in world.site.objects if key.startswith("posts/") and key.endswith("/index.html")
+    ]
+    return world.site.text(page_key)
+
+
+def lines_missing(page: str, expected: Path) -> list[str]:
+    """The non-blank lines of `expected` (an .html file beside a case) that the page lacks."""
+    return [line for line in expected.read_text(encoding="utf-8").splitlines() if line and line not in page]

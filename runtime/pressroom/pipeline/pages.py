@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pressroom.aggregates import SitePage, author_listing, listing_path, menu_of, tag_listing
 from pressroom.markdown import Heading, MarkdownRenderer
 from pressroom.model import Image, Post, PostKind
+from pressroom.shortcodes import expand
 from pressroom.theme import Theme
 from pressroom.urls import absolute
 from pressroom.views import ImageView, Link, PostView
@@ -39,7 +40,7 @@ class PostPages:
         page = self.prerendered.get(post_fingerprint(post)) if self.prerendered else None
         if page is not None:
             return page
-        rendered = self.markdown.render(post.body)
+        rendered = self.markdown.render(expand(post.body).body)
         view = self.view(post, rendered.reading_minutes, rendered.toc)
         if post.kind is PostKind.PAGE:
             return self.theme.render_page(view, rendered.html, rendered.text)

@@ -65,6 +65,7 @@ class CheckedFile:
             "title": self.post.title,
             "date": self.post.date.isoformat() if self.post.dated else None,
             "date_read_as": self.post.date_read_as,
+            "warnings": [warning.describe() for warning in self.post.warnings],
         }
 
 
@@ -92,6 +93,8 @@ def print_result(result: CheckedFile, verb: str = "ok") -> None:
             print(f"           date {result.post.date.isoformat()}, from {result.post.date_read_as}")
         else:
             print(f"           {result.post.date_read_as}")
+        for warning in result.post.warnings:
+            print(f"           warning: {warning.describe()}")
     else:
         print(f"{'invalid':<9}{result.path}")
         for problem in result.problems:

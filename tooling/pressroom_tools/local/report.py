@@ -35,6 +35,7 @@ class PostOutcome:
     title: str | None = None
     date: str | None = None
     reasons: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # published, but with something left out
 
     def to_json(self) -> dict[str, Any]:
         return {**asdict(self), "status": self.status.value}
@@ -71,7 +72,7 @@ class OutcomeBook:
         post = detail.get("post", {})
         if detail_type == DetailType.POST_VALIDATED:
             outcome.slug, outcome.title, outcome.reasons = post.get("slug"), post.get("title"), []
-            outcome.date = post.get("date")
+            outcome.date, outcome.warnings = post.get("date"), list(post.get("warnings", []))
             status = post.get("status")
             if status in _NOT_LIVE:
                 outcome.status = OutcomeStatus(status)
@@ -139,6 +140,7 @@ def format_outcomes(outcomes: list[PostOutcome], announcements: list[Announcemen
             where = f"/posts/{outcome.slug}/ on {outcome.date}"
         lines.append(f"  {outcome.status.value:<9}  {outcome.source:<{width}}  {where}".rstrip())
         lines.extend(f"             - {reason}" for reason in outcome.reasons)
+        lines.extend(f"             warning: {warning}" for warning in outcome.warnings)
     counts = {status: sum(o.status is status for o in outcomes) for status in OutcomeStatus}
     summary = ", ".join(f"{count} {status.value}" for status, count in counts.items() if count)
     header = [f"Posts ({summary or 'none'}):"]

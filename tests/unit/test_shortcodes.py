@@ -1,0 +1,66 @@
+"""Hugo shortcodes in bodies: the cases around the data files in fixtures/dialects."""
+
+from __future__ import annotations
+
+import pytest
+
+from pressroom.shortcodes import expand
+
+
+def test_a_body_without_shortcodes_is_returned_as_it_is():
+    body = "Plain {{ not a shortcode }} and {% not liquid here %}.\n"
+
+    assert expand(body).body == body
+    assert expand(body).warnings == []
+
+
+@pytest.mark.parametrize(
+    ("body", "warning"),
+    [
+        ('{{< youtube "not an id!" >}}', "`youtube` needs a video id, not 'not an id!'"),
+        ("{{< vimeo abc >}}", "`vimeo` needs a video id"),
+        ('{{< figure alt="no source" >}}', "`figure` has no `src`"),
+        ("{{< details >}}never closed", "`details` has no closing `{{< /details >}}`"),
+        ("stray {{< /details >}}", "closes a shortcode that was never opened"),
+        ("{{< gist spf13 7896402 >}}", "the Hugo shortcode `gist` is not one pressroom renders"),
+    ],
+)
+def test_what_cannot_be_rendered_is_left_out_with_a_warning(body: str, warning: str):
+    expanded = expand("Intro.\n\n" + body + "\n")
+
+    assert "{{" not in expanded.body
+    assert len(expanded.warnings) == 1
+    assert warning in expanded.warnings[0].message
+    assert (expanded.warnings[0].field, expanded.warnings[0].line) == ("body", 3)
+
+
+def test_paired_shortcodes_nest_and_each_finds_its_own_closing():
+    body = (
+        '{{< details summary="Outer" >}}\nOne\n{{< details summary="Inner" >}}\nTwo\n'
+        "{{< /details >}}\nThree\n{{< /details >}}\n"
+    )
+
+    expanded = expand(body).body
+
+    assert expanded.count("<details>") == 2
+    assert expanded.count("</details>") == 2
+    assert expanded.index("Inner") < expanded.index("Two") < expanded.index("Three")
+
+
+def test_arguments_may_be_quoted_named_positional_or_in_backticks():
+    expanded = expand('{{< figure src=`a b.jpg` alt="say \\"cheese\\"" title=Plain >}}').body
+
+    assert 'src="a b.jpg"' in expanded
+    assert 'alt="say &quot;cheese&quot;"' in expanded
+    assert "<h4>Plain</h4>" in expanded
+
+
+def test_values_are_escaped_so_a_shortcode_cannot_inject_markup():
+    expanded = expand('{{< figure src="x.jpg" alt="\\"><script>alert(1)</script>" >}}').body
+
+    assert "<script>" not in expanded
+    assert "&lt;script&gt;" in expanded
+
+
+def test_hugos_escaped_form_is_shown_as_the_shortcode_it_writes():
+    assert expand("Use {{%/* notice */%}} like this.").body == "Use {{% notice %}} like this."
