@@ -11,6 +11,7 @@ from typing import Any
 
 from pressroom.dates import DATE_FORMAT_HINT, DateError, DateReading, parse_date, read_date
 from pressroom.front_matter import FrontMatterError, split_post
+from pressroom.liquid_bodies import holds_liquid, is_jekyll_post
 from pressroom.model import (
     UNDATED,
     Image,
@@ -23,7 +24,7 @@ from pressroom.model import (
     kind_of_key,
     quoted,
 )
-from pressroom.shortcodes import warnings_in
+from pressroom.shortcodes import warnings_in as shortcode_warnings
 from pressroom.slugs import slug_problem, slugify, split_file_name
 from pressroom.urls import MAX_URL_LENGTH, url_fields, url_problem
 
@@ -103,7 +104,8 @@ def validate_post(source_key: str, data: bytes, rules: ValidationRules, now: dat
         return Rejection(source_key, _at_most(reader.problems, MAX_PROBLEMS))
     body_starts_after = text[: len(text) - len(split.body)].count("\n") if text.endswith(split.body) else 0
     warnings = tuple(
-        replace(warning, line=(warning.line or 0) + body_starts_after) for warning in warnings_in(split.body)
+        replace(warning, line=(warning.line or 0) + body_starts_after)
+        for warning in _body_warnings(source_key, split.body)
     )
     return Post(
         source_key=source_key,
@@ -127,6 +129,18 @@ def validate_post(source_key: str, data: bytes, rules: ValidationRules, now: dat
         menu=menu,
         warnings=_at_most(list(warnings), MAX_PROBLEMS),
     )
+
+
+def _body_warnings(source_key: str, body: str) -> list[Problem]:
+    """What the page will leave out of the body: Liquid a Jekyll post's file name promises, or
+    Hugo shortcodes in any other."""
+    if is_jekyll_post(source_key):
+        if not holds_liquid(body):
+            return []
+        from pressroom.liquid_bodies import warnings_in as liquid_warnings  # python-liquid: only then
+
+        return liquid_warnings(body)
+    return shortcode_warnings(body)
 
 
 def _at_most(problems: list[Problem], limit: int) -> tuple[Problem, ...]:

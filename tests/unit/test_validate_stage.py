@@ -100,16 +100,26 @@ def test_an_uploaded_theme_template_is_checked_then_a_republish_requested(world:
 
 
 @pytest.mark.parametrize(
-    ("data", "message"),
+    ("key", "data", "message"),
     [
-        (b"{{ cycler.__init__.__globals__ }}", "robots.txt.j2, line 1: __globals__"),
-        (b"\xff\xfe not UTF-8", "a template must be UTF-8 text"),
+        ("theme/robots.txt.j2", b"{{ cycler.__init__.__globals__ }}", "robots.txt.j2, line 1: __globals__"),
+        ("theme/robots.txt.j2", b"\xff\xfe not UTF-8", "a template must be UTF-8 text"),
+        (
+            "theme/includes/note.html",
+            b"{% if x %}never closed",
+            "includes/note.html: line 1: expected tag with value 'endif'",
+        ),
+        (
+            "theme/includes/note.html",
+            b"\xff\xfe not UTF-8",
+            "includes/note.html: a snippet must be UTF-8 text",
+        ),
     ],
 )
-def test_a_theme_template_that_cannot_be_used_is_rejected(
-    world: World, stage: ValidateStage, data: bytes, message: str
+def test_a_theme_template_or_snippet_that_cannot_be_used_is_rejected(
+    world: World, stage: ValidateStage, key: str, data: bytes, message: str
 ):
-    source = world.upload("theme/robots.txt.j2", data)
+    source = world.upload(key, data)
 
     assert stage.handle(created(source), NOW) is DetailType.POST_REJECTED
 
@@ -127,3 +137,14 @@ def test_removing_a_theme_template_requests_a_republish(world: World, stage: Val
     detail = world.bus.events[0][1]
     assert isinstance(detail, RepublishRequested)
     assert detail.reason == "theme template post.html.j2 removed"
+
+
+def test_an_uploaded_snippet_is_checked_as_liquid_then_a_republish_requested(
+    world: World, stage: ValidateStage
+):
+    source = world.upload("theme/includes/note.html", b"<aside>{{ include.content }}</aside>\n")
+
+    assert stage.handle(created(source), NOW) is DetailType.REPUBLISH_REQUESTED
+    ((_, detail),) = world.bus.events
+    assert isinstance(detail, RepublishRequested)
+    assert detail.reason == "theme snippet includes/note.html uploaded"

@@ -65,6 +65,7 @@ def post_file(
 class World:
     page_size: int = 10
     loader: BaseLoader | None = None
+    snippets: dict[str, str] = field(default_factory=dict)  # theme/includes/, for Jekyll's include
     uploads: MemoryUploads = field(default_factory=MemoryUploads)
     catalogue: MemoryCatalogue = field(default_factory=MemoryCatalogue)
     listings: MemoryListings = field(default_factory=MemoryListings)
@@ -78,7 +79,7 @@ class World:
 
     def __post_init__(self) -> None:
         self.site = MemorySite(self.uploads)
-        self.theme = Theme(SITE, loader=self.loader)
+        self.theme = Theme(SITE, loader=self.loader, snippets=self.snippets.get)
         self.render = RenderStage(
             uploads=self.uploads, site=self.site, catalogue=self.catalogue, listings=self.listings,
             stale_pages=self.stale, bus=self.bus, schedules=self.schedules, theme=self.theme,
@@ -114,8 +115,12 @@ class World:
 
 
 def published_case(post: Path) -> str:
-    """A data-file case (a post file) published as posts/<its name> on a fresh world: its page."""
-    world = World()
+    """A data-file case (a post file) published as posts/<its name> on a fresh world: its page.
+
+    The snippets in an `includes` folder beside it are the owner's theme/includes/.
+    """
+    includes = post.parent / "includes"
+    world = World(snippets={path.name: path.read_text(encoding="utf-8") for path in includes.glob("*")})
     assert world.publish(f"posts/{post.name}", post.read_bytes()) is DetailType.POST_PUBLISHED
     (page_key,) = [
         key for key in world.site.objects if key.startswith("posts/") and key.endswith("/index.html")

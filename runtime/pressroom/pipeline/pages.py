@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 
 from pressroom.aggregates import SitePage, author_listing, listing_path, menu_of, tag_listing
+from pressroom.liquid_bodies import holds_liquid, is_jekyll_post
 from pressroom.markdown import Heading, MarkdownRenderer
 from pressroom.model import Image, Post, PostKind
 from pressroom.shortcodes import expand
@@ -40,11 +41,25 @@ class PostPages:
         page = self.prerendered.get(post_fingerprint(post)) if self.prerendered else None
         if page is not None:
             return page
-        rendered = self.markdown.render(expand(post.body).body)
+        rendered = self.markdown.render(self.body(post))
         view = self.view(post, rendered.reading_minutes, rendered.toc)
         if post.kind is PostKind.PAGE:
             return self.theme.render_page(view, rendered.html, rendered.text)
         return self.theme.render_post(view, rendered.html, rendered.text)
+
+    def body(self, post: Post) -> str:
+        """The post's Markdown with its dialect's syntax evaluated: a Jekyll post's Liquid, or
+        Hugo's shortcodes in any other."""
+        if not is_jekyll_post(post.source_key):
+            return expand(post.body).body
+        if not holds_liquid(post.body):
+            return post.body
+        from pressroom.liquid_bodies import render
+
+        site = self.theme.site
+        values = {"title": site.title, "url": site.base_url, "description": site.description, "baseurl": ""}
+        page = {**post.front_matter, "title": post.title, "url": post.path, "date": post.date.isoformat()}
+        return render(post.body, values, page, self.theme.snippet).body
 
     def view(self, post: Post, reading_minutes: int, toc: Sequence[Heading] = ()) -> PostView:
         site = self.theme.site

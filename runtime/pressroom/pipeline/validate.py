@@ -27,6 +27,8 @@ from pressroom.theme import STYLESHEET_OVERRIDE, THEME_PREFIX
 from pressroom.validation import ValidationRules, is_post_key, size_problem
 
 logger = Logger(child=True)
+# Snippets for Jekyll's `{% include %}` in posts (theme/includes/<name>): Liquid, not Jinja2.
+SNIPPETS_FOLDER = "includes/"
 
 
 class UploadChangeKind(StrEnum):
@@ -102,12 +104,15 @@ class ValidateStage:
         source = change.source
         name = source.key.removeprefix(THEME_PREFIX)
         stylesheet = name.endswith(".css")
+        snippet = name.startswith(SNIPPETS_FOLDER)
         if stylesheet and change.kind is UploadChangeKind.REMOVED and name != STYLESHEET_OVERRIDE:
             return None  # a file that never replaced the stylesheet: its removal changes nothing
         if change.kind is UploadChangeKind.CREATED:
             data = self.uploads.read(source)
             if data is None:
                 problems = [f"{source.key} vanished before it could be checked"]
+            elif snippet:
+                problems = _snippet_problems(name, data)
             elif stylesheet:
                 from pressroom.theme.stylesheet import stylesheet_problems  # only for theme uploads
 
@@ -122,7 +127,7 @@ class ValidateStage:
             if problems:
                 return self._reject(source, tuple(Problem(problem, field="theme") for problem in problems))
         verb = "removed" if change.kind is UploadChangeKind.REMOVED else "uploaded"
-        what = "stylesheet" if stylesheet else "template"
+        what = "stylesheet" if stylesheet else "snippet" if snippet else "template"
         self.bus.publish(
             DetailType.REPUBLISH_REQUESTED,
             RepublishRequested(reason=f"theme {what} {name} {verb}", source=source),
@@ -136,3 +141,15 @@ class ValidateStage:
             PostRejected(source=source, reasons=[Reason.of(problem) for problem in problems]),
         )
         return DetailType.POST_REJECTED
+
+
+def _snippet_problems(name: str, data: bytes) -> list[str]:
+    """A snippet is Liquid text a post includes: it must be UTF-8 and parse."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return [f"{name}: a snippet must be UTF-8 text"]
+    from pressroom.liquid_bodies import parse_problem  # python-liquid: only for snippet uploads
+
+    problem = parse_problem(text)
+    return [f"{name}: {problem}"] if problem else []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -28,6 +29,7 @@ ATOM_PATH = "/atom.xml"
 RSS_PATH = "/rss.xml"
 # How long an uploaded stylesheet (or its absence) is trusted, as uploaded templates are.
 STYLESHEET_RECHECK_SECONDS = 60.0
+_SNIPPET_NAME = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_./-]{0,100}$")
 
 
 class Theme:
@@ -51,8 +53,10 @@ class Theme:
         limits: RenderLimits | None = None,
         bytecode_cache: BytecodeCache | None = None,
         uploaded_css: Callable[[], str | None] | None = None,
+        snippets: Callable[[str], str | None] | None = None,
     ) -> None:
         self._site = site
+        self._snippets = snippets
         self._uploaded_css = uploaded_css
         self._stylesheet: tuple[str, bytes] | None = None
         self._stylesheet_read_at = 0.0
@@ -96,6 +100,12 @@ class Theme:
         """The site, its `stylesheet` the path of the stylesheet `stylesheet()` returns."""
         self.stylesheet()
         return self._linked_site
+
+    def snippet(self, name: str) -> str | None:
+        """theme/includes/<name>, a snippet the site's owner uploaded for Jekyll's `include`."""
+        if self._snippets is None or not _SNIPPET_NAME.fullmatch(name) or ".." in name:
+            return None
+        return self._snippets(name)
 
     def set_navigation(self, menu: Sequence[Link]) -> None:
         """The pages every page's navigation lists from now on (`site.menu`)."""

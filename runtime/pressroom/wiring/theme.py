@@ -42,7 +42,12 @@ def theme(settings: SitePages) -> Theme:
 
         return uploaded_stylesheet(s3, bucket)
 
-    return Theme(site, loader=uploaded_theme, uploaded_css=uploaded_css)
+    def snippet(name: str) -> str | None:  # Jekyll's include, in a post that uses it
+        from pressroom.adapters.theme_overrides import read_theme_file
+
+        return read_theme_file(s3, bucket, f"includes/{name}")
+
+    return Theme(site, loader=uploaded_theme, uploaded_css=uploaded_css, snippets=snippet)
 
 
 def markdown(settings: RenderSettings) -> MarkdownRenderer:
