@@ -17,6 +17,7 @@ from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent, event
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pressroom.events import (
+    AuthorValidated,
     PostDue,
     PostRejected,
     PostValidated,
@@ -63,6 +64,12 @@ def lambda_handler(event: EventBridgeEvent, context: LambdaContext) -> dict[str,
         handed_over = render.on_slug_released(detail, now=datetime.now(UTC))
         logger.info("post rendered", extra={"outcome": handed_over.value if handed_over else None})
         return {"emitted": handed_over.value if handed_over else None}
+    if isinstance(detail, AuthorValidated):
+        logger.append_keys(key=detail.source.key)
+        logger.set_correlation_id(detail.source.correlation_id)
+        render.on_author_validated(detail, now=datetime.now(UTC))
+        logger.info("author profile recorded")
+        return {"recorded": "author"}
     if isinstance(detail, PostRejected):
         logger.append_keys(key=detail.source.key)
         logger.set_correlation_id(detail.source.correlation_id)
@@ -77,7 +84,7 @@ def lambda_handler(event: EventBridgeEvent, context: LambdaContext) -> dict[str,
     elif isinstance(detail, PostDue):
         outcome = render.on_due(detail, now=datetime.now(UTC))
     else:
-        outcome = render.on_withdrawn(detail)
+        outcome = render.on_withdrawn(detail, now=datetime.now(UTC))
     logger.info("post rendered", extra={"outcome": outcome.value if outcome else None})
     if outcome:
         metrics.add_metric(name=outcome.value.replace(" ", ""), unit=MetricUnit.Count, value=1)

@@ -14,6 +14,7 @@ understands.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,6 +22,8 @@ from enum import StrEnum
 from typing import Any
 
 from pressroom.slugs import slugify
+
+_NOT_ID = re.compile(r"[^A-Za-z0-9_-]")
 
 ALL = "all"
 SITEMAP_CHUNK_SIZE = 1_000
@@ -31,6 +34,7 @@ class ListingKind(StrEnum):
     ALL = "all"
     TAG = "tag"
     AUTHOR = "author"
+    REF = "ref"  # the posts that name a CMS author id: never a page, found when a profile changes
 
 
 _SECTION = {ListingKind.TAG: "tags", ListingKind.AUTHOR: "authors"}
@@ -57,14 +61,27 @@ def listing_term(listing: str) -> str:
     return listing.split(":", 1)[1] if ":" in listing else ALL
 
 
-def listings_for(tags: Iterable[str], authors: Iterable[str]) -> dict[str, str]:
+def ref_listing(identifier: str) -> str:
+    return f"{ListingKind.REF.value}:{_NOT_ID.sub('', identifier)[:100] or 'none'}"
+
+
+def listings_for(
+    tags: Iterable[str], authors: Iterable[str], author_ids: Iterable[str] = ()
+) -> dict[str, str]:
     """Every listing a post belongs to, with the display name of its term."""
     listings = {ALL: ALL}
     for tag in tags:
         listings.setdefault(tag_listing(tag), tag)
     for author in authors:
         listings.setdefault(author_listing(author), author)
+    for identifier in author_ids:
+        listings.setdefault(ref_listing(identifier), identifier)
     return listings
+
+
+def is_shown(listing: str) -> bool:
+    """Whether a listing has pages (every kind but the CMS references)."""
+    return listing_kind(listing) is not ListingKind.REF
 
 
 def terms_path(kind: ListingKind) -> str:
@@ -131,6 +148,8 @@ def stale_pages(
     stale = {Stale.FEEDS}
     opened = set(new_listings)
     for listing, sequence in [*before.items(), *after.items()]:
+        if not is_shown(listing):
+            continue
         page = page_of(sequence, page_size)
         stale.add(Stale.front(listing))
         stale.add(Stale.page(listing, page))

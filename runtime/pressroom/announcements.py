@@ -46,6 +46,8 @@ def announce_publication(event: PostPublished) -> Announcement:
         lines += ["", post.summary]
     if post.authors:
         lines += ["", "By " + ", ".join(post.authors)]
+    if post.warnings:
+        lines += ["", "Published with warnings:", *(f"- {warning}" for warning in post.warnings)]
     return Announcement(
         kind=kind,
         subject=subject_line(f"{verb}: {post.title}"),
@@ -60,6 +62,7 @@ def announce_publication(event: PostPublished) -> Announcement:
             "authors": post.authors,
             "tags": post.tags,
             "date": post.date.isoformat() if post.date else None,
+            "warnings": post.warnings,
             "source": event.source.key,
             "correlation_id": event.source.correlation_id,
         },

@@ -28,6 +28,7 @@ class DetailType(StrEnum):
     POST_DUE = "Post Due"
     REPUBLISH_REQUESTED = "Republish Requested"
     SLUG_RELEASED = "Slug Released"
+    AUTHOR_VALIDATED = "Author Validated"
 
 
 class EventSource(StrEnum):
@@ -190,6 +191,20 @@ class SlugReleased(Contract, frozen=True, kw_only=True):
     handover: bool = True  # the slug's page was left in place for it: replace it, or remove it
 
 
+class AuthorMetadata(Contract, frozen=True, kw_only=True):
+    key: str  # authors/ada.md is "ada"
+    name: str
+    ids: list[str] = []  # the CMS's ids for this person
+
+
+class AuthorValidated(Contract, frozen=True, kw_only=True):
+    """An author profile (authors/<key>.md) passed validation: RenderFunction records it and
+    renders again the posts and pages that show it."""
+
+    source: SourceObject
+    author: AuthorMetadata
+
+
 class RepublishRequested(Contract, frozen=True, kw_only=True):
     """Every page should be rendered again: the theme changed, or an operator asked."""
 
@@ -207,6 +222,7 @@ DETAIL_MODELS: dict[DetailType, type[Contract]] = {
     DetailType.POST_DUE: PostDue,
     DetailType.REPUBLISH_REQUESTED: RepublishRequested,
     DetailType.SLUG_RELEASED: SlugReleased,
+    DetailType.AUTHOR_VALIDATED: AuthorValidated,
 }
 
 

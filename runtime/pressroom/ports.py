@@ -11,13 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pressroom.aggregates import Key, ListingEntry, SitemapRow, SitePage, Term
 from pressroom.announcements import Announcement
 from pressroom.catalogue import CatalogueEntry, PostRecord, SlugWaiter, SourceState
 from pressroom.events import Contract, DetailType, SourceObject
 from pressroom.webhooks import Webhook
+
+if TYPE_CHECKING:
+    from pressroom.profiles import AuthorProfile  # the profiles' reading needs the render layer
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,18 @@ class Listings(Protocol):
 
     def site_pages(self) -> list[SitePage]:
         """Every live page (a site has a handful): the navigation and the pages sitemap."""
+        ...
+
+    def put_author(self, profile: AuthorProfile, sequencer: str | None) -> None:
+        """Record a profile (raises StaleEventError if a newer event for its file was applied)."""
+        ...
+
+    def remove_author(self, key: str, sequencer: str | None) -> None:
+        """Record that the profile is gone (raises StaleEventError as put_author does)."""
+        ...
+
+    def authors(self) -> list[AuthorProfile]:
+        """Every author profile (a site has a few dozen): how posts name their authors."""
         ...
 
 

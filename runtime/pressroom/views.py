@@ -89,6 +89,17 @@ class Pagination:
 
 
 @dataclass(frozen=True)
+class ProfileView:
+    """An author's profile, on their page."""
+
+    name: str
+    bio: str = ""
+    bio_html: str = ""  # sanitised HTML of the profile's body (a longer biography)
+    avatar: str | None = None  # absolute URL
+    links: Sequence[Link] = ()  # `path` holds each link's URL
+
+
+@dataclass(frozen=True)
 class ListingView:
     """The home page, an archive page, a tag's or an author's page."""
 
@@ -99,6 +110,7 @@ class ListingView:
     entries: Sequence[EntryView]
     pagination: Pagination = Pagination()
     description: str = ""
+    profile: ProfileView | None = None  # an author's page, when the author has a profile
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Session fixtures for the browser tests: the site built and served once, one Chromium, one crawl.
 
 The site is examples/posts plus fixtures/hostile (a valid post full of script-injection vectors),
-and examples/pages (two pages in the navigation), laid out as a site folder, built by
+examples/pages (two pages in the navigation) and examples/authors (the seed post's author's
+profile), laid out as a site folder, built by
 `pressroom local --site` and served by pressroom's own local server on a free port.
 """
 
@@ -41,6 +42,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     shutil.copytree(EXAMPLES, folder / "posts")
     shutil.copytree(HOSTILE_POSTS, folder / "posts", dirs_exist_ok=True)
     shutil.copytree(EXAMPLE_PAGES, folder / "pages")
+    shutil.copytree(EXAMPLE_PAGES.parent / "authors", folder / "authors")
     # Pages embed absolute URLs, so the port must be known before the build: bind the server
     # (port 0: a free one) first, build with its address, then start serving.
     server = make_server(out, LOCAL_HOST, 0)

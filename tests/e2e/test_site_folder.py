@@ -21,6 +21,7 @@ def site_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("site") / "blog"
     shutil.copytree(EXAMPLES, folder / "posts")
     shutil.copytree(EXAMPLES.parent / "pages", folder / "pages")
+    shutil.copytree(EXAMPLES.parent / "authors", folder / "authors")
     (folder / "assets").mkdir()
     (folder / "assets" / "press-kit.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
     (folder / "notes.txt").write_text("not part of the site\n", encoding="utf-8")
@@ -134,3 +135,20 @@ def test_a_post_published_with_something_left_out_carries_the_warning_in_the_rep
         "page; pressroom renders figure, youtube, vimeo, highlight, ref, relref, details"
     ]
     assert "tweet" not in (out / "posts" / "from-hugo" / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_seed_posts_cms_reference_shows_the_profiles_name_linked_to_its_page(
+    published: tuple[Path, dict[str, Any]],
+):
+    out, report = published
+
+    post = (out / "posts" / "uk-ai-opportunities-action-plan" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="/authors/the-editorial-team/" rel="author">The Editorial Team</a>' in post
+    assert outcome(report, "posts/uk-ai-opportunities-action-plan.md")["warnings"] == []
+    author_page = (out / "authors" / "the-editorial-team" / "index.html").read_text(encoding="utf-8")
+    assert "<h1>Posts by The Editorial Team</h1>" in author_page
+    assert "<strong>The Editorial Team</strong>" in author_page  # the profile's body
+    assert "/posts/uk-ai-opportunities-action-plan/" in author_page
+    assert "<name>The Editorial Team</name>" in (out / "atom.xml").read_text(encoding="utf-8")
+    profile = outcome(report, "authors/editorial-team.md")
+    assert (profile["status"], profile["path"]) == ("published", "/authors/the-editorial-team/")

@@ -9,6 +9,8 @@ import pytest
 
 from pressroom.events import (
     DETAIL_MODELS,
+    AuthorMetadata,
+    AuthorValidated,
     ContractError,
     DetailType,
     PostDue,
@@ -64,6 +66,9 @@ EXAMPLES = {
         reason="theme template post.html.j2 uploaded", source=SOURCE
     ),
     DetailType.SLUG_RELEASED: SlugReleased(source=SOURCE, slug="hello"),
+    DetailType.AUTHOR_VALIDATED: AuthorValidated(
+        source=SOURCE, author=AuthorMetadata(key="ada", name="Ada Lovelace", ids=["4dBOgUlI09p9cQ3p5W2EtI"])
+    ),
 }
 
 

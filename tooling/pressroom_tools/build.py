@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pressroom
 from pressroom.events import (
+    AuthorValidated,
     Contract,
     DetailType,
     PostDue,
@@ -222,7 +223,9 @@ class SiteBuild:
             elif isinstance(detail, PostRejected) and from_validate:
                 self.render.on_rejected(detail)
             elif isinstance(detail, PostWithdrawn):
-                self.render.on_withdrawn(detail)
+                self.render.on_withdrawn(detail, now=now)
+            elif isinstance(detail, AuthorValidated):
+                self.render.on_author_validated(detail, now=now)
             elif isinstance(detail, SlugReleased):
                 self.render.on_slug_released(detail, now=now)
 

@@ -40,6 +40,7 @@ from pressroom.catalogue import (
 )
 from pressroom.events import Contract, DetailType, SourceObject
 from pressroom.ports import CurrentVersion
+from pressroom.profiles import AuthorProfile
 from pressroom.webhooks import Webhook, WebhookRejectedError
 
 # --------------------------------------------------------------------------- the uploads bucket
@@ -258,6 +259,7 @@ class MemoryListings:
         self.rows: dict[str, dict[str, ListingEntry]] = {}
         self._terms: dict[str, Term] = {}
         self._site_pages: dict[str, SitePage] = {}
+        self._authors: dict[str, tuple[str | None, AuthorProfile | None]] = {}  # sequencer, profile
 
     def allocate(self, listing: str, name: str) -> int:
         term = self._terms.get(listing) or Term(listing=listing, name=name, next_sequence=0, listed=False)
@@ -280,6 +282,21 @@ class MemoryListings:
 
     def site_pages(self) -> list[SitePage]:
         return [self._site_pages[slug] for slug in sorted(self._site_pages)]
+
+    def put_author(self, profile: AuthorProfile, sequencer: str | None) -> None:
+        self._author_write(profile.key, sequencer, profile)
+
+    def remove_author(self, key: str, sequencer: str | None) -> None:
+        self._author_write(key, sequencer, None)
+
+    def _author_write(self, key: str, sequencer: str | None, profile: AuthorProfile | None) -> None:
+        recorded = self._authors.get(key, (None, None))[0]
+        if not may_replace(recorded, sequencer):
+            raise StaleEventError(f"a newer change to authors/{key} was applied")
+        self._authors[key] = (sequencer, profile)
+
+    def authors(self) -> list[AuthorProfile]:
+        return [profile for _, (_, profile) in sorted(self._authors.items()) if profile is not None]
 
     def _partition(self, partition: str, newest_first: bool) -> list[ListingEntry]:
         rows = self.rows.get(partition, {})

@@ -7,6 +7,8 @@ Items (partition key `pk`, sort key `sk`), all read with consistent reads:
   TERM#<kind>              / <term>              a listing's display name, its next sequence
                                                  number, and whether the terms index lists it
   SITEPAGES                / <slug>              a live page (About…): title, dates, menu entry
+  AUTHORS                  / <key>               an author profile (authors/<key>.md), or the
+                                                 tombstone of a removed one, by sequencer
 Each row carries what a listing shows (title, date, summary, tags, authors, image), so no page
 ever needs to read the posts themselves.
 """
@@ -31,9 +33,14 @@ from pressroom.aggregates import (
     listing_term,
     membership_keys,
 )
+from pressroom.catalogue import StaleEventError
+from pressroom.ordering import sequencer_sort_key
+from pressroom.profiles import AuthorProfile
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+
+AUTHORS = "AUTHORS"
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -132,6 +139,52 @@ class ListingStore:
                 )
             )
         return pages
+
+    def put_author(self, profile: AuthorProfile, sequencer: str | None) -> None:
+        row = {
+            "name": profile.name,
+            "bio": profile.bio,
+            "avatar": profile.avatar,
+            "links": [list(link) for link in profile.links],
+            "ids": list(profile.ids),
+            "bioHtml": profile.bio_html,
+        }
+        self._author_write(profile.key, sequencer, row)
+
+    def remove_author(self, key: str, sequencer: str | None) -> None:
+        self._author_write(key, sequencer, {"removed": True})
+
+    def _author_write(self, key: str, sequencer: str | None, row: dict[str, Any]) -> None:
+        attributes = {name: _serializer.serialize(value) for name, value in row.items() if value is not None}
+        item = {"pk": {"S": AUTHORS}, "sk": {"S": key}, **attributes}
+        arguments: dict[str, Any] = {"TableName": self.table_name, "Item": item}
+        if sequencer:
+            item["sortSequencer"] = {"S": sequencer_sort_key(sequencer)}
+            arguments["ConditionExpression"] = "attribute_not_exists(pk) OR sortSequencer <= :seq"
+            arguments["ExpressionAttributeValues"] = {":seq": {"S": sequencer_sort_key(sequencer)}}
+        try:
+            self.client.put_item(**arguments)
+        except self.client.exceptions.ConditionalCheckFailedException as error:
+            raise StaleEventError(f"a newer change to authors/{key} was applied") from error
+
+    def authors(self) -> list[AuthorProfile]:
+        profiles = []
+        for item in self._all(AUTHORS, newest_first=False):
+            row = _plain(item)
+            if row.get("removed"):
+                continue
+            profiles.append(
+                AuthorProfile(
+                    key=row["sk"],
+                    name=row["name"],
+                    bio=row.get("bio", ""),
+                    avatar=row.get("avatar"),
+                    links=tuple((str(label), str(url)) for label, url in row.get("links", [])),
+                    ids=tuple(row.get("ids", [])),
+                    bio_html=row.get("bioHtml", ""),
+                )
+            )
+        return profiles
 
     def delete(self, keys: Iterable[Key]) -> None:
         self._batch([{"DeleteRequest": {"Key": {"pk": {"S": pk}, "sk": {"S": sk}}}} for pk, sk in keys])

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from functools import partial
 
 from aws_lambda_powertools import Logger
+from markupsafe import Markup
 
 from pressroom.aggregates import (
     ALL,
@@ -23,10 +24,12 @@ from pressroom.aggregates import (
     author_listing,
     listing_kind,
     listing_path,
+    listing_term,
     page_key,
     page_of,
     parse,
     tag_listing,
+    term_slug,
     terms_path,
 )
 from pressroom.events import DetailType, RepublishRequested
@@ -34,10 +37,20 @@ from pressroom.model import post_path
 from pressroom.pipeline.pages import navigation_links
 from pressroom.pipeline.stylesheet import LinkedStylesheet
 from pressroom.ports import EventBus, Invalidations, Listings, Site
+from pressroom.profiles import AuthorProfile
 from pressroom.theme import Theme
 from pressroom.theme.refusals import TemplateRefusedError
 from pressroom.urls import absolute
-from pressroom.views import EntryView, ImageView, Link, ListingView, Pagination, SitemapEntry, TermsView
+from pressroom.views import (
+    EntryView,
+    ImageView,
+    Link,
+    ListingView,
+    Pagination,
+    ProfileView,
+    SitemapEntry,
+    TermsView,
+)
 
 logger = Logger(child=True)
 
@@ -83,11 +96,13 @@ class AggregateStage:
         self.page_size = page_size
         self.invalidator = invalidator
         self.bus = bus  # where a navigation change asks for the republish it needs
+        self._profiles: list[AuthorProfile] | None = None
         self.stylesheet = LinkedStylesheet(theme, site)
 
     def rebuild(self, refs: Iterable[str], now: datetime | None = None) -> list[str]:
         """Rebuild the pages `refs` name (duplicates merged); returns the keys written or removed."""
         now = now or datetime.now(UTC)
+        self._profiles = None  # read once per batch, when an author's page is rebuilt
         todo = set(refs)
         if Stale.NAVIGATION in todo:
             todo.discard(Stale.NAVIGATION)
@@ -156,6 +171,8 @@ class AggregateStage:
         refs = {Stale.FEEDS, Stale.SITEMAP_INDEX, Stale.STATIC, _PAGES_SITEMAP_REF}
         refs |= {_terms_ref(kind) for kind in TERMS_KINDS}
         for kind in ListingKind:
+            if kind is ListingKind.REF:
+                continue
             for term in self.listings.terms(kind.value):
                 refs.add(Stale.front(term.listing))
                 refs |= {Stale.page(term.listing, page) for page in range(1, self._last_page(term) + 1)}
@@ -220,6 +237,9 @@ class AggregateStage:
             view_kind, title = "tag", f"Posts tagged “{name}”"
         else:
             view_kind, title = "author", f"Posts by {name}"
+        profile = self._profile(listing) if kind is ListingKind.AUTHOR else None
+        if profile is not None:
+            title = f"Posts by {profile.name}"
         path = listing_path(listing, page)
         return ListingView(
             kind=view_kind,
@@ -228,6 +248,25 @@ class AggregateStage:
             url=self.theme.site.url(path),
             entries=[self._entry(entry) for entry in entries],
             pagination=Pagination(newer=newer, older=older, label=label),
+            description=profile.bio if profile else "",
+            profile=profile,
+        )
+
+    def _profile(self, listing: str) -> ProfileView | None:
+        """The profile of the author a listing is for: by the name's slug, or the profile's key."""
+        if self._profiles is None:
+            self._profiles = self.listings.authors()
+        term = listing_term(listing)
+        found = next((p for p in self._profiles if term in (term_slug(p.name), p.key)), None)
+        if found is None:
+            return None
+        base = self.theme.site.base_url
+        return ProfileView(
+            name=found.name,
+            bio=found.bio,
+            bio_html=Markup(found.bio_html),  # noqa: S704 - sanitised when the profile was recorded
+            avatar=absolute(found.avatar, base) if found.avatar else None,
+            links=[Link(label, url) for label, url in found.links],
         )
 
     def _entry(self, entry: ListingEntry) -> EntryView:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
 from aws_lambda_powertools import Logger
 
@@ -18,9 +19,12 @@ from pressroom.aggregates import (
     ListingEntry,
     SitePage,
     Stale,
+    author_listing,
     listings_for,
     membership_keys,
     menu_of,
+    page_of,
+    ref_listing,
     site_page_key,
     stale_pages,
 )
@@ -35,6 +39,7 @@ from pressroom.catalogue import (
     StaleEventError,
 )
 from pressroom.events import (
+    AuthorValidated,
     DetailType,
     PostDue,
     PostMetadata,
@@ -62,6 +67,7 @@ from pressroom.pipeline.pages import PostPages, navigation_links
 from pressroom.pipeline.stylesheet import LinkedStylesheet
 from pressroom.pipeline.versions import judge_version
 from pressroom.ports import CatalogueStore, EventBus, Listings, Schedules, Site, StalePages, Uploads
+from pressroom.profiles import AuthorProfile, is_profile_key, profile_key, resolve, validate_profile
 from pressroom.theme import Theme
 from pressroom.theme.refusals import TemplateRefusedError
 from pressroom.validation import ValidationRules
@@ -130,7 +136,7 @@ class RenderStage:
             logger.warning("a live post could not be rendered again", extra={"key": source.key})
             return False
         try:
-            page = self._page(post)
+            page = self._page(self._with_profiles(post))
         except TemplateRefusedError as refused:
             logger.warning(
                 "the theme refused to render a live post; its page is unchanged",
@@ -139,6 +145,90 @@ class RenderStage:
             return False
         self.stylesheet.ensure()
         self.site.put_page(post.page_key, page)
+        return True
+
+    def _with_profiles(self, post: Post) -> Post:
+        """The post with its authors as their profiles name them, and a warning for each CMS
+        reference no profile answers (the post is published all the same)."""
+        if post.kind is PostKind.PAGE or not (post.authors or post.author_ids):
+            return post
+        resolution = resolve(post.authors, post.author_ids, self.listings.authors())
+        return replace(post, authors=resolution.names, warnings=post.warnings + resolution.warnings)
+
+    # ------------------------------------------------------------------ author profiles
+    def on_author_validated(self, event: AuthorValidated, now: datetime) -> None:
+        """Record the profile, then render again what shows it."""
+        data = self.uploads.read(event.source)
+        if data is None:
+            return  # overwritten or removed since: its own event follows
+        profile = validate_profile(event.source.key, data, self.rules.max_bytes)
+        if isinstance(profile, Rejection):
+            logger.warning("a validated profile is no longer valid", extra={"key": event.source.key})
+            return
+        bio_html = self.markdown.render(profile.body).html if profile.body else ""
+        self._record_profile(event.source, replace(profile, bio_html=bio_html), now)
+
+    def _record_profile(self, source: SourceObject, profile: AuthorProfile | None, now: datetime) -> None:
+        """Record a profile (None: removed), then: the posts whose shown authors it changes are
+        applied again (listings, pages, feeds), and its author pages rebuilt."""
+        key = profile.key if profile else profile_key(source.key)
+        before = next((p for p in self.listings.authors() if p.key == key), None)
+        try:
+            if profile is None:
+                self.listings.remove_author(key, source.sequencer)
+            else:
+                self.listings.put_author(profile, source.sequencer)
+        except StaleEventError:
+            _log_stale(source)
+            return
+        known = [p for p in (before, profile) if p is not None]
+        shown = {author_listing(p.name) for p in known} | {author_listing(p.key) for p in known}
+        if before is None or profile is None or (before.name, before.ids) != (profile.name, profile.ids):
+            references = shown | {ref_listing(identifier) for p in known for identifier in p.ids}
+            for slug in sorted(self._slugs_in(references)):
+                self.reconsider(slug, now)
+        stale: set[str] = set()
+        for listing in shown:
+            term = self.listings.term(listing)
+            if term is not None and term.next_sequence:
+                last = page_of(term.next_sequence, self.page_size)
+                stale |= {Stale.front(listing), *(Stale.page(listing, k) for k in range(1, last + 1))}
+        self.stale_pages.send(
+            stale, cause=f"{source.key}@{source.sequencer}", correlation_id=source.correlation_id
+        )
+
+    def _slugs_in(self, listings: set[str]) -> set[str]:
+        slugs: set[str] = set()
+        for listing in listings:
+            after: dict[str, Any] | None = None
+            while True:
+                page, after = self.listings.slugs_page(listing, after, 1_000)
+                slugs.update(page)
+                if not after:
+                    break
+        return slugs
+
+    def reconsider(self, slug: str, now: datetime) -> bool:
+        """Apply a live post's version again, its listings planned afresh (its authors' profiles
+        changed): nothing is announced. False if the post is no longer live."""
+        record = self.catalogue.post_record(slug)
+        state = self.catalogue.source_state(record.source_key) if record else None
+        if record is None or state is None or state.state is not SourceStateKind.LIVE or state.slug != slug:
+            return False
+        source = SourceObject(
+            bucket=self.uploads_bucket,
+            key=record.source_key,
+            version_id=record.version_id,
+            sequencer=state.sequencer,
+            etag=state.etag,
+        )
+        post = judge_version(self.uploads, source, self.rules, now)
+        if not isinstance(post, Post) or post.status is not PostStatus.PUBLISHED:
+            return False
+        try:
+            self._publish(source, self._with_profiles(post), replan=True)
+        except (StaleEventError, SlugTakenError):
+            return False
         return True
 
     def _page(self, post: Post) -> str:
@@ -150,7 +240,10 @@ class RenderStage:
         self.theme.set_navigation(navigation_links(pages.values()))
         return self.pages.render(post)
 
-    def on_withdrawn(self, event: PostWithdrawn) -> DetailType | None:
+    def on_withdrawn(self, event: PostWithdrawn, now: datetime | None = None) -> DetailType | None:
+        if is_profile_key(event.source.key):
+            self._record_profile(event.source, None, now or datetime.now(UTC))
+            return None
         try:
             outcome = self._take_down(event.source, SourceStateKind.WITHDRAWN)
         except StaleEventError:
@@ -177,6 +270,7 @@ class RenderStage:
         outcome: DetailType | None
         try:
             if post.status is PostStatus.PUBLISHED:
+                post = self._with_profiles(post)
                 outcome = self._publish(source, post, succeeds_live_page=succeeds_live_page)
             else:
                 outcome = self._take_down(source, _TAKEN_DOWN_AS[post.status])
@@ -199,7 +293,7 @@ class RenderStage:
         return outcome
 
     def _publish(
-        self, source: SourceObject, post: Post, *, succeeds_live_page: bool = False
+        self, source: SourceObject, post: Post, *, succeeds_live_page: bool = False, replan: bool = False
     ) -> DetailType | None:
         """Record the post as live, write its page, queue its stale pages, say so.
 
@@ -209,7 +303,13 @@ class RenderStage:
         """
         previous = self.catalogue.source_state(source.key)
         live = previous is not None and previous.state is SourceStateKind.LIVE
-        retry = live and _is_retry(previous, source) and previous is not None and previous.slug == post.slug
+        retry = (
+            not replan
+            and live
+            and _is_retry(previous, source)
+            and previous is not None
+            and previous.slug == post.slug
+        )
         current = self.catalogue.post_record(post.slug)
         resumed = previous is not None and retry and current is not None
         released = None
@@ -217,6 +317,7 @@ class RenderStage:
             released = previous.slug if previous is not None and live and previous.slug != post.slug else None
             if (
                 live
+                and not replan
                 and previous is not None
                 and source.etag
                 and previous.etag == source.etag
@@ -282,6 +383,8 @@ class RenderStage:
         self.stale_pages.send(
             pending.stale, cause=f"{source.key}@{source.sequencer}", correlation_id=source.correlation_id
         )
+        if replan:
+            return None  # the same version, shown again: nothing to announce
         self.bus.publish(
             DetailType.POST_PUBLISHED,
             PostPublished(
@@ -319,7 +422,7 @@ class RenderStage:
         kept = current.listings if current is not None else {}
         listings: dict[str, int] = {}
         opened: list[str] = []
-        for listing, name in listings_for(post.tags, post.authors).items():
+        for listing, name in listings_for(post.tags, post.authors, post.author_ids).items():
             if listing in kept:
                 listings[listing] = kept[listing]
             else:

@@ -11,6 +11,8 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.data_classes.s3_event import S3EventRecord
 
 from pressroom.events import (
+    AuthorMetadata,
+    AuthorValidated,
     DetailType,
     PostMetadata,
     PostRejected,
@@ -23,6 +25,7 @@ from pressroom.events import (
 from pressroom.model import Problem, Rejection
 from pressroom.pipeline.versions import judge_version
 from pressroom.ports import EventBus, Uploads
+from pressroom.profiles import is_profile_key, validate_profile
 from pressroom.theme import STYLESHEET_OVERRIDE, THEME_PREFIX
 from pressroom.validation import ValidationRules, is_post_key, size_problem
 
@@ -74,17 +77,15 @@ class ValidateStage:
         source = change.source
         if source.key.startswith(THEME_PREFIX):
             return self._theme_changed(change)
+        if is_profile_key(source.key):
+            return self._profile_changed(change)
         if not is_post_key(source.key):
             logger.warning("ignoring a change outside posts/*.md", extra={"key": source.key})
             return None
-        if change.kind is UploadChangeKind.REMOVED:
-            current = self.uploads.current(source.bucket, source.key)
-            if current is None:
-                self.bus.publish(DetailType.POST_WITHDRAWN, PostWithdrawn(source=source))
-                return DetailType.POST_WITHDRAWN
-            # A version was removed but the key still has one (an old version deleted, or a delete
-            # marker removed to restore the post): the current version is what should be live.
-            source = source.replace(version_id=current.version_id, etag=current.etag, size=current.size)
+        remaining = self._version_left(change)
+        if remaining is None:
+            return DetailType.POST_WITHDRAWN
+        source = remaining
         oversize = size_problem(source.size or 0, self.rules)
         if oversize:
             return self._reject(source, (oversize,))
@@ -98,6 +99,39 @@ class ValidateStage:
             DetailType.POST_VALIDATED, PostValidated(source=source, post=PostMetadata.of(result))
         )
         return DetailType.POST_VALIDATED
+
+    def _version_left(self, change: UploadChange) -> SourceObject | None:
+        """The version to judge: the one created, or after a removal the key's current version (an
+        old version deleted, or a delete marker removed to restore it). None, once "Post
+        Withdrawn" is said, if the key has no version left."""
+        source = change.source
+        if change.kind is UploadChangeKind.CREATED:
+            return source
+        current = self.uploads.current(source.bucket, source.key)
+        if current is None:
+            self.bus.publish(DetailType.POST_WITHDRAWN, PostWithdrawn(source=source))
+            return None
+        return source.replace(version_id=current.version_id, etag=current.etag, size=current.size)
+
+    def _profile_changed(self, change: UploadChange) -> DetailType | None:
+        """An author profile: checked like a post, and said so ("Author Validated"), or withdrawn."""
+        source = self._version_left(change)
+        if source is None:
+            return DetailType.POST_WITHDRAWN
+        data = self.uploads.read(source)
+        if data is None:
+            return None
+        profile = validate_profile(source.key, data, self.rules.max_bytes)
+        if isinstance(profile, Rejection):
+            return self._reject(source, profile.problems)
+        self.bus.publish(
+            DetailType.AUTHOR_VALIDATED,
+            AuthorValidated(
+                source=source,
+                author=AuthorMetadata(key=profile.key, name=profile.name, ids=list(profile.ids)),
+            ),
+        )
+        return DetailType.AUTHOR_VALIDATED
 
     def _theme_changed(self, change: UploadChange) -> DetailType | None:
         """A site owner uploaded (or removed) a template: check it, then ask for a republish."""

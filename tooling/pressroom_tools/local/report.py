@@ -8,6 +8,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from pressroom.aggregates import author_listing, listing_path
 from pressroom.events import DetailType, Reason
 
 
@@ -84,6 +85,12 @@ class OutcomeBook:
             outcome.status = OutcomeStatus.PUBLISHED
             outcome.slug, outcome.title = post.get("slug"), post.get("title")
             outcome.path, outcome.url = detail.get("path"), detail.get("url")
+            outcome.warnings = list(post.get("warnings", []))
+        elif detail_type == DetailType.AUTHOR_VALIDATED:
+            author = detail.get("author", {})
+            outcome.status, outcome.reasons = OutcomeStatus.PUBLISHED, []
+            outcome.slug, outcome.title = author.get("key"), author.get("name")
+            outcome.path = listing_path(author_listing(str(author.get("name", ""))))
         elif detail_type == DetailType.POST_REJECTED:
             outcome.status = OutcomeStatus.REJECTED
             outcome.reasons = [Reason.parse(r).describe() for r in detail.get("reasons", [])]
