@@ -25,7 +25,10 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, TextIO
 
 from pressroom.model import Problem
-from pressroom.slugs import slugify, split_file_name
+from pressroom.shortcodes import fenced_code, site_path
+from pressroom.slugs import split_file_name
+
+__all__ = ["Evaluated", "holds_liquid", "is_jekyll_post", "render", "site_path", "warnings_in"]
 
 if TYPE_CHECKING:
     from liquid import Environment
@@ -43,7 +46,6 @@ _KNOWN = frozenset(
 _TAG = re.compile(r"\{%-?\s*(?P<name>#|[A-Za-z_]\w*)(?P<markup>.*?)-?%\}", re.DOTALL)
 _RAW = re.compile(r"\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}", re.DOTALL)
 _ANY_LIQUID = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
-_LANGUAGE = re.compile(r"^[A-Za-z0-9_+#.-]{1,40}$")
 _INCLUDE_ARGUMENT = re.compile(r"""(?P<key>\w+)\s*=\s*(?:"(?P<double>[^"]*)"|'(?P<single>[^']*)')""")
 # Work a post's Liquid may do: loops, names, output.
 LOOP_ITERATION_LIMIT = 10_000
@@ -152,20 +154,6 @@ def _reason(error: Exception) -> str:
     return message.splitlines()[0] if message else type(error).__name__
 
 
-def site_path(reference: str) -> str | None:
-    """The site path of the post or page a Jekyll `link` / `post_url` names by its file."""
-    path = PurePosixPath(reference.strip().strip("/"))
-    stem = path.name
-    for suffix in (".md", ".markdown", ".html"):
-        stem = stem.removesuffix(suffix)
-    _, rest = split_file_name(stem)
-    slug = slugify(rest)
-    if not slug:
-        return None
-    is_page = bool(path.parts[:1]) and path.parts[0] in ("_pages", "pages")
-    return f"/{slug}/" if is_page else f"/posts/{slug}/"
-
-
 @cache
 def _environment() -> Environment:
     """One environment per process: Liquid's tags, pressroom's Jekyll tags, bounded work."""
@@ -236,11 +224,7 @@ def _jekyll_tags() -> Iterable[type[Any]]:
         def render_to_output(self, context: Any, buffer: TextIO) -> bool | None:
             inner = context.get_buffer(buffer)
             self.block.render(context, inner)
-            code = inner.getvalue().strip("\n")
-            fence = "```"
-            while fence in code:
-                fence += "`"
-            buffer.write(f"\n{fence}{self.language}\n{code}\n{fence}\n")
+            buffer.write(fenced_code(inner.getvalue(), self.language))
             return None
 
         def children(self) -> list[ast.ChildNode]:
@@ -255,7 +239,7 @@ def _jekyll_tags() -> Iterable[type[Any]]:
             if stream.current.type == TOKEN_EXPRESSION:
                 stream.next_token()
             words = arguments.split()
-            language = words[0] if words and _LANGUAGE.fullmatch(words[0]) else ""
+            language = words[0] if words else ""
             block = get_parser(self.env).parse_block(stream, frozenset(("endhighlight", TOKEN_EOF)))
             expect(stream, TOKEN_TAG, value="endhighlight")
             return HighlightNode(token, language, block)

@@ -283,15 +283,34 @@ def _video(code: Shortcode, valid: re.Pattern[str], prefix: str, title: str) -> 
     return _block(f'<div class="embed">\n{iframe}\n</div>'), None
 
 
-def _highlight(code: Shortcode, inner: str) -> tuple[str, str | None]:
-    language = code.get("lang", 0)
-    if language and not _LANGUAGE.fullmatch(language):
-        language = ""
-    source = inner.strip("\n")
+def fenced_code(code: str, language: str) -> str:
+    """Code as a fenced Markdown block (its fence longer than any run of backticks inside), for
+    Hugo's highlight shortcode and Jekyll's highlight tag alike. An unusable language is dropped."""
+    language = language if _LANGUAGE.fullmatch(language) else ""
+    source = code.strip("\n")
     fence = "```"
     while fence in source:
         fence += "`"
-    return f"\n\n{fence}{language}\n{source}\n{fence}\n\n", None
+    return f"\n\n{fence}{language}\n{source}\n{fence}\n\n"
+
+
+def site_path(reference: str) -> str | None:
+    """The site path of the post or page a reference names by its file, as the file name makes
+    the slug: Hugo's ref and relref, Jekyll's link and post_url. `pages/…` (or Jekyll's
+    `_pages/…`) names a page. None if the name makes no slug."""
+    path = PurePosixPath(reference.strip().strip("/"))
+    stem = path.name
+    for suffix in (*_POST_SUFFIXES, ".html"):
+        stem = stem.removesuffix(suffix)
+    _, rest = split_file_name(stem)
+    slug = slugify(rest)
+    if not slug:
+        return None
+    return f"/{slug}/" if path.parts[:1] in (("pages",), ("_pages",)) else f"/posts/{slug}/"
+
+
+def _highlight(code: Shortcode, inner: str) -> tuple[str, str | None]:
+    return fenced_code(inner, code.get("lang", 0)), None
 
 
 def _details(code: Shortcode, inner: str) -> tuple[str, str | None]:
@@ -307,15 +326,9 @@ def _ref(code: Shortcode) -> tuple[str, str | None]:
     """The site path of the post (or page) a ref names by its file, as its file name makes the slug."""
     target = code.get("path", 0)
     path, _, anchor = target.partition("#")
-    name = PurePosixPath(path.strip("/"))
-    stem = name.name
-    for suffix in _POST_SUFFIXES:
-        stem = stem.removesuffix(suffix)
-    _, rest = split_file_name(stem)
-    slug = slugify(rest)
-    if not slug:
+    where = site_path(path)
+    if where is None:
         return "", f"`{code.name}` names no post: {target!r}"
-    where = f"/{slug}/" if name.parts[:1] == ("pages",) else f"/posts/{slug}/"
     return where + (f"#{anchor}" if anchor else ""), None
 
 
