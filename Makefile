@@ -88,9 +88,14 @@ sam-local: setup ## Keep an emulated stack running in Docker for sam local invok
 sam-local-stop: ## Remove make sam-local's container and Docker network
 	$(BIN)/pressroom sam-local stop
 
-# pytest exits 5 when it collects no tests; make treats that as the failure it is.
-test: setup ## Run the whole test suite on every core (unit, template, functional, e2e, artifacts, browser, containers)
-	$(SAM_PATH) $(BIN)/pytest -n auto --dist loadfile
+# pytest exits 5 when it collects no tests; make treats that as the failure it is. The suite records
+# every AWS call the functions make (PRESSROOM_AWS_CALLS); tests/permissions then checks each one
+# against the function's role in template.yaml, as IAM would on AWS.
+AWS_CALLS := $(CURDIR)/.pytest_cache/aws-calls
+test: setup ## Run the whole test suite on every core, then check every AWS call it made against the roles
+	rm -rf $(AWS_CALLS)
+	PRESSROOM_AWS_CALLS=$(AWS_CALLS) $(SAM_PATH) $(BIN)/pytest -n auto --dist loadfile
+	PRESSROOM_AWS_CALLS=$(AWS_CALLS) $(BIN)/pytest tests/permissions
 
 integration: setup ## Tests against a deployed stack: make integration STACK=<name> (AWS credentials)
 	PRESSROOM_STACK=$(or $(STACK),pressroom) $(BIN)/pytest tests/integration -m integration

@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
 from typing import Any
 
 import pytest
-from helpers import REPO, TEMPLATE
-
-SAM_PYTHON = REPO / ".tools" / "sam" / "bin" / "python"
+from translation import translated_template
 
 
 @pytest.fixture(scope="session")
 def translated() -> dict[str, Any]:
-    """template.yaml after the SAM transform (the SAM CLI's environment holds the translator)."""
-    assert SAM_PYTHON.exists(), f"{SAM_PYTHON} is missing: run `make setup` (it installs the SAM CLI)"
-    result = subprocess.run(
-        [str(SAM_PYTHON), str(REPO / "scripts" / "translate-template"), str(TEMPLATE)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    template: dict[str, Any] = json.loads(result.stdout)
-    return template
+    """template.yaml after the SAM transform."""
+    return translated_template()

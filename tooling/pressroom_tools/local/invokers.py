@@ -25,6 +25,8 @@ from unittest import mock
 import boto3
 from botocore.config import Config
 
+from pressroom_tools.local.aws_calls import StackCallLog, calls_made_by
+
 if TYPE_CHECKING:
     from mypy_boto3_lambda import LambdaClient
 
@@ -82,14 +84,18 @@ class Invoker(Protocol):
 
 
 class InProcessInvoker:
-    """Imports each handler once, like a warm container, and calls it with the function's environment."""
+    """Imports each handler once, like a warm container, and calls it with the function's environment.
 
-    def __init__(self, module_prefix: str) -> None:
+    With a `call_log`, the AWS calls each invocation makes are written down as its function's.
+    """
+
+    def __init__(self, module_prefix: str, call_log: StackCallLog | None = None) -> None:
         self.module_prefix = module_prefix
+        self.call_log = call_log
 
     def invoke(self, function: LocalFunction, event: dict[str, Any]) -> Any:
         try:
-            with self._environment(function):
+            with self._environment(function), calls_made_by(function.logical_id, self.call_log):
                 handler = getattr(self._module(function), function.handler_name)
                 return handler(event, LocalContext(function))
         except Exception as exception:

@@ -96,6 +96,10 @@ class Provisioner:
                 self.not_emulated[logical_id] = NOT_EMULATED[kind]
                 # Named all the same, so that outputs and properties referring to it resolve.
                 self.resolver.physical_ids.setdefault(logical_id, self.physical_name(logical_id))
+                if kind == "AWS::KMS::Key":  # policies name it by ARN
+                    self.resolver.attributes[(logical_id, "Arn")] = (
+                        f"arn:aws:kms:{self.region}:{ACCOUNT_ID}:key/{self.physical_name(logical_id)}"
+                    )
             elif kind != "AWS::Serverless::Function":
                 raise TemplateError(
                     f"{logical_id} is a {kind}, which the local stack does not know how to emulate: "

@@ -26,6 +26,7 @@ import boto3
 from botocore.config import Config
 from moto import mock_aws
 
+from pressroom_tools.local.aws_calls import Account, open_stack_log
 from pressroom_tools.local.faults import S3Throttling
 from pressroom_tools.local.invokers import (
     ACCOUNT_ID,
@@ -180,9 +181,54 @@ class LocalStack:
             collect=self.observer.collect,
         )  # fmt: skip
         self.lambda_service.drain_test_events()
+        self._record_calls()
         self.observer.subscribe()
         if self.stack_commands:
             self._describe_in_cloudformation()
+
+    def _record_calls(self) -> None:
+        """With PRESSROOM_AWS_CALLS set, write down every AWS call the functions make here in IAM's
+        terms, with the names needed to read this stack's policies (see aws_calls.py)."""
+        invoker = getattr(self.invoker, "inner", self.invoker)
+        if not isinstance(invoker, InProcessInvoker):
+            return  # functions in containers make their calls out of this process's sight
+        names = {
+            **self.resolver.pseudo,
+            **self.resolver.parameters,
+            **self.resolver.physical_ids,
+            **{f"{resource}.{name}": value for (resource, name), value in self.resolver.attributes.items()},
+        }
+        for function in self.functions:  # the roles SAM makes for them
+            role = self.provisioner.physical_name(f"{function.logical_id}Role")
+            names[f"{function.logical_id}Role"] = role
+            names[f"{function.logical_id}Role.Arn"] = f"arn:aws:iam::{ACCOUNT_ID}:role/{role}"
+        account = Account(self.region, ACCOUNT_ID, self._partition_keys(), self._topic_keys())
+        conditions = {name: self.resolver.condition(name) for name in self.template.get("Conditions", {})}
+        invoker.call_log = open_stack_log(account, names, conditions)
+
+    def _partition_keys(self) -> dict[str, str]:
+        """Each table's name → its hash key attribute (dynamodb:LeadingKeys reads its value)."""
+        return {
+            self.resolver.physical_ids[logical_id]: key["AttributeName"]
+            for logical_id, resource in self.provisioner.resources().items()
+            if resource["Type"] == "AWS::DynamoDB::Table"
+            for key in resource["Properties"]["KeySchema"]
+            if key["KeyType"] == "HASH"
+        }
+
+    def _topic_keys(self) -> dict[str, str]:
+        """Each encrypted topic's ARN → its key's ARN (publishing to it uses the key)."""
+        return {
+            self.resolver.physical_ids[logical_id]: self._key_arn(resource["Properties"]["KmsMasterKeyId"])
+            for logical_id, resource in self.provisioner.resources().items()
+            if resource["Type"] == "AWS::SNS::Topic" and "KmsMasterKeyId" in resource.get("Properties", {})
+        }
+
+    def _key_arn(self, key: Any) -> str:
+        """A topic's KmsMasterKeyId as the key's ARN (a Ref to the template's key gives its id)."""
+        if isinstance(key, dict) and set(key) == {"Ref"}:
+            return self.resolver.attributes[(key["Ref"], "Arn")]
+        return str(self.resolver.resolve(key))
 
     def _describe_in_cloudformation(self) -> None:
         """A CloudFormation stack of this name, with the template's outputs resolved: what the
