@@ -14,13 +14,16 @@ STACK ?=
 SAM_PATH := PATH="$(CURDIR)/$(BIN):$$PATH"
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: help setup demo serve test bench integration lint format build validate deploy lock clean chromium \
+.PHONY: help setup tools demo serve test bench integration lint format build validate deploy lock clean chromium \
         docker sam-demo sam-local sam-local-stop bench-tools load deploy-env destroy scan
 
 help: ## List the targets
 	@grep -E '^[a-z%-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
-setup: $(VENV)/.installed $(SAM_ENV)/.installed chromium docker ## Create .venv, .tools/sam (SAM CLI); Chromium, Docker
+setup: tools chromium docker ## Create .venv, .tools/sam (SAM CLI); Chromium, Docker (for the tests and demos)
+
+# What building and deploying need, on any OS and as any user: Python 3.13 and the SAM CLI.
+tools: $(VENV)/.installed $(SAM_ENV)/.installed ## Create .venv and .tools/sam only (no root, no Docker, no browser)
 
 # The browser tests (tests/browser) drive Debian's chromium; Playwright never downloads a browser.
 CHROMIUM := /usr/bin/chromium
@@ -97,7 +100,7 @@ test: setup ## Run the whole test suite on every core, then check every AWS call
 	PRESSROOM_AWS_CALLS=$(AWS_CALLS) $(SAM_PATH) $(BIN)/pytest -n auto --dist loadfile
 	PRESSROOM_AWS_CALLS=$(AWS_CALLS) $(BIN)/pytest tests/permissions
 
-integration: setup ## Tests against a deployed stack: make integration STACK=<name> (AWS credentials)
+integration: tools ## Tests against a deployed stack: make integration STACK=<name> (AWS credentials)
 	PRESSROOM_STACK=$(or $(STACK),pressroom) $(BIN)/pytest tests/integration -m integration
 
 bench: setup bench-tools ## Every speed and cost budget, side by side, into docs/BENCHMARKS.md (QUICK=1: 100 posts)
@@ -121,7 +124,7 @@ bench-tools: $(BENCH_ENV)/.installed ## Install hugo (apt-get) and Pelican (.too
 $(BENCH_ENV)/.installed: bench/requirements.txt
 	$(install_tool_environment)
 
-lint: setup ## ruff, mypy (strict) and the template linters
+lint: tools ## ruff, mypy (strict) and the template linters
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy runtime/pressroom tooling/pressroom_tools bench
@@ -137,21 +140,21 @@ lint: setup ## ruff, mypy (strict) and the template linters
 scan: $(SCAN_ENV)/.installed ## checkov on template.yaml: zero failures (skips carry their reasons)
 	$(SCAN_ENV)/bin/checkov --file template.yaml --framework cloudformation --skip-download --compact --quiet
 
-format: setup ## Apply ruff's fixes and formatting
+format: tools ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-validate: setup ## sam validate --lint (cfn-lint included)
+validate: tools ## sam validate --lint (cfn-lint included)
 	$(SAM) validate --lint
 
-build: setup ## sam build into .aws-sam/build
+build: tools ## sam build into .aws-sam/build
 	$(SAM_PATH) $(SAM) build
 
 ENV ?= default
 deploy: deploy-env build ## sam deploy with samconfig.toml's ENV section (ENV=dev|prod; first time: GUIDED=1; STACK=name to override)
 	$(SAM) deploy --config-env $(ENV) $(if $(GUIDED),--guided) $(if $(STACK),--stack-name $(STACK))
 
-destroy: setup deploy-env ## Take ENV's stack down: empty the site, delete the stack, keep the uploads (YES=1 to go ahead; DELETE_UPLOADS=1 too)
+destroy: tools deploy-env ## Take ENV's stack down: empty the site, delete the stack, keep the uploads (YES=1 to go ahead; DELETE_UPLOADS=1 too)
 	@stack="$$($(BIN)/python -c "import tomllib; print(tomllib.load(open('samconfig.toml', 'rb'))['$(ENV)']['global']['parameters']['stack_name'])")" && \
 		$(BIN)/pressroom destroy --stack "$(or $(STACK),$$stack)" $(if $(DELETE_UPLOADS),--delete-uploads) $(if $(YES),--yes)
 
