@@ -94,3 +94,61 @@ def test_delete_uploads_removes_every_version_and_the_bucket(deployed):
 def test_a_stack_that_is_not_there_is_a_clear_error(deployed, capsys: pytest.CaptureFixture[str]):
     assert main(["destroy", "--stack", "no-such-stack", "--yes"]) == 2
     assert "no stack named 'no-such-stack'" in capsys.readouterr().err
+
+
+class LateWritesSession:
+    """moto's S3, and a CloudFormation whose first deletion fails as AWS's does when a function
+    wrote a page after the site was emptied: the bucket is not empty, DELETE_FAILED."""
+
+    def __init__(self, s3: Any, hosting: str) -> None:
+        from botocore.stub import Stubber
+
+        self.s3 = s3
+        self.cloudformation = boto3.client("cloudformation")
+        late_write = {"done": False}
+
+        def write_a_page_late(**_: Any) -> None:
+            if not late_write["done"]:
+                late_write["done"] = True
+                s3.put_object(Bucket=hosting, Key="posts/late/index.html", Body=b"<p>")
+
+        self.cloudformation.meta.events.register(
+            "before-parameter-build.cloudformation.DeleteStack", write_a_page_late
+        )
+        stub = Stubber(self.cloudformation)
+        failed = {
+            "Stacks": [{"StackName": STACK, "StackStatus": "DELETE_FAILED", "CreationTime": "2026-01-01"}]
+        }
+        stub.add_response("delete_stack", {}, {"StackName": STACK})
+        stub.add_response("describe_stacks", failed)  # the waiter: a failure state, no waiting
+        stub.add_response("describe_stacks", failed)
+        stub.add_response(
+            "describe_stack_events",
+            {"StackEvents": [{
+                "StackId": "id", "EventId": "e1", "StackName": STACK, "Timestamp": "2026-01-01",
+                "LogicalResourceId": "HostingBucket", "ResourceStatus": "DELETE_FAILED",
+                "ResourceStatusReason": "The bucket you tried to delete is not empty",
+            }]},
+        )  # fmt: skip
+        stub.add_response("delete_stack", {}, {"StackName": STACK})
+        stub.add_client_error("describe_stacks", "ValidationError", f"Stack with id {STACK} does not exist")
+        stub.activate()
+        self.stub = stub
+
+    def client(self, name: str) -> Any:
+        return {"s3": self.s3, "cloudformation": self.cloudformation}[name]
+
+
+def test_a_page_written_while_the_stack_is_deleted_is_removed_and_the_deletion_retried(deployed):
+    from pressroom_tools.teardown import plan_teardown, tear_down
+
+    s3, outputs = deployed
+    session = LateWritesSession(s3, outputs["HostingBucketName"])
+    said: list[str] = []
+
+    result = tear_down(session, plan_teardown(outputs, STACK, delete_uploads=False), said.append)  # type: ignore[arg-type]
+
+    session.stub.assert_no_pending_responses()
+    assert objects_in(s3, outputs["HostingBucketName"]) == 0
+    assert result.site_objects_removed == 1205 + 1
+    assert any("HostingBucket: The bucket you tried to delete is not empty" in line for line in said)

@@ -13,12 +13,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from botocore.exceptions import WaiterError
+
 if TYPE_CHECKING:
     import boto3
+    from mypy_boto3_cloudformation import CloudFormationClient
     from mypy_boto3_s3 import S3Client
 
 ProgressCallback = Callable[[str], None]
 DELETE_BATCH = 1000  # the most DeleteObjects takes at once
+DELETE_ATTEMPTS = 2
 
 
 @dataclass(frozen=True)
@@ -84,16 +88,41 @@ def empty_bucket(s3: S3Client, bucket: str, say: ProgressCallback) -> int:
 
 
 def tear_down(session: boto3.Session, plan: TeardownPlan, say: ProgressCallback) -> TeardownResult:
+    """Empty the site, then delete the stack. A function still at work when the site was emptied
+    (a republish, a late publication) can write a page before CloudFormation deletes it; the
+    bucket's deletion then fails, so the site is emptied once more, with the functions gone,
+    and the deletion retried."""
     s3 = session.client("s3")
     cloudformation = session.client("cloudformation")
     site_objects = empty_bucket(s3, plan.hosting_bucket, say)
-    say(f"Deleting the stack {plan.stack} (CloudFront takes several minutes)")
-    cloudformation.delete_stack(StackName=plan.stack)
-    cloudformation.get_waiter("stack_delete_complete").wait(
-        StackName=plan.stack, WaiterConfig={"Delay": 15, "MaxAttempts": 240}
-    )
+    for attempt in range(1, DELETE_ATTEMPTS + 1):
+        say(f"Deleting the stack {plan.stack} (CloudFront takes several minutes)")
+        cloudformation.delete_stack(StackName=plan.stack)
+        try:
+            cloudformation.get_waiter("stack_delete_complete").wait(
+                StackName=plan.stack, WaiterConfig={"Delay": 15, "MaxAttempts": 240}
+            )
+            break
+        except WaiterError:
+            if attempt == DELETE_ATTEMPTS or _stack_status(cloudformation, plan.stack) != "DELETE_FAILED":
+                raise
+            say(f"The stack could not be deleted yet ({_failure_reason(cloudformation, plan.stack)}); "
+                "emptying the site again, now that its functions are gone")  # fmt: skip
+            site_objects += empty_bucket(s3, plan.hosting_bucket, say)
     uploads = 0
     if plan.delete_uploads:
         uploads = empty_bucket(s3, plan.uploads_bucket, say)
         s3.delete_bucket(Bucket=plan.uploads_bucket)
     return TeardownResult(site_objects, uploads, plan.delete_uploads)
+
+
+def _stack_status(cloudformation: CloudFormationClient, stack: str) -> str:
+    return cloudformation.describe_stacks(StackName=stack)["Stacks"][0]["StackStatus"]
+
+
+def _failure_reason(cloudformation: CloudFormationClient, stack: str) -> str:
+    """What CloudFormation said of the first resource it could not delete."""
+    for event in cloudformation.describe_stack_events(StackName=stack)["StackEvents"]:
+        if event.get("ResourceStatus") == "DELETE_FAILED" and event.get("LogicalResourceId") != stack:
+            return f"{event['LogicalResourceId']}: {event.get('ResourceStatusReason', 'no reason given')}"
+    return "no reason given"
