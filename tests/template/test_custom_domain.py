@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
+
+import pytest
 
 CLOUDFRONT_URL = {"Fn::Sub": "https://${SiteDistribution.DomainName}"}
 SITE_URL = {
@@ -59,3 +62,33 @@ def test_the_pipeline_writes_and_the_stack_reports_the_domains_urls(translated: 
     assert translated["Outputs"]["DistributionDomainName"]["Value"] == {
         "Fn::GetAtt": ["SiteDistribution", "DomainName"]
     }
+
+
+@pytest.mark.parametrize(("logical_id", "path"), [
+    ("SiteOriginAccessControl", ("OriginAccessControlConfig", "Name")),
+    ("PrettyUrlsFunction", ("Name",)),
+])  # fmt: skip
+def test_cloudfront_names_are_unique_to_the_stack_and_short_enough(
+    translated: dict[str, Any], logical_id: str, path: tuple[str, ...]
+):
+    """CloudFront functions and origin access controls share one namespace per account, in every
+    region, and take at most 64 characters: the same stack name in two regions must not clash,
+    and a 128-character stack name must still deploy."""
+    value: Any = translated["Resources"][logical_id]["Properties"]
+    for key in path:
+        value = value[key]
+    assert "AWS::StackName" not in json.dumps(value)
+    stack_id = (
+        "arn:aws:cloudformation:eu-west-1:123456789012:stack/"
+        + "s" * 128
+        + "/"
+        + "0" * 8
+        + "-1111-2222-3333-"
+        + "4" * 12
+    )
+    prefix, parts = value["Fn::Join"][0], value["Fn::Join"][1]
+    select = parts[1]["Fn::Select"]
+    assert select[1]["Fn::Split"][1] == {"Ref": "AWS::StackId"}
+    name = prefix.join([parts[0], stack_id.split(select[1]["Fn::Split"][0])[select[0]]])
+    assert name.endswith("0" * 8 + "-1111-2222-3333-" + "4" * 12)
+    assert len(name) <= 64

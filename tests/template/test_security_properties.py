@@ -176,3 +176,21 @@ def test_failed_work_always_has_somewhere_to_go(translated: dict[str, Any]):
         queue_fed.add(mapping["Properties"]["FunctionName"]["Ref"])
         assert translated["Resources"][queue]["Properties"]["RedrivePolicy"]["deadLetterTargetArn"], queue
     assert configured | queue_fed == set(resources(translated, "AWS::Lambda::Function"))
+
+
+def test_a_standard_queue_cannot_scale_its_function_past_a_bound(translated: dict[str, Any]):
+    """Lambda scales a standard queue's consumer to hundreds of invocations, enough to take a
+    new account's 10 concurrent executions from every other function; a FIFO queue's one message
+    group runs one at a time."""
+    bounded = {}
+    for mapping in resources(translated, "AWS::Lambda::EventSourceMapping").values():
+        properties = mapping["Properties"]
+        queue = translated["Resources"][properties["EventSourceArn"]["Fn::GetAtt"][0]]["Properties"]
+        if queue.get("FifoQueue"):
+            continue
+        bounded[properties["FunctionName"]["Ref"]] = properties.get("ScalingConfig", {}).get(
+            "MaximumConcurrency"
+        )
+    assert bounded == {"RepublishFunction": {"Ref": "RepublishConcurrency"}}
+    parameter = translated["Parameters"]["RepublishConcurrency"]
+    assert (parameter["MinValue"], parameter["Default"]) == (2, 5)  # 2 is the least Lambda accepts

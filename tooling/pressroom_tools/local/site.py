@@ -77,13 +77,14 @@ class Rewrite:
     redirect_to: str | None = None
 
 
-def rewrite(path: str) -> Rewrite:
-    """The PrettyUrlsFunction's rules in template.yaml, in Python (tests hold the two together)."""
+def rewrite(path: str, query: str = "") -> Rewrite:
+    """The PrettyUrlsFunction's rules in template.yaml, in Python (tests hold the two together).
+    A redirect keeps the query string (campaign tags, a search) as it came."""
     if path.endswith("/"):
         return Rewrite(key=(path + "index.html").lstrip("/"))
     last = path[path.rfind("/") + 1 :]
     if "." not in last:
-        return Rewrite(redirect_to=path + "/")
+        return Rewrite(redirect_to=path + "/" + (f"?{query}" if query else ""))
     return Rewrite(key=path.lstrip("/"))
 
 
@@ -95,8 +96,8 @@ class _SiteRequestHandler(SimpleHTTPRequestHandler):
         self._serve(head=True)
 
     def _serve(self, head: bool) -> None:
-        path = unquote(urlsplit(self.path).path)
-        decision = rewrite(path)
+        url = urlsplit(self.path)
+        decision = rewrite(unquote(url.path), url.query)
         if decision.redirect_to:
             self.send_response(HTTPStatus.MOVED_PERMANENTLY)
             self.send_header("Location", decision.redirect_to)
