@@ -52,6 +52,11 @@ KEPT_UNUSED: dict[tuple[str, str, str], str] = {
         )
         for function in ("ValidateFunction", "RenderFunction", "AssetsFunction")
     },
+    ("NotifyFunction", "kms:Decrypt", "${WebhooksKeyArn}"): (
+        "granted only when the webhooks parameter is under a key of the operator's own "
+        "(WebhooksKeyArn); SSM decrypts with it on NotifyFunction's behalf, which moto's SSM does "
+        "not do, and the default aws/ssm key needs no grant"
+    ),
     ("NotifyFunction", "dynamodb:GetItem", "${PostsTable.Arn}"): (
         "Powertools idempotency reads an announcement's record with GetItem when a conditional "
         "PutItem fails without returning the item it found (BasePersistenceLayer.save_inprogress); "
