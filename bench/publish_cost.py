@@ -58,7 +58,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, cast
 
 import boto3
-from aws_lambda_powertools.utilities.data_classes import S3Event
+from aws_lambda_powertools.utilities.data_classes import S3EventBridgeNotificationEvent
 from boto3.dynamodb.types import TypeDeserializer
 
 from pressroom.adapters.catalogue import Catalogue
@@ -274,12 +274,11 @@ class Seeder:
         self.aggregate.rebuild(refs, now=NOW)
 
     def _apply_uploads(self) -> None:
-        records = [
-            record
+        changes = [
+            upload_change(S3EventBridgeNotificationEvent(event))
             for event in self.stack.pending_events("ValidateFunction")
-            for record in S3Event(event).records
         ]
-        for change in sorted(map(upload_change, records), key=lambda change: change.source.key):
+        for change in sorted(changes, key=lambda change: change.source.key):
             self.validate.handle(change, NOW)
         for detail_type, detail in self.verdicts.events:
             if not isinstance(detail, PostValidated):

@@ -45,13 +45,14 @@ def load_event(name: str) -> dict[str, Any]:
 def s3_event_for(
     template_event: dict[str, Any], *, bucket: str, key: str, **object_fields: Any
 ) -> dict[str, Any]:
-    """events/validate*.json pointed at an emulated bucket and object, as a user edits it for theirs."""
+    """events/validate*.json or assets.json (S3's event, as EventBridge delivers it) pointed at an
+    emulated bucket and object, as a user edits it for theirs; `object_fields` as S3 names them
+    ("version-id", "sequencer"...)."""
     event = copy.deepcopy(template_event)
-    record = event["Records"][0]["s3"]
-    record["bucket"]["name"] = bucket
-    record["bucket"]["arn"] = f"arn:aws:s3:::{bucket}"
-    record["object"]["key"] = quote_plus(key, safe="/")
-    record["object"].update(object_fields)
+    event["resources"] = [f"arn:aws:s3:::{bucket}"]
+    event["detail"]["bucket"]["name"] = bucket
+    event["detail"]["object"]["key"] = quote_plus(key, safe="/")
+    event["detail"]["object"].update(object_fields)
     return event
 
 

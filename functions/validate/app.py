@@ -1,4 +1,4 @@
-"""ValidateFunction: S3 notifications for posts/*.md and *.markdown → a verdict on the bus.
+"""ValidateFunction: S3's events (through EventBridge) for Markdown and theme files → a verdict on the bus.
 
 Emits "Post Validated" | "Post Rejected" | "Post Withdrawn".
 """
@@ -11,7 +11,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.data_classes import S3Event, event_source
+from aws_lambda_powertools.utilities.data_classes import S3EventBridgeNotificationEvent, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pressroom.pipeline.validate import ValidateStage, upload_change
@@ -29,17 +29,14 @@ def stage() -> ValidateStage:
 
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
-@event_source(data_class=S3Event)
-def lambda_handler(event: S3Event, context: LambdaContext) -> dict[str, Any]:
+@event_source(data_class=S3EventBridgeNotificationEvent)
+def lambda_handler(event: S3EventBridgeNotificationEvent, context: LambdaContext) -> dict[str, Any]:
     validate = stage()  # settings first: a misconfigured function fails whatever the event
-    emitted = []
-    for record in event.records:
-        change = upload_change(record)
-        logger.append_keys(key=change.source.key)
-        logger.set_correlation_id(change.source.correlation_id)
-        outcome = validate.handle(change, now=datetime.now(UTC))
-        logger.info("upload checked", extra={"outcome": outcome.value if outcome else None})
-        if outcome:
-            metrics.add_metric(name=outcome.value.replace(" ", ""), unit=MetricUnit.Count, value=1)
-        emitted.append({"key": change.source.key, "emitted": outcome.value if outcome else None})
-    return {"results": emitted}
+    change = upload_change(event)
+    logger.append_keys(key=change.source.key)
+    logger.set_correlation_id(change.source.correlation_id)
+    outcome = validate.handle(change, now=datetime.now(UTC))
+    logger.info("upload checked", extra={"outcome": outcome.value if outcome else None})
+    if outcome:
+        metrics.add_metric(name=outcome.value.replace(" ", ""), unit=MetricUnit.Count, value=1)
+    return {"key": change.source.key, "emitted": outcome.value if outcome else None}

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
+from pressroom.filenames import is_markdown, markdown_stem
 from pressroom.model import Problem, Rejection, quoted
 from pressroom.slugs import slugify
 from pressroom.urls import url_problem
 
 AUTHORS_PREFIX = "authors/"
-PROFILE_SUFFIXES = (".md", ".markdown")
 MAX_NAME_LENGTH = 120
 MAX_BIO_LENGTH = 1_000
 MAX_BODY_LENGTH = 20_000
@@ -49,14 +49,11 @@ class Resolution:
 
 
 def is_profile_key(key: str) -> bool:
-    return key.startswith(AUTHORS_PREFIX) and key.endswith(PROFILE_SUFFIXES)
+    return key.startswith(AUTHORS_PREFIX) and is_markdown(key)
 
 
 def profile_key(source_key: str) -> str:
-    stem = PurePosixPath(source_key).name
-    for suffix in PROFILE_SUFFIXES:
-        stem = stem.removesuffix(suffix)
-    return slugify(stem)
+    return slugify(markdown_stem(PurePosixPath(source_key).name))
 
 
 def validate_profile(source_key: str, data: bytes, max_bytes: int) -> AuthorProfile | Rejection:

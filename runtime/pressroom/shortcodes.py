@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import PurePosixPath
 
+from pressroom.filenames import markdown_stem
 from pressroom.model import Problem
 from pressroom.slugs import slugify, split_file_name
 
@@ -35,7 +36,6 @@ _FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
 _YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{6,20}$")
 _VIMEO_ID = re.compile(r"^[0-9]{1,12}$")
 _LANGUAGE = re.compile(r"^[A-Za-z0-9_+#.-]{1,40}$")
-_POST_SUFFIXES = (".md", ".markdown")
 
 
 @dataclass(frozen=True)
@@ -299,10 +299,7 @@ def site_path(reference: str) -> str | None:
     the slug: Hugo's ref and relref, Jekyll's link and post_url. `pages/…` (or Jekyll's
     `_pages/…`) names a page. None if the name makes no slug."""
     path = PurePosixPath(reference.strip().strip("/"))
-    stem = path.name
-    for suffix in (*_POST_SUFFIXES, ".html"):
-        stem = stem.removesuffix(suffix)
-    _, rest = split_file_name(stem)
+    _, rest = split_file_name(markdown_stem(path.name).removesuffix(".html"))
     slug = slugify(rest)
     if not slug:
         return None

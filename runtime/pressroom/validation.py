@@ -10,6 +10,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from pressroom.dates import DATE_FORMAT_HINT, DateError, DateReading, parse_date, read_date
+from pressroom.filenames import is_markdown, markdown_stem
 from pressroom.front_matter import FrontMatterError, split_post
 from pressroom.liquid_bodies import holds_liquid, is_jekyll_post
 from pressroom.model import (
@@ -28,7 +29,6 @@ from pressroom.shortcodes import warnings_in as shortcode_warnings
 from pressroom.slugs import slug_problem, slugify, split_file_name
 from pressroom.urls import MAX_URL_LENGTH, url_fields, url_problem
 
-POST_SUFFIXES = (".md", ".markdown")
 # Front-matter fields that may carry the publication date, strongest claim first:
 # the CMS export's publicationDate, Hugo's publishDate, then everyone's date.
 DATE_FIELDS = ("publicationDate", "publishDate", "date")
@@ -161,17 +161,12 @@ def _status(draft: bool, published_at: datetime, expires: datetime | None, now: 
 
 
 def is_post_key(key: str) -> bool:
-    """Whether S3 routes changes to this key to validation (its filters are case-sensitive):
-    a post under posts/, or a page under pages/."""
-    return key.startswith(("posts/", "pages/")) and key.endswith(POST_SUFFIXES)
+    """Whether a key is a post under posts/, or a page under pages/ (.md or .markdown, any case)."""
+    return key.startswith(("posts/", "pages/")) and is_markdown(key)
 
 
 def _stem(source_key: str) -> str:
-    name = PurePosixPath(source_key).name
-    for suffix in POST_SUFFIXES:
-        if name.endswith(suffix):
-            return name.removesuffix(suffix)
-    return name
+    return markdown_stem(PurePosixPath(source_key).name)
 
 
 def _decode(data: bytes) -> str:

@@ -109,7 +109,8 @@ def test_the_built_functions_run_the_pipeline_alone(build_dir: Path, moto_endpoi
         aggregate = run_built(build_dir, stack, "AggregateFunction", stale_notes, moto_endpoint)
 
         assert validate["result"] == {
-            "results": [{"key": "posts/uk-ai-opportunities-action-plan.md", "emitted": "Post Validated"}]
+            "key": "posts/uk-ai-opportunities-action-plan.md",
+            "emitted": "Post Validated",
         }
         assert render["result"] == {"emitted": "Post Published"}
         assert [delivery["channel"] for delivery in notify["result"]["announced"]] == ["sns"]

@@ -1,4 +1,5 @@
-"""The local stack itself: resources and wiring read from template.yaml, S3 events as S3 sends them."""
+"""The local stack itself: resources and wiring read from template.yaml, S3 events as S3 sends them
+to EventBridge."""
 
 from __future__ import annotations
 
@@ -13,19 +14,21 @@ from pressroom_tools.local.stack import LocalStack
 from pressroom_tools.local.template import TemplateError, load_template
 
 
-def test_s3_notifications_carry_version_and_an_increasing_sequencer(stack: Any):
+def test_s3_events_carry_version_and_an_increasing_sequencer(stack: Any):
     bucket = stack.output("UploadsBucketName")
     first = stack.s3.put_object(Bucket=bucket, Key="posts/a post.md", Body=b"one")
     second = stack.s3.put_object(Bucket=bucket, Key="posts/a post.md", Body=b"two")
 
     events = stack.pending_events("ValidateFunction")
 
-    objects = [event["Records"][0]["s3"]["object"] for event in events]
-    assert [o["versionId"] for o in objects] == [first["VersionId"], second["VersionId"]]
+    assert [(event["source"], event["detail-type"]) for event in events] == [("aws.s3", "Object Created")] * 2
+    assert all(event["detail"]["bucket"]["name"] == bucket for event in events)
+    objects = [event["detail"]["object"] for event in events]
+    assert [o["version-id"] for o in objects] == [first["VersionId"], second["VersionId"]]
     assert objects[0]["key"] == "posts/a+post.md"  # URL-encoded, with / left as S3 leaves it
     assert objects[0]["sequencer"] < objects[1]["sequencer"]
     assert objects[1]["size"] == 3
-    assert objects[1]["eTag"] == second["ETag"].strip('"')
+    assert objects[1]["etag"] == second["ETag"].strip('"')
 
 
 def test_a_delete_in_the_versioned_uploads_bucket_notifies_a_delete_marker(stack: Any):
@@ -36,26 +39,34 @@ def test_a_delete_in_the_versioned_uploads_bucket_notifies_a_delete_marker(stack
     response = stack.s3.delete_object(Bucket=bucket, Key="posts/gone.md")
 
     (event,) = stack.pending_events("ValidateFunction")
-    record = event["Records"][0]
-    assert record["eventName"] == "ObjectRemoved:DeleteMarkerCreated"
-    assert record["s3"]["object"]["versionId"] == response["VersionId"]
-    assert "sequencer" in record["s3"]["object"]
+    assert event["detail-type"] == "Object Deleted"
+    assert event["detail"]["deletion-type"] == "Delete Marker Created"
+    assert event["detail"]["object"]["version-id"] == response["VersionId"]
+    assert "sequencer" in event["detail"]["object"]
 
 
 @pytest.mark.parametrize(
-    ("key", "routed"),
+    ("key", "to_validate", "to_assets"),
     [
-        ("posts/a.md", True),
-        ("posts/2024-05-01-a.markdown", True),
-        ("posts/notes.txt", False),
-        ("drafts/a.md", False),
-        ("posts/A.MD", False),  # S3 suffix filters are case-sensitive
+        ("posts/a.md", True, False),
+        ("posts/2024-05-01-a.markdown", True, False),
+        ("posts/A.MD", True, False),  # EventBridge matches the extension in any case
+        ("pages/About.Markdown", True, False),
+        ("authors/Ada.mD", True, False),
+        ("theme/post.html.j2", True, False),
+        ("posts/notes.txt", False, False),
+        ("posts/a/IMG_0001.JPG", False, True),
+        ("posts/a/chart.Png", False, True),
+        ("assets/logo.svg", False, True),  # assets/ in full: the stage refuses what it will not copy
     ],
 )
-def test_only_posts_markdown_files_reach_validation(stack: Any, key: str, routed: bool):
+def test_each_upload_reaches_the_functions_whose_rules_match_it(
+    stack: Any, key: str, to_validate: bool, to_assets: bool
+):
     stack.s3.put_object(Bucket=stack.output("UploadsBucketName"), Key=key, Body=b"x")
 
-    assert bool(stack.pending_events("ValidateFunction")) is routed
+    assert bool(stack.pending_events("ValidateFunction")) is to_validate
+    assert bool(stack.pending_events("AssetsFunction")) is to_assets
 
 
 def test_bus_rules_are_the_templates_own(stack: Any):
@@ -118,8 +129,7 @@ def test_every_function_has_a_sample_event_that_it_handles(stack: Any):
             json.dumps(load_event("assets.json")).replace("pressroom-uploadsbucket-example", bucket)
         ),
     }
-    for record in samples["AssetsFunction"]["Records"]:
-        record["s3"]["object"].pop("versionId")  # the emulated bucket's version ids differ
+    samples["AssetsFunction"]["detail"]["object"].pop("version-id")  # the emulated bucket's ids differ
 
     results = {name: stack.invoke(name, event) for name, event in samples.items()}
 
@@ -135,3 +145,24 @@ def test_every_function_has_a_sample_event_that_it_handles(stack: Any):
     sample_files = {path.stem for path in (TEMPLATE.parent / "events").glob("*.json")}
     for function in template_functions:
         assert function.removesuffix("Function").lower() in sample_files, f"no events/*.json for {function}"
+
+
+def test_upper_case_extensions_publish_like_any_other(stack: Any):
+    """Cameras write IMG_0001.JPG and some editors POST.MD: S3's notification filters never saw
+    them; EventBridge's rules match the extension in any case."""
+    stack.upload(
+        "posts/Holiday.MD", b"---\ntitle: Holiday\ndate: 2024-05-01\n---\n\n![Beach](IMG_0001.JPG)\n"
+    )
+    stack.upload("pages/About.Markdown", b"---\ntitle: About\n---\n\nWho we are.\n")
+    stack.s3.put_object(
+        Bucket=stack.output("UploadsBucketName"), Key="posts/holiday/IMG_0001.JPG", Body=b"\xff\xd8\xff\xe0"
+    )
+
+    assert stack.run_until_quiet().failures == []
+
+    site = stack.site_objects()
+    assert 'src="IMG_0001.JPG"' in site["posts/holiday/index.html"]["body"].decode()
+    assert "Who we are." in site["about/index.html"]["body"].decode()
+    assert site["posts/holiday/IMG_0001.JPG"]["content_type"] == "image/jpeg"
+    outcomes = {outcome.source: outcome.status.value for outcome in stack.outcomes()}
+    assert outcomes["posts/Holiday.MD"] == outcomes["pages/About.Markdown"] == "published"

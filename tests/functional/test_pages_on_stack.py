@@ -1,4 +1,4 @@
-"""Pages on the local stack: the S3 notifications for pages/, the SITEPAGES rows in DynamoDB, and
+"""Pages on the local stack: the S3 events for pages/, the SITEPAGES rows in DynamoDB, and
 the republish AggregateFunction asks for (through the bus and RenderFunction's rule) when the
 navigation changes."""
 

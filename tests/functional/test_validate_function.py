@@ -20,9 +20,7 @@ def validate_event(stack: Any, key: str, body: bytes) -> dict[str, Any]:
         load_event("validate.json"),
         bucket=stack.output("UploadsBucketName"),
         key=key,
-        versionId=response["VersionId"],
-        eTag=response["ETag"].strip('"'),
-        size=len(body),
+        **{"version-id": response["VersionId"], "etag": response["ETag"].strip('"'), "size": len(body)},
     )
 
 
@@ -43,8 +41,8 @@ def test_the_shared_post_is_validated_with_its_normalised_metadata(stack: Any):
     assert detail["post"]["title"] == "Our Response to the UK Government's AI Opportunities Action Plan"
     assert detail["post"]["date"].startswith("2025-01-14T00:00:00")
     assert detail["post"]["status"] == "published"
-    record = event["Records"][0]["s3"]["object"]
-    assert detail["source"]["versionId"] == record["versionId"]
+    record = event["detail"]["object"]
+    assert detail["source"]["versionId"] == record["version-id"]
     assert detail["source"]["sequencer"] == record["sequencer"]
 
 
@@ -65,10 +63,10 @@ def test_an_invalid_post_is_rejected_with_reasons_and_does_not_fail_the_invocati
 
 
 def test_a_url_encoded_key_is_decoded_before_use(stack: Any):
-    # GIVEN a key with spaces and a plus sign, which S3 notifications URL-encode
+    # GIVEN a key with spaces and a plus sign, which S3's events URL-encode
     key = "posts/my first post+notes.md"
     event = validate_event(stack, key, b"---\ntitle: Spaces\ndate: 2024-05-01\n---\n\nBody.\n")
-    assert event["Records"][0]["s3"]["object"]["key"] == "posts/my+first+post%2Bnotes.md"
+    assert event["detail"]["object"]["key"] == "posts/my+first+post%2Bnotes.md"
 
     stack.invoke("ValidateFunction", event)
 
@@ -83,8 +81,7 @@ def test_an_oversize_upload_is_refused_from_the_event_without_reading_it(stack: 
         load_event("validate.json"),
         bucket=stack.output("UploadsBucketName"),
         key="posts/huge.md",
-        size=50_000_000,
-        versionId="does-not-exist",
+        **{"size": 50_000_000, "version-id": "does-not-exist"},
     )
 
     invocation = stack.invoke("ValidateFunction", event)
@@ -116,12 +113,31 @@ def test_a_version_gone_before_validation_emits_nothing(stack: Any):
         load_event("validate.json"),
         bucket=stack.output("UploadsBucketName"),
         key="posts/vanished.md",
-        versionId="no-such-version",
-        size=10,
+        **{"version-id": "no-such-version", "size": 10},
     )
 
     invocation = stack.invoke("ValidateFunction", event)
 
     # THEN nothing is said (its own removal event will follow) and nothing fails
     assert invocation.succeeded
+    assert stack.observed_events() == []
+
+
+def test_an_upper_case_extension_is_a_post_like_any_other(stack: Any):
+    event = validate_event(stack, "posts/Shouting.MD", b"---\ntitle: Loud\ndate: 2024-05-01\n---\n\nBody.\n")
+
+    stack.invoke("ValidateFunction", event)
+
+    (validated,) = stack.observed_events()
+    assert validated["detail-type"] == "Post Validated"
+    assert validated["detail"]["post"]["slug"] == "shouting"
+
+
+def test_what_the_rule_lets_through_but_is_no_post_page_profile_or_theme_file_is_ignored(stack: Any):
+    for key in ("assets/notes.md", "theme/fonts/serif.woff2", "theme/partials/x.html"):
+        event = s3_event_for(
+            load_event("validate.json"), bucket=stack.output("UploadsBucketName"), key=key, size=10
+        )
+        invocation = stack.invoke("ValidateFunction", event)
+        assert invocation.succeeded, key
     assert stack.observed_events() == []

@@ -32,6 +32,7 @@ from pressroom.events import (
     PostWithdrawn,
     SlugReleased,
 )
+from pressroom.filenames import is_markdown
 from pressroom.markdown import DEFAULT_EMBED_PREFIXES, MarkdownRenderer
 from pressroom.model import Post, PostStatus
 from pressroom.pipeline.aggregate import AggregateStage
@@ -41,7 +42,7 @@ from pressroom.pipeline.render import RenderStage
 from pressroom.pipeline.validate import UploadChange, UploadChangeKind, ValidateStage
 from pressroom.theme import Theme
 from pressroom.theme.sandbox import TemplateRefusedError
-from pressroom.validation import POST_SUFFIXES, ValidationRules, validate_post
+from pressroom.validation import ValidationRules, validate_post
 from pressroom.views import SiteInfo
 from pressroom_tools.local.report import OutcomeBook, PostOutcome
 from pressroom_tools.local.watch import site_files
@@ -161,11 +162,11 @@ class SiteBuild:
         changed = sorted(key for key, digest in digests.items() if self.ports.digests.get(key) != digest)
         removed = sorted(key for key in self.ports.digests if key not in files)
         first_write = len(self.ports.site.writes)
-        posts = [key for key in changed if key.endswith(POST_SUFFIXES)]
+        posts = [key for key in changed if is_markdown(key)]
         rendered_ahead = 0
         with self._rendering_ahead([(key, files[key]) for key in posts], now, say) as pages_ahead:
             for number, key in enumerate(changed, start=1):
-                if pages_ahead is not None and key.endswith(POST_SUFFIXES):
+                if pages_ahead is not None and is_markdown(key):
                     ahead = next(pages_ahead)  # this post's: the workers answer in the order asked
                     self.pages.prerendered = dict([ahead]) if ahead else {}
                     rendered_ahead += ahead is not None
@@ -206,7 +207,7 @@ class SiteBuild:
     def _apply(self, change: UploadChange, now: datetime) -> None:
         """One upload change through the stages, as S3, EventBridge and the functions would take it."""
         key = change.source.key
-        if not key.endswith(POST_SUFFIXES):
+        if not is_markdown(key):
             self.assets.sync(UPLOADS_BUCKET, key)
             return
         self.validate.handle(change, now)

@@ -17,6 +17,7 @@ import json
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote_plus
 
 from pressroom.adapters.stale_pages import MESSAGE_GROUP
 from pressroom.events import DetailType, EventSource
@@ -219,9 +220,13 @@ def _subject(payload: Any) -> str:
     """The uploaded key an event is about, wherever its shape keeps it."""
     if not isinstance(payload, dict):
         return ""
-    if "Records" in payload:
+    if "Records" in payload:  # a queue batch, or an S3 notification
         records = payload["Records"]
         return str(records[0].get("s3", {}).get("object", {}).get("key", "")) if records else ""
     detail = payload.get("detail", payload)
-    source = detail.get("source", {}) if isinstance(detail, dict) else {}
+    if not isinstance(detail, dict):
+        return ""
+    if payload.get("source") == "aws.s3":  # S3's own event, through EventBridge: URL-encoded
+        return unquote_plus(str(detail.get("object", {}).get("key", "")))
+    source = detail.get("source", {})
     return str(source.get("key", "")) if isinstance(source, dict) else ""

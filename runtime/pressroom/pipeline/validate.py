@@ -1,14 +1,18 @@
-"""Validate stage: an S3 change to an uploaded post becomes a bus event."""
+"""Validate stage: an S3 change to an uploaded post becomes a bus event.
+
+S3 sends every change in the uploads bucket to EventBridge; ValidateFunction's rule passes it
+those whose key ends in .md or .markdown, in any case, and everything under theme/. What is
+neither a post, a page, a profile nor a theme file is ignored here.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from urllib.parse import unquote_plus
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.utilities.data_classes.s3_event import S3EventRecord
+from aws_lambda_powertools.utilities.data_classes import S3EventBridgeNotificationEvent
 
 from pressroom.events import (
     AuthorMetadata,
@@ -45,25 +49,29 @@ class UploadChange:
     source: SourceObject
 
 
-def upload_change(record: S3EventRecord) -> UploadChange:
-    """Read one S3 notification record; its key arrives URL-encoded and is decoded here."""
-    obj = record.s3.get_object
-    kind = (
-        UploadChangeKind.REMOVED
-        if record.event_name.startswith("ObjectRemoved")
-        else UploadChangeKind.CREATED
-    )
+def upload_change(event: S3EventBridgeNotificationEvent) -> UploadChange:
+    """Read S3's "Object Created" or "Object Deleted" event, as EventBridge delivers it (its key
+    arrives URL-encoded, as in every S3 notification; Powertools decodes it)."""
+    obj = event.detail.object
+    kind = UploadChangeKind.REMOVED if event.detail_type == "Object Deleted" else UploadChangeKind.CREATED
     return UploadChange(
         kind=kind,
         source=SourceObject(
-            bucket=record.s3.bucket.name,
-            key=unquote_plus(obj.key),
-            version_id=obj.version_id,
+            bucket=event.detail.bucket.name,
+            key=obj.key,
+            version_id=obj.get("version-id"),
             sequencer=obj.get("sequencer"),
             etag=obj.etag or None,
-            size=obj.get("size"),
+            size=obj.size,
         ),
     )
+
+
+def is_theme_file(key: str) -> bool:
+    """What a site owner may put under theme/: templates (*.j2), stylesheets (*.css) and Jekyll
+    include snippets (includes/*.html). Anything else there is not the pipeline's."""
+    name = key.removeprefix(THEME_PREFIX)
+    return name.endswith((".j2", ".css")) or (name.startswith(SNIPPETS_FOLDER) and name.endswith(".html"))
 
 
 class ValidateStage:
@@ -76,11 +84,14 @@ class ValidateStage:
         """Validate or withdraw one uploaded post; returns the detail-type emitted, if any."""
         source = change.source
         if source.key.startswith(THEME_PREFIX):
+            if not is_theme_file(source.key):
+                logger.info("ignoring a theme file that is no template, stylesheet or snippet")
+                return None
             return self._theme_changed(change)
         if is_profile_key(source.key):
             return self._profile_changed(change)
         if not is_post_key(source.key):
-            logger.warning("ignoring a change outside posts/*.md", extra={"key": source.key})
+            logger.info("ignoring a Markdown file outside posts/, pages/ and authors/")
             return None
         remaining = self._version_left(change)
         if remaining is None:

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pressroom.filenames import is_markdown
 from pressroom.model import Post, Problem, Rejection
-from pressroom.validation import POST_SUFFIXES, ValidationRules, validate_post
+from pressroom.validation import ValidationRules, validate_post
 from pressroom_tools.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 
@@ -113,7 +114,7 @@ def check_file(path: Path, rules: ValidationRules, now: datetime, key: str | Non
         data = path.read_bytes()
     except OSError as error:
         return CheckedFile(path, problems=(Problem(f"cannot read it: {error.strerror}"),), unreadable=True)
-    if not path.name.endswith(POST_SUFFIXES):
+    if not is_markdown(path.name):
         only_posts = "only .md and .markdown files are posts: the pipeline never sees any other file"
         return CheckedFile(path, problems=(Problem(only_posts),))
     verdict = validate_post(key or upload_key_of(path), data, rules, now)

@@ -9,7 +9,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from pressroom.adapters.republish import RepublishLedger
-from pressroom.validation import POST_SUFFIXES
+from pressroom.filenames import is_markdown
 from pressroom_tools.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from pressroom_tools.cli.progress import Progress, bar
 from pressroom_tools.local.containers import ContainerError, stack_in_containers
@@ -22,7 +22,7 @@ from pressroom_tools.local.watch import Changes, DirectoryWatcher, Layout, keep_
 
 def _pipeline_progress(stack: LocalStack, uploaded: list[str], progress: Progress) -> Callable[[str], None]:
     """A progress bar of the round's posts that have an outcome (rejections counted apart)."""
-    posts = {key for key in uploaded if key.endswith(POST_SUFFIXES)}
+    posts = {key for key in uploaded if is_markdown(key)}
 
     def show(message: str) -> None:
         outcomes = [outcome for outcome in stack.book.outcomes() if outcome.source in posts]
@@ -106,7 +106,7 @@ def _watch(args: argparse.Namespace, site_url: str, progress: Progress, rounds: 
 
 def _apply_changes(stack: LocalStack, changes: Changes, out: Path, progress: Progress) -> None:
     for key, path in changes.uploads:
-        if key.endswith(POST_SUFFIXES):
+        if is_markdown(key):
             stack.upload(key, path.read_bytes())
         else:
             stack.s3.put_object(Bucket=stack.output("UploadsBucketName"), Key=key, Body=path.read_bytes())

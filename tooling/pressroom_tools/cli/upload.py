@@ -13,8 +13,8 @@ from typing import Any
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
+from pressroom.filenames import is_markdown
 from pressroom.model import Post, PostStatus
-from pressroom.validation import POST_SUFFIXES
 from pressroom_tools.cli.check import check_file, print_result, rules_from, upload_key_of
 from pressroom_tools.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from pressroom_tools.local.watch import site_uploads
@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     uploads = site_uploads(args.site) if args.site else [(upload_key_of(path), path) for path in args.files]
     failed = False
     for key, path in uploads:
-        if not key.endswith(POST_SUFFIXES) and args.site:
+        if not is_markdown(key) and args.site:
             failed |= not _put(s3, bucket, key, path.read_bytes(), path)
             continue
         result = check_file(path, rules, now, key)
@@ -101,6 +101,6 @@ def _put(s3: Any, bucket: str, key: str, body: bytes, path: Path, content_type: 
     except (ClientError, BotoCoreError) as error:
         print(f"{'failed':<9}{path}: could not upload to s3://{bucket}/{key}: {error}")
         return False
-    if not key.endswith(POST_SUFFIXES):
+    if not is_markdown(key):
         print(f"{'uploaded':<9}{path} → s3://{bucket}/{key}")
     return True

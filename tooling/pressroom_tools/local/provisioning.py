@@ -141,6 +141,11 @@ class Provisioner:
         versioning = self.resolver.resolve(properties.get("VersioningConfiguration", {}))
         if versioning.get("Status") == "Enabled":
             self.s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+        notifications = properties.get("NotificationConfiguration", {})
+        if self.resolver.resolve(notifications.get("EventBridgeConfiguration", {})).get("EventBridgeEnabled"):
+            self.s3.put_bucket_notification_configuration(
+                Bucket=name, NotificationConfiguration={"EventBridgeConfiguration": {}}
+            )
         self.resolver.physical_ids[logical_id] = name
         self.resolver.attributes.update(
             {

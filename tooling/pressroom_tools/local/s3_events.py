@@ -1,15 +1,17 @@
-"""Makes moto's S3 notifications look like S3's own.
+"""Makes moto's S3 notifications look like S3's own, to queues and to EventBridge alike.
 
 moto (pinned in requirements-dev.txt) leaves out `versionId` and `sequencer`, encodes "/" in
 keys (S3 does not), and in a versioned bucket sends nothing when a delete creates a delete
-marker or removes a version other than the last. The local stack patches all of these while it
-runs; tests/functional/test_local_stack.py pins the result.
+marker or removes a version other than the last. To EventBridge it sends one fixed sequencer,
+a key not URL-encoded, no `deletion-type`, and to the rules of every bus. The local stack
+patches all of these while it runs; tests/functional/test_local_stack.py pins the result.
 """
 
 from __future__ import annotations
 
 import itertools
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -17,7 +19,7 @@ from typing import Any
 from unittest import mock
 from urllib.parse import quote_plus
 
-from moto.core.utils import iso_8601_datetime_with_milliseconds
+from moto.core.utils import iso_8601_datetime_with_milliseconds, unix_time
 from moto.s3 import models as s3_models
 from moto.s3 import notifications
 
@@ -63,6 +65,69 @@ def _s3_event(event_name: str, bucket: Any, key: Any, notification_id: str) -> d
             }
         ]
     }
+
+
+# S3's event name → EventBridge's "reason" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html)
+_REASONS = {
+    "s3:ObjectCreated:Put": "PutObject",
+    "s3:ObjectCreated:Post": "PostObject",
+    "s3:ObjectCreated:Copy": "CopyObject",
+    "s3:ObjectCreated:CompleteMultipartUpload": "CompleteMultipartUpload",
+    "s3:ObjectRemoved:Delete": "DeleteObject",
+    "s3:ObjectRemoved:DeleteMarkerCreated": "DeleteObject",
+}
+
+
+def _bridge_event(event_name: str, bucket: Any, key: Any) -> dict[str, Any] | None:
+    """S3's "Object Created" / "Object Deleted" event for EventBridge; None for other events."""
+    reason = _REASONS.get(event_name)
+    if reason is None:
+        return None
+    created = event_name.startswith("s3:ObjectCreated")
+    obj: dict[str, Any] = {"key": quote_plus(key.name, safe="/")}
+    if created:
+        obj["size"] = key.size
+        obj["etag"] = key.etag.replace('"', "")
+    if bucket.is_versioned:
+        obj["version-id"] = str(key.version_id)
+    obj["sequencer"] = next_sequencer()
+    detail: dict[str, Any] = {
+        "version": "0",
+        "bucket": {"name": bucket.name},
+        "object": obj,
+        "request-id": "LOCAL",
+        "requester": bucket.account_id,
+        "source-ip-address": "127.0.0.1",
+        "reason": reason,
+    }
+    if not created:
+        detail["deletion-type"] = (
+            "Delete Marker Created" if event_name.endswith("DeleteMarkerCreated") else "Permanently Deleted"
+        )
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "Object Created" if created else "Object Deleted",
+        "source": "aws.s3",
+        "account": bucket.account_id,
+        "time": unix_time(),  # moto's rules write it out as ISO 8601 when they deliver it
+        "region": bucket.region_name,
+        "resources": [bucket.arn],
+        "detail": detail,
+    }
+
+
+def _send_to_default_bus(account_id: str, bucket: Any, event_name: str, key: Any) -> None:
+    """What S3 does with EventBridge notifications on: one event, to the default bus only."""
+    from moto.events.models import events_backends
+
+    event = _bridge_event(event_name, bucket, key)  # a str enum: its value, not str() of it
+    if event is None:
+        return
+    default_bus = events_backends[account_id][bucket.region_name].event_buses.get("default")
+    if default_bus is not None:
+        for rule in list(default_bus.rules.values()):
+            rule.send_to_targets(event, transform_input=False)  # type: ignore[arg-type]
 
 
 _original_set_delete_marker = s3_models.S3Backend._set_delete_marker
@@ -112,6 +177,9 @@ def faithful_s3_notifications() -> Iterator[None]:
     """While active, moto's S3 notifications carry versionId and sequencer, as S3's do."""
     with ExitStack() as patches:
         patches.enter_context(mock.patch.object(notifications, "_get_s3_event", _s3_event))
+        patches.enter_context(
+            mock.patch.object(notifications, "_send_event_bridge_message", _send_to_default_bus)
+        )
         patches.enter_context(
             mock.patch.object(s3_models.S3Backend, "_set_delete_marker", _set_delete_marker_and_notify)
         )

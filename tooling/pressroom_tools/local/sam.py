@@ -86,11 +86,14 @@ class SamWiring:
                 elif event["Type"] == "EventBridgeRule":
                     rule_name = f"{function.name}-{event_name}"
                     bus = event_properties.get("EventBusName", "default")
-                    events.put_rule(
+                    rule = events.put_rule(
                         Name=rule_name,
                         EventBusName=bus,
                         EventPattern=json.dumps(event_properties["Pattern"]),
                     )
+                    # Named as SAM names the rule it makes, for a policy that refers to it.
+                    self.resolver.physical_ids[f"{logical_id}{event_name}"] = rule_name
+                    self.resolver.attributes[(f"{logical_id}{event_name}", "Arn")] = rule["RuleArn"]
                     events.put_targets(
                         Rule=rule_name,
                         EventBusName=bus,
@@ -103,9 +106,11 @@ class SamWiring:
                     )
             functions.append(function)
         for bucket, targets in notification_targets.items():
+            configuration = self.s3.get_bucket_notification_configuration(Bucket=bucket)
+            configuration.pop("ResponseMetadata", None)  # type: ignore[misc]
             self.s3.put_bucket_notification_configuration(
-                Bucket=bucket,
-                NotificationConfiguration={"QueueConfigurations": targets},  # type: ignore[typeddict-item]
+                Bucket=bucket,  # the bucket's own settings (EventBridge) kept beside the queues
+                NotificationConfiguration={**configuration, "QueueConfigurations": targets},  # type: ignore[typeddict-item]
             )
         return functions
 

@@ -26,6 +26,7 @@ import boto3
 from botocore.config import Config
 from moto import mock_aws
 
+from pressroom.filenames import is_markdown
 from pressroom_tools.local.aws_calls import Account, open_stack_log
 from pressroom_tools.local.faults import S3Throttling
 from pressroom_tools.local.invokers import (
@@ -48,8 +49,6 @@ from pressroom_tools.local.watch import not_uploaded_reason, site_uploads
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_sqs import SQSClient
-
-POST_SUFFIXES = (".md", ".markdown")
 
 ProgressCallback = Callable[[str], None]
 
@@ -274,7 +273,7 @@ class LocalStack:
         """Upload every .md and .markdown file in `directory` as posts/<file name>, and every file
         in its subdirectories as posts/<subdirectory>/<file> (images beside their post)."""
         files = sorted(path for path in directory.iterdir() if path.is_file())
-        posts = [path for path in files if path.name.endswith(POST_SUFFIXES)]
+        posts = [path for path in files if is_markdown(path.name)]
         for skipped in sorted(set(files) - set(posts)):
             self.book.skip(skipped.name, "not a post: only .md and .markdown files are uploaded")
         uploads = [(f"posts/{path.name}", path) for path in posts]
@@ -286,7 +285,7 @@ class LocalStack:
             ]
         keys = []
         for number, (key, path) in enumerate(uploads, start=1):
-            if key.endswith(POST_SUFFIXES):
+            if is_markdown(key):
                 self.upload(key, path.read_bytes())
             else:
                 self.s3.put_object(Bucket=self.output("UploadsBucketName"), Key=key, Body=path.read_bytes())
@@ -306,7 +305,7 @@ class LocalStack:
                 self.book.skip(path.relative_to(directory).as_posix(), not_uploaded_reason(directory, path))
         keys = []
         for number, (key, path) in enumerate(uploads, start=1):
-            if key.endswith(POST_SUFFIXES):
+            if is_markdown(key):
                 self.upload(key, path.read_bytes())
             else:
                 content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from pressroom.validation import POST_SUFFIXES
+from pressroom.filenames import is_markdown
 
 # The top-level folders of the uploads bucket, which a site folder (--site) mirrors, in the
 # order they are uploaded: the theme and what pages show first, then the pages and posts.
@@ -52,7 +52,7 @@ def upload_key(directory: Path, path: Path) -> str | None:
     """
     relative = path.relative_to(directory)
     if len(relative.parts) == 1:
-        return f"posts/{relative.name}" if relative.name.endswith(POST_SUFFIXES) else None
+        return f"posts/{relative.name}" if is_markdown(relative.name) else None
     return f"posts/{relative.as_posix()}"
 
 
