@@ -96,6 +96,22 @@ def test_a_deleted_post_is_unpublished(outputs: dict[str, str], post: dict[str, 
     wait_for(lambda: not exists(outputs["HostingBucketName"], post["page"]), "the page to be removed")
 
 
+def test_a_key_with_a_space_and_an_upper_case_extension_is_published(outputs: dict[str, str]):
+    """What only AWS can show: S3's events reach EventBridge with the key URL-encoded, as the
+    local stack sends them, and the rules match `.MD` as they match `.md`."""
+    import boto3
+
+    s3 = boto3.client("s3")
+    slug = f"integration-{uuid.uuid4().hex[:12]}"
+    key = f"posts/{slug} Notes.MD"
+    body = f"---\ntitle: Integration test {slug}\ndate: 2024-05-01\n---\n\nShouted.\n"
+    s3.put_object(Bucket=outputs["UploadsBucketName"], Key=key, Body=body.encode())
+    try:
+        wait_for(lambda: exists(outputs["HostingBucketName"], f"posts/{slug}-notes/index.html"), "the page")
+    finally:
+        s3.delete_object(Bucket=outputs["UploadsBucketName"], Key=key)
+
+
 @pytest.fixture
 def subscribe() -> Iterator[Callable[[str], str]]:
     """Subscribes a new SQS queue to a topic (raw delivery) and returns the queue's URL."""
