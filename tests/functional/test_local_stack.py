@@ -166,3 +166,24 @@ def test_upper_case_extensions_publish_like_any_other(stack: Any):
     assert site["posts/holiday/IMG_0001.JPG"]["content_type"] == "image/jpeg"
     outcomes = {outcome.source: outcome.status.value for outcome in stack.outcomes()}
     assert outcomes["posts/Holiday.MD"] == outcomes["pages/About.Markdown"] == "published"
+
+
+@pytest.mark.parametrize(("reason", "delivered"), [("Lifecycle Expiration", False), ("DeleteObject", True)])
+def test_an_old_version_the_lifecycle_expires_reaches_no_function(stack: Any, reason: str, delivered: bool):
+    """The bucket's lifecycle expires old versions (OldUploadVersionsDays): S3 says so as "Object
+    Deleted", which would re-judge a post, republish the whole site for a theme file, or copy an
+    image again, for a version that was not live."""
+    event = load_event("validate-delete.json")
+    event["detail"]["bucket"]["name"] = stack.output("UploadsBucketName")
+    event["detail"]["reason"] = reason
+    event["detail"]["deletion-type"] = "Permanently Deleted"
+    for key in ("posts/old.md", "theme/post.html.j2", "assets/logo.png"):
+        event["detail"]["object"]["key"] = key
+        stack.session.client("events").put_events(
+            Entries=[
+                {"Source": "aws.s3", "DetailType": "Object Deleted", "Detail": json.dumps(event["detail"])}
+            ]
+        )
+
+    reached = len(stack.pending_events("ValidateFunction")) + len(stack.pending_events("AssetsFunction"))
+    assert reached == (3 if delivered else 0)

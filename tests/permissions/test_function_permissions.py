@@ -237,6 +237,9 @@ class StackPolicies:
         return str(self.names[f"{self.roles[function]}.Arn"])
 
     def decide(self, call: Call) -> Decision:
+        if call.action.startswith("kms:") and call.resource not in self.key_policies:
+            # Its key policy must allow too, and it is not the template's to read: refuse, never guess.
+            return Decision(False, "a key outside the template, whose key policy cannot be read here")
         identity = [{"Statement": [resolved for _, resolved in self.identity[call.function]]}]
         return decide(
             call.request,

@@ -194,3 +194,10 @@ def test_a_standard_queue_cannot_scale_its_function_past_a_bound(translated: dic
     assert bounded == {"RepublishFunction": {"Ref": "RepublishConcurrency"}}
     parameter = translated["Parameters"]["RepublishConcurrency"]
     assert (parameter["MinValue"], parameter["Default"]) == (2, 5)  # 2 is the least Lambda accepts
+
+
+def test_the_upload_rules_leave_out_what_the_lifecycle_expires(translated: dict[str, Any]):
+    for rule in ("ValidateFunctionUploads", "AssetsFunctionUploads"):
+        pattern = translated["Resources"][rule]["Properties"]["EventPattern"]
+        assert pattern["source"] == ["aws.s3"]
+        assert pattern["detail"]["reason"] == [{"anything-but": ["Lifecycle Expiration"]}], rule

@@ -65,7 +65,7 @@ def test_an_item_call_carries_its_partition_key_for_leading_keys_conditions():
     ]
 
 
-def test_a_query_on_an_index_names_the_index_and_one_on_the_table_its_partition():
+def test_a_query_on_the_table_names_its_partition_and_one_on_an_index_is_refused_by_name():
     on_table = {
         "TableName": "posts",
         "KeyConditionExpression": "#p = :pk AND sk > :after",
@@ -75,10 +75,27 @@ def test_a_query_on_an_index_names_the_index_and_one_on_the_table_its_partition(
     assert iam_requests("dynamodb", "Query", on_table, ACCOUNT) == [
         IamRequest("dynamodb:Query", TABLE, {"dynamodb:LeadingKeys": ["LIST#all"]})
     ]
-    on_index = {**on_table, "IndexName": "bySlug"}
-    assert iam_requests("dynamodb", "Query", on_index, ACCOUNT) == [
-        IamRequest("dynamodb:Query", f"{TABLE}/index/bySlug")
-    ]
+    with pytest.raises(UnmappedCallError, match="index bySlug"):
+        iam_requests("dynamodb", "Query", {**on_table, "IndexName": "bySlug"}, ACCOUNT)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"TableName": "posts", "Key": {"pk": "IDEMPOTENCY#x"}},  # the resource API's untyped values
+        {"TableName": "elsewhere", "Key": {"pk": {"S": "IDEMPOTENCY#x"}}},  # a table the stack lacks
+    ],
+)
+def test_an_item_call_whose_partition_key_cannot_be_told_is_refused_not_passed(params: dict[str, Any]):
+    """An empty dynamodb:LeadingKeys would satisfy a ForAllValues condition, as IAM treats a
+    missing key: the audit would allow what AWS might refuse."""
+    with pytest.raises(UnmappedCallError, match="partition key"):
+        iam_requests("dynamodb", "GetItem", params, ACCOUNT)
+
+
+def test_a_table_named_by_arn_still_carries_its_partition_key():
+    (request,) = iam_requests("dynamodb", "GetItem", {"TableName": TABLE, "Key": {"pk": {"S": "A"}}}, ACCOUNT)
+    assert request == IamRequest("dynamodb:GetItem", TABLE, {"dynamodb:LeadingKeys": ["A"]})
 
 
 def test_a_transaction_is_authorised_item_by_item():

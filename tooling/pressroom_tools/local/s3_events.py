@@ -67,10 +67,11 @@ def _s3_event(event_name: str, bucket: Any, key: Any, notification_id: str) -> d
     }
 
 
+EMPTY_ETAG = "d41d8cd98f00b204e9800998ecf8427e"
 # S3's event name → EventBridge's "reason" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html)
 _REASONS = {
     "s3:ObjectCreated:Put": "PutObject",
-    "s3:ObjectCreated:Post": "PostObject",
+    "s3:ObjectCreated:Post": "POST Object",
     "s3:ObjectCreated:Copy": "CopyObject",
     "s3:ObjectCreated:CompleteMultipartUpload": "CompleteMultipartUpload",
     "s3:ObjectRemoved:Delete": "DeleteObject",
@@ -88,6 +89,8 @@ def _bridge_event(event_name: str, bucket: Any, key: Any) -> dict[str, Any] | No
     if created:
         obj["size"] = key.size
         obj["etag"] = key.etag.replace('"', "")
+    else:
+        obj["etag"] = EMPTY_ETAG  # S3 gives a deletion the etag of nothing
     if bucket.is_versioned:
         obj["version-id"] = str(key.version_id)
     obj["sequencer"] = next_sequencer()
