@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -38,11 +39,14 @@ def querystring(query: str) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def cloudfront_function() -> MiniRacer:
+def cloudfront_function() -> Iterator[MiniRacer]:
     code = load_template(TEMPLATE)["Resources"]["PrettyUrlsFunction"]["Properties"]["FunctionCode"]
     context = MiniRacer()
-    context.eval(code)
-    return context
+    try:
+        context.eval(code)
+        yield context
+    finally:
+        context.close()  # an open V8 context keeps the interpreter from exiting (pytest -x hung)
 
 
 def as_rewrite(result: dict[str, Any]) -> Rewrite:
