@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from iam import Decision, Request, decide, names_principal, resolve, statement_applies
+from roles import ROLES, Statement, _as_list, _raw_statements, functions, identity_statements, role_grants
 from translation import translated_template
 
 ACCOUNT_ID = "123456789012"
@@ -113,64 +114,6 @@ def recording() -> Recording:
     return Recording(
         stacks, sorted(calls.values(), key=lambda call: (call.function, call.action, call.resource)), unmapped
     )
-
-
-class _Placeholders(dict[str, str]):
-    """Names as the template writes them: ${UploadsBucket.Arn}, ${AWS::Region}…"""
-
-    def __missing__(self, name: str) -> str:
-        return "${" + name + "}"
-
-
-@dataclass(frozen=True)
-class Statement:
-    """One statement that can grant a function something, and where it stands in the template."""
-
-    function: str
-    source: str  # the policy it is in: the role's, or a resource policy's logical id
-    raw: Mapping[str, Any]
-
-    def resolved(self, names: Mapping[str, str], conditions: Mapping[str, bool]) -> Mapping[str, Any] | None:
-        statement: Mapping[str, Any] | None = resolve(self.raw, names, conditions)
-        return statement
-
-    def grants(self) -> list[tuple[str, str, str]]:
-        """(function, action, resource as the template writes it) for each pair it allows."""
-        written = resolve(self.raw, _Placeholders())
-        if written is None or written["Effect"] != "Allow":
-            return []
-        return [
-            (self.function, action, resource)
-            for action in _as_list(written["Action"])
-            for resource in _as_list(written["Resource"])
-        ]
-
-
-def _as_list(value: Any) -> list[str]:
-    return [value] if isinstance(value, str) else list(value)
-
-
-def _raw_statements(document: Mapping[str, Any]) -> list[Any]:
-    statements = document["Statement"]
-    return [statements] if isinstance(statements, dict) else list(statements)
-
-
-def functions(translated: Mapping[str, Any]) -> dict[str, str]:
-    """Each function's logical id → its role's logical id."""
-    return {
-        logical_id: resource["Properties"]["Role"]["Fn::GetAtt"][0]
-        for logical_id, resource in translated["Resources"].items()
-        if resource["Type"] == "AWS::Lambda::Function"
-    }
-
-
-def identity_statements(translated: Mapping[str, Any], function: str, role: str) -> list[Statement]:
-    properties = translated["Resources"][role]["Properties"]
-    return [
-        Statement(function, f"{role} {policy['PolicyName']}", raw)
-        for policy in properties.get("Policies", [])
-        for raw in _raw_statements(policy["PolicyDocument"])
-    ]
 
 
 RESOURCE_POLICIES = {
@@ -337,11 +280,12 @@ def test_every_recorded_call_is_allowed_by_the_functions_role(
 def test_every_permission_granted_was_needed_or_is_kept_for_a_reason(
     recording: Recording, policies: dict[str, StackPolicies], translated: dict[str, Any]
 ):
+    assert role_grants(translated) == ROLES  # the list tests/template holds the roles to
     granted = {
         grant
         for function, role in functions(translated).items()
         for grant in [
-            *(g for statement in identity_statements(translated, function, role) for g in statement.grants()),
+            *((function, action, resource) for action, resource in ROLES[function]),
             *resource_grants(translated, function, role),
         ]
     }
