@@ -56,7 +56,7 @@ def _resolve(value: Any, names: Mapping[str, str], conditions: Mapping[str, bool
     return {key: item for key, item in resolved.items() if item is not _NO_VALUE}
 
 
-def _as_list(value: str | Sequence[str]) -> list[str]:
+def as_list(value: str | Sequence[str]) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
@@ -118,21 +118,21 @@ def statement_applies(statement: Mapping[str, Any], request: Request) -> bool:
     unsupported = {"NotAction", "NotResource", "NotPrincipal"} & set(statement)
     if unsupported:
         raise NotImplementedError(f"statement uses {sorted(unsupported)}")
-    actions = _as_list(statement["Action"])
+    actions = as_list(statement["Action"])
     if not any(_matches(pattern, request.action, ignore_case=True) for pattern in actions):
         return False
-    if not any(_matches(pattern, request.resource) for pattern in _as_list(statement["Resource"])):
+    if not any(_matches(pattern, request.resource) for pattern in as_list(statement["Resource"])):
         return False
     return _condition_holds(statement.get("Condition", {}), request.context)
 
 
-def _statements(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+def statements_of(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     statements = document["Statement"]
     return [statements] if isinstance(statements, dict) else list(statements)
 
 
 def allowed(document: Mapping[str, Any], request: Request) -> bool:
-    applying = [statement for statement in _statements(document) if statement_applies(statement, request)]
+    applying = [statement for statement in statements_of(document) if statement_applies(statement, request)]
     if any(statement["Effect"] == "Deny" for statement in applying):
         return False
     return any(statement["Effect"] == "Allow" for statement in applying)
@@ -141,7 +141,7 @@ def allowed(document: Mapping[str, Any], request: Request) -> bool:
 def allowing_statements(document: Mapping[str, Any], request: Request) -> list[Mapping[str, Any]]:
     return [
         statement
-        for statement in _statements(document)
+        for statement in statements_of(document)
         if statement["Effect"] == "Allow" and statement_applies(statement, request)
     ]
 
@@ -157,7 +157,7 @@ def _principals(statement: Mapping[str, Any]) -> list[str]:
         return ["*"]
     if not isinstance(principal, Mapping):
         raise NotImplementedError(f"principal {principal!r}")
-    return _as_list(principal.get("AWS", []))
+    return as_list(principal.get("AWS", []))
 
 
 def names_principal(statement: Mapping[str, Any], principal: str) -> bool:
@@ -192,14 +192,14 @@ def decide(
     resource_statements = [
         statement
         for document in [*resource_policies, *([key_policy] if key_policy else [])]
-        for statement in _statements(document)
+        for statement in statements_of(document)
         if statement_applies(statement, request)
         and (names_principal(statement, principal) or trusts_account(statement, account_id))
     ]
     denials = [statement for statement in resource_statements if statement["Effect"] == "Deny"] + [
         statement
         for document in identity
-        for statement in _statements(document)
+        for statement in statements_of(document)
         if statement["Effect"] == "Deny" and statement_applies(statement, request)
     ]
     if denials:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from iam import resolve
+from iam import as_list, resolve, statements_of
 
 TABLE = "${PostsTable.Arn}"
 HOSTING = "${HostingBucket.Arn}/*"
@@ -106,18 +106,9 @@ class Statement:
             return []
         return [
             (self.function, action, resource)
-            for action in _as_list(written["Action"])
-            for resource in _as_list(written["Resource"])
+            for action in as_list(written["Action"])
+            for resource in as_list(written["Resource"])
         ]
-
-
-def _as_list(value: Any) -> list[str]:
-    return [value] if isinstance(value, str) else list(value)
-
-
-def _raw_statements(document: Mapping[str, Any]) -> list[Any]:
-    statements = document["Statement"]
-    return [statements] if isinstance(statements, dict) else list(statements)
 
 
 def functions(translated: Mapping[str, Any]) -> dict[str, str]:
@@ -134,7 +125,7 @@ def identity_statements(translated: Mapping[str, Any], function: str, role: str)
     return [
         Statement(function, f"{role} {policy['PolicyName']}", raw)
         for policy in properties.get("Policies", [])
-        for raw in _raw_statements(policy["PolicyDocument"])
+        for raw in statements_of(policy["PolicyDocument"])
     ]
 
 

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from iam import Decision, Request, decide, names_principal, resolve, statement_applies
-from roles import ROLES, Statement, _as_list, _raw_statements, functions, identity_statements, role_grants
+from iam import Decision, Request, as_list, decide, names_principal, resolve, statement_applies, statements_of
+from roles import ROLES, Statement, functions, identity_statements, role_grants
 from translation import translated_template
 
 ACCOUNT_ID = "123456789012"
@@ -127,7 +127,7 @@ RESOURCE_POLICIES = {
 def resource_policies(translated: Mapping[str, Any]) -> dict[str, list[Any]]:
     """Each resource policy's logical id → its raw statements."""
     return {
-        logical_id: _raw_statements(resource["Properties"][RESOURCE_POLICIES[resource["Type"]]])
+        logical_id: statements_of(resource["Properties"][RESOURCE_POLICIES[resource["Type"]]])
         for logical_id, resource in translated["Resources"].items()
         if resource["Type"] in RESOURCE_POLICIES
     }
@@ -221,8 +221,8 @@ class StackPolicies:
 def _concrete_grants(function: str, resolved: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     return [
         (function, action, resource)
-        for action in _as_list(resolved["Action"])
-        for resource in _as_list(resolved["Resource"])
+        for action in as_list(resolved["Action"])
+        for resource in as_list(resolved["Resource"])
     ]
 
 

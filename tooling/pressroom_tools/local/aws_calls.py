@@ -323,17 +323,20 @@ class StackCallLog:
             )
 
     def _append_once(self, line: dict[str, Any]) -> None:
+        self._append(line, once=True)
+
+    def _append(self, line: dict[str, Any], *, once: bool = False) -> None:
         text = json.dumps(line, sort_keys=True)
         with self._lock:
-            if text in self._seen:
+            if once and text in self._seen:
                 return
             self._seen.add(text)
             with self.path.open("a", encoding="utf-8") as log:
                 log.write(text + "\n")
 
-    def _append(self, line: dict[str, Any]) -> None:
-        with self._lock, self.path.open("a", encoding="utf-8") as log:
-            log.write(json.dumps(line, sort_keys=True) + "\n")
+
+def recording_calls() -> bool:
+    return bool(os.environ.get(ENVIRONMENT_VARIABLE))
 
 
 def call_log_folder() -> Path | None:

@@ -27,7 +27,7 @@ from botocore.config import Config
 from moto import mock_aws
 
 from pressroom.filenames import is_markdown
-from pressroom_tools.local.aws_calls import Account, open_stack_log
+from pressroom_tools.local.aws_calls import Account, open_stack_log, recording_calls
 from pressroom_tools.local.faults import S3Throttling
 from pressroom_tools.local.invokers import (
     ACCOUNT_ID,
@@ -189,8 +189,8 @@ class LocalStack:
         """With PRESSROOM_AWS_CALLS set, write down every AWS call the functions make here in IAM's
         terms, with the names needed to read this stack's policies (see aws_calls.py)."""
         invoker = getattr(self.invoker, "inner", self.invoker)
-        if not isinstance(invoker, InProcessInvoker):
-            return  # functions in containers make their calls out of this process's sight
+        if not recording_calls() or not isinstance(invoker, InProcessInvoker):
+            return  # not asked for; or the functions run in containers, out of this process's sight
         names = {
             **self.resolver.pseudo,
             **self.resolver.parameters,
