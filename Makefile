@@ -14,7 +14,7 @@ STACK ?=
 SAM_PATH := PATH="$(CURDIR)/$(BIN):$$PATH"
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: help setup tools demo serve test bench integration lint format build validate deploy lock clean chromium \
+.PHONY: help setup tools demo serve test test-later bench integration lint format build validate deploy lock clean chromium \
         docker sam-demo sam-local sam-local-stop bench-tools load deploy-env destroy scan
 
 help: ## List the targets
@@ -99,6 +99,15 @@ test: setup ## Run the whole test suite on every core, then check every AWS call
 	rm -rf $(AWS_CALLS)
 	PRESSROOM_AWS_CALLS=$(AWS_CALLS) $(SAM_PATH) $(BIN)/pytest -n auto --dist loadfile
 	PRESSROOM_AWS_CALLS=$(AWS_CALLS) $(BIN)/pytest tests/permissions
+
+# The suite again as if it were two later dates (the local stacks, the functions and the tools
+# read PRESSROOM_NOW's clock): nothing may depend on the calendar year. CI runs it after `make test`.
+LATER_DATES := 2031-01-01T00:00:00Z 2040-01-01T00:00:00Z
+test-later: setup ## Run `make test` with the clock moved to 2031-01-01 and to 2040-01-01
+	@for date in $(LATER_DATES); do \
+		echo "== make test, as if it were $$date"; \
+		PRESSROOM_NOW=$$date $(MAKE) --no-print-directory test || exit 1; \
+	done
 
 integration: tools ## Tests against a deployed stack: make integration STACK=<name> (AWS credentials)
 	PRESSROOM_STACK=$(or $(STACK),pressroom) $(BIN)/pytest tests/integration -m integration

@@ -250,7 +250,9 @@ class Seeder:
         self.catalogue_client = BufferedCatalogueClient(clients.dynamodb(), settings.posts_table)
         self.listings = CountedListings(clients.dynamodb(), settings.posts_table)
         self.render = build_render_stage(settings)
-        self.render.catalogue = Catalogue(cast("DynamoDBClient", self.catalogue_client), settings.posts_table)
+        self.render.catalogue = Catalogue(
+            cast("DynamoDBClient", self.catalogue_client), settings.posts_table, settings.clock
+        )
         self.render.listings = self.listings
         self.render.stale_pages = self.stale
         self.render.bus = self.announcements
@@ -304,7 +306,7 @@ def check_site(stack: LocalStack, size: int, newest_key: str) -> None:
     """The site lists `newest_key`'s post first on its home page and has `size` posts."""
     client = stack.session.client("dynamodb")
     table = stack.output("PostsTableName")
-    state = Catalogue(client, table).source_state(newest_key)
+    state = Catalogue(client, table, stack.clock).source_state(newest_key)
     if state is None or state.state is not SourceStateKind.LIVE:
         raise SystemExit(f"{newest_key} is not live: {state}")
     listings = ListingStore(client, table)

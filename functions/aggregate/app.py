@@ -28,8 +28,13 @@ metrics = Metrics()
 
 
 @functools.cache
+def settings() -> AggregateSettings:
+    return AggregateSettings.from_env()
+
+
+@functools.cache
 def stage() -> AggregateStage:
-    return build_aggregate_stage(AggregateSettings.from_env())
+    return build_aggregate_stage(settings())
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -53,7 +58,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     if len(causes) == 1:
         logger.set_correlation_id(next(iter(causes)))
     if stale:
-        changed = aggregate.rebuild(stale)
+        changed = aggregate.rebuild(stale, now=settings().clock.now())
         metrics.add_metric(name="PagesRebuilt", unit=MetricUnit.Count, value=len(changed))
     metrics.add_metric(name="StaleNotesMerged", unit=MetricUnit.Count, value=len(event["Records"]))
     return dict(processor.response())

@@ -8,7 +8,6 @@ one EventBridge Scheduler schedule per scheduled or expiring post.
 from __future__ import annotations
 
 import functools
-from datetime import UTC, datetime
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
@@ -36,13 +35,18 @@ metrics = Metrics()
 
 
 @functools.cache
+def settings() -> RenderSettings:
+    return RenderSettings.from_env()
+
+
+@functools.cache
 def stage() -> RenderStage:
-    return build_render_stage(RenderSettings.from_env())
+    return build_render_stage(settings())
 
 
 @functools.cache
 def republisher() -> RepublishStage:
-    return build_republish_stage(RenderSettings.from_env(), render=stage())  # one stage graph
+    return build_republish_stage(settings(), render=stage())  # one stage graph
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -50,6 +54,7 @@ def republisher() -> RepublishStage:
 @event_source(data_class=EventBridgeEvent)
 def lambda_handler(event: EventBridgeEvent, context: LambdaContext) -> dict[str, Any]:
     render = stage()  # settings first: a misconfigured function fails whatever the event
+    now = settings().clock.now()
     detail = parse_detail(event.detail_type, event.detail)
     logger.append_keys(detail_type=event.detail_type)
     if isinstance(detail, RepublishRequested):
@@ -61,13 +66,13 @@ def lambda_handler(event: EventBridgeEvent, context: LambdaContext) -> dict[str,
     if isinstance(detail, SlugReleased):
         logger.append_keys(key=detail.source.key, slug=detail.slug)
         logger.set_correlation_id(detail.source.correlation_id)
-        handed_over = render.on_slug_released(detail, now=datetime.now(UTC))
+        handed_over = render.on_slug_released(detail, now=now)
         logger.info("post rendered", extra={"outcome": handed_over.value if handed_over else None})
         return {"emitted": handed_over.value if handed_over else None}
     if isinstance(detail, AuthorValidated):
         logger.append_keys(key=detail.source.key)
         logger.set_correlation_id(detail.source.correlation_id)
-        render.on_author_validated(detail, now=datetime.now(UTC))
+        render.on_author_validated(detail, now=now)
         logger.info("author profile recorded")
         return {"recorded": "author"}
     if isinstance(detail, PostRejected):
@@ -80,11 +85,11 @@ def lambda_handler(event: EventBridgeEvent, context: LambdaContext) -> dict[str,
     logger.append_keys(key=detail.source.key)
     logger.set_correlation_id(detail.source.correlation_id)
     if isinstance(detail, PostValidated):
-        outcome = render.on_validated(detail, now=datetime.now(UTC))
+        outcome = render.on_validated(detail, now=now)
     elif isinstance(detail, PostDue):
-        outcome = render.on_due(detail, now=datetime.now(UTC))
+        outcome = render.on_due(detail, now=now)
     else:
-        outcome = render.on_withdrawn(detail, now=datetime.now(UTC))
+        outcome = render.on_withdrawn(detail, now=now)
     logger.info("post rendered", extra={"outcome": outcome.value if outcome else None})
     if outcome:
         metrics.add_metric(name=outcome.value.replace(" ", ""), unit=MetricUnit.Count, value=1)

@@ -10,7 +10,6 @@ batch item failure, so SQS delivers it again, and after three tries to the same 
 from __future__ import annotations
 
 import functools
-from datetime import UTC, datetime
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
@@ -30,8 +29,13 @@ processor = BatchProcessor(event_type=EventType.SQS)
 
 
 @functools.cache
+def settings() -> RepublishSettings:
+    return RepublishSettings.from_env()
+
+
+@functools.cache
 def stage() -> RepublishStage:
-    return build_republish_stage(RepublishSettings.from_env())
+    return build_republish_stage(settings())
 
 
 def handle(record: SQSRecord) -> None:
@@ -42,7 +46,7 @@ def handle(record: SQSRecord) -> None:
         queued = stage().enumerate(work.republish, work.after)
         metrics.add_metric(name="RepublishPostsQueued", unit=MetricUnit.Count, value=queued)
         return
-    batch = stage().render_posts(work.republish, work.slugs, now=datetime.now(UTC))
+    batch = stage().render_posts(work.republish, work.slugs, now=settings().clock.now())
     metrics.add_metric(name="RepublishPostsRendered", unit=MetricUnit.Count, value=batch.rendered)
     if batch.failed:  # the stage parked them in RepublishFailuresQueue
         metrics.add_metric(name="RepublishPostsFailed", unit=MetricUnit.Count, value=len(batch.failed))

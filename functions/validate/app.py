@@ -6,7 +6,6 @@ Emits "Post Validated" | "Post Rejected" | "Post Withdrawn".
 from __future__ import annotations
 
 import functools
-from datetime import UTC, datetime
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
@@ -23,8 +22,13 @@ metrics = Metrics()
 
 
 @functools.cache
+def settings() -> ValidateSettings:
+    return ValidateSettings.from_env()
+
+
+@functools.cache
 def stage() -> ValidateStage:
-    return build_validate_stage(ValidateSettings.from_env())
+    return build_validate_stage(settings())
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -35,7 +39,7 @@ def lambda_handler(event: S3EventBridgeNotificationEvent, context: LambdaContext
     change = upload_change(event)
     logger.append_keys(key=change.source.key)
     logger.set_correlation_id(change.source.correlation_id)
-    outcome = validate.handle(change, now=datetime.now(UTC))
+    outcome = validate.handle(change, now=settings().clock.now())
     logger.info("upload checked", extra={"outcome": outcome.value if outcome else None})
     if outcome:
         metrics.add_metric(name=outcome.value.replace(" ", ""), unit=MetricUnit.Count, value=1)

@@ -13,8 +13,11 @@ import os
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, ClassVar, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pressroom.clock import SystemClock
 
 
 class SettingsError(RuntimeError):
@@ -31,6 +34,14 @@ class FunctionSettings:
     """What every function's settings can do: be read from the environment."""
 
     CHECKS: ClassVar[tuple[str, ...]] = ()  # methods that raise SettingsError for a bad value
+
+    # Zero in AWS; the local stack and the tests move the pipeline's clock with it (see clock.py).
+    clock_offset_seconds: float = variable("PRESSROOM_CLOCK_OFFSET_SECONDS", 0.0)
+
+    @property
+    def clock(self) -> SystemClock:
+        """The clock this function reads the time from."""
+        return SystemClock(timedelta(seconds=self.clock_offset_seconds))
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Self:

@@ -77,8 +77,8 @@ def test_the_demo_publishes_the_examples_and_reports_them(tmp_path: Path, capsys
     # The draft and the future-dated post are reported as such, and have no page
     statuses = {post["source"]: post["status"] for post in report["posts"]}
     assert statuses["posts/draft-ideas.md"] == "draft"
-    assert statuses["posts/coming-in-2030.md"] == "scheduled"
-    assert not (site / "posts" / "coming-in-2030").exists()
+    assert statuses["posts/from-the-future.md"] == "scheduled"
+    assert not (site / "posts" / "from-the-future").exists()
     assert not (site / "posts" / "ideas-for-next-month").exists()
 
     # One announcement per published post, one notice for the rejected one
@@ -100,15 +100,15 @@ def test_now_fires_the_schedules_due_and_publishes_the_future_post(
 ):
     site = tmp_path / "_site"
 
-    assert run_demo(site, "--now", "2030-06-01T09:00:00Z") == 0
+    assert run_demo(site, "--now", "2099-06-01T09:00:00Z") == 0
 
     report = json.loads((site / "report.json").read_text(encoding="utf-8"))
     statuses = {post["source"]: post["status"] for post in report["posts"]}
-    assert statuses["posts/coming-in-2030.md"] == "published"
-    assert (site / "posts" / "coming-in-2030" / "index.html").is_file()
+    assert statuses["posts/from-the-future.md"] == "published"
+    assert (site / "posts" / "from-the-future" / "index.html").is_file()
     subjects = [announcement["subject"] for announcement in report["announcements"]]
     assert subjects.count("New post: A post from the future") == 1
-    assert "Fired 1 schedule due by 2030-06-01T09:00:00+00:00" in capsys.readouterr().err
+    assert "Fired 1 schedule due by 2099-06-01T09:00:00+00:00" in capsys.readouterr().err
 
 
 def test_strict_exits_1_when_a_post_is_rejected(tmp_path: Path):

@@ -72,7 +72,7 @@ def test_a_moved_post_stays_published_under_its_slug(stack: Any, copy_first: boo
 
 
 def test_the_catalogue_keeps_the_newest_refusal_of_a_key_whatever_order_they_arrive_in(stack: Any):
-    catalogue = Catalogue(stack.session.client("dynamodb"), stack.output("PostsTableName"))
+    catalogue = Catalogue(stack.session.client("dynamodb"), stack.output("PostsTableName"), stack.clock)
     waiter = SlugWaiter("posts/b.md", "taken", "0055A", "v1")
 
     assert catalogue.record_rejection("posts/b.md", "0055B", ["broken front matter"])

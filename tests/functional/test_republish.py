@@ -12,7 +12,7 @@ from pressroom.pipeline import republish
 
 
 def ledger(stack: Any) -> RepublishLedger:
-    return RepublishLedger(stack.session.client("dynamodb"), stack.output("PostsTableName"))
+    return RepublishLedger(stack.session.client("dynamodb"), stack.output("PostsTableName"), stack.clock)
 
 
 def posts(stack: Any, count: int) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -13,8 +13,20 @@ from pressroom.adapters.schedules import schedule_name
 KEY = "posts/coming-soon.md"
 
 
-def future_post(date: str = "2030-01-01T09:00:00Z", extra: str = "") -> bytes:
-    return f"---\ntitle: Coming soon\ndate: {date}\n{extra}---\n\nNot yet.\n".encode()
+def days_from_now(stack: Any, days: int) -> datetime:
+    """A whole hour `days` after the stack's clock (which PRESSROOM_NOW may have moved)."""
+    now: datetime = stack.clock.now()
+    return (now + timedelta(days=days)).replace(minute=0, second=0, microsecond=0)
+
+
+def at(instant: datetime) -> str:
+    """EventBridge Scheduler's one-time expression for `instant`, in UTC."""
+    return f"at({instant.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%S')})"
+
+
+def future_post(date: datetime | str, extra: str = "") -> bytes:
+    when = date.isoformat() if isinstance(date, datetime) else date
+    return f"---\ntitle: Coming soon\ndate: {when}\n{extra}---\n\nNot yet.\n".encode()
 
 
 def schedules(stack: Any) -> list[dict[str, Any]]:
@@ -26,7 +38,8 @@ def schedules(stack: Any) -> list[dict[str, Any]]:
 
 @pytest.fixture
 def scheduled(stack: Any) -> Any:
-    stack.upload(KEY, future_post())
+    """A post dated a year after the stack's clock, uploaded: scheduled, not published."""
+    stack.upload(KEY, future_post(days_from_now(stack, 365)))
     stack.run_until_quiet()
     return stack
 
@@ -35,7 +48,7 @@ def test_a_future_post_is_scheduled_not_published(scheduled: Any):
     (schedule,) = schedules(scheduled)
 
     assert schedule["Name"] == schedule_name(KEY)
-    assert schedule["ScheduleExpression"] == "at(2030-01-01T09:00:00)"
+    assert schedule["ScheduleExpression"] == at(days_from_now(scheduled, 365))
     assert schedule["ScheduleExpressionTimezone"] == "UTC"
     assert schedule["ActionAfterCompletion"] == "DELETE"
     target = schedule["Target"]
@@ -49,11 +62,12 @@ def test_a_future_post_is_scheduled_not_published(scheduled: Any):
 
 
 def test_nothing_fires_before_its_time(scheduled: Any):
-    assert scheduled.fire_due_schedules(datetime(2029, 12, 31, tzinfo=UTC)) == []
+    due = days_from_now(scheduled, 365)
+    assert scheduled.fire_due_schedules(due - timedelta(seconds=1)) == []
 
 
 def test_when_its_time_comes_the_post_is_published_and_announced_once(scheduled: Any):
-    fired = scheduled.fire_due_schedules(datetime(2030, 1, 1, 9, 0, tzinfo=UTC))
+    fired = scheduled.fire_due_schedules(days_from_now(scheduled, 365))
     scheduled.run_until_quiet()
 
     assert fired == [schedule_name(KEY)]
@@ -65,15 +79,16 @@ def test_when_its_time_comes_the_post_is_published_and_announced_once(scheduled:
 
 
 def test_moving_the_date_moves_the_schedule(scheduled: Any):
-    scheduled.upload(KEY, future_post("2031-06-01T12:30:00+02:00"))
+    later = days_from_now(scheduled, 500).replace(minute=30)
+    scheduled.upload(KEY, future_post(later.astimezone(timezone(timedelta(hours=2)))))
     scheduled.run_until_quiet()
 
     (schedule,) = schedules(scheduled)
-    assert schedule["ScheduleExpression"] == "at(2031-06-01T10:30:00)"
+    assert schedule["ScheduleExpression"] == at(later)
 
 
 def test_publishing_it_now_removes_the_schedule(scheduled: Any):
-    scheduled.upload(KEY, future_post("2024-01-01"))
+    scheduled.upload(KEY, future_post(days_from_now(scheduled, -1)))
     scheduled.run_until_quiet()
 
     assert schedules(scheduled) == []
@@ -88,13 +103,14 @@ def test_deleting_it_removes_the_schedule(scheduled: Any):
 
 
 def test_a_post_with_an_expiry_is_taken_down_when_it_expires(stack: Any):
-    stack.upload(KEY, future_post("2024-01-01", extra="expiryDate: 2030-06-01T00:00:00Z\n"))
+    expires = days_from_now(stack, 200)
+    stack.upload(KEY, future_post(days_from_now(stack, -30), extra=f"expiryDate: {expires.isoformat()}\n"))
     stack.run_until_quiet()
     assert "posts/coming-soon/index.html" in stack.site_objects()
     (schedule,) = schedules(stack)
-    assert schedule["ScheduleExpression"] == "at(2030-06-01T00:00:00)"
+    assert schedule["ScheduleExpression"] == at(expires)
 
-    stack.fire_due_schedules(datetime(2030, 6, 1, tzinfo=UTC))
+    stack.fire_due_schedules(expires)
     stack.run_until_quiet()
 
     assert "posts/coming-soon/index.html" not in stack.site_objects()
@@ -106,7 +122,7 @@ def test_a_stale_schedule_for_an_older_version_changes_nothing(scheduled: Any):
     # GIVEN the schedule's event for version 1, kept aside, then version 2 published now
     (schedule,) = schedules(scheduled)
     old_due = schedule["Target"]["Input"]
-    scheduled.upload(KEY, future_post("2024-01-01", extra="summary: version two\n"))
+    scheduled.upload(KEY, future_post(days_from_now(scheduled, -1), extra="summary: version two\n"))
     scheduled.run_until_quiet()
     announced_before = len(scheduled.announcements())
 

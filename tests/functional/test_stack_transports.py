@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from botocore.response import StreamingBody
 from botocore.stub import Stubber
 from helpers import EXAMPLES, SITE_URL, TEMPLATE
 
+from pressroom.clock import SystemClock
 from pressroom_tools.local.containers import ContainerError, env_vars, host_architecture, host_template
 from pressroom_tools.local.invokers import FunctionFailedError, LambdaEndpointInvoker
 from pressroom_tools.local.server import serving
@@ -57,13 +59,16 @@ def test_a_served_stack_is_provisioned_afresh(server: str):
 
 
 def test_the_env_vars_file_sets_every_declared_variable_and_points_at_the_stack():
-    with LocalStack(TEMPLATE, site_url=SITE_URL) as stack:
+    ten_days = SystemClock(timedelta(days=10))
+    with LocalStack(TEMPLATE, site_url=SITE_URL, clock=ten_days) as stack:
         variables = env_vars(stack, "http://pressroom-stack:5000")
 
     assert set(variables) == {function.logical_id for function in stack.functions}
     for function in stack.functions:
         assert set(variables[function.logical_id]) == set(function.declared)
         assert variables[function.logical_id]["AWS_ENDPOINT_URL"] == "http://pressroom-stack:5000"
+        # The functions in Lambda containers run on the stack's clock.
+        assert variables[function.logical_id]["PRESSROOM_CLOCK_OFFSET_SECONDS"] == "864000.0"
     validate = variables["ValidateFunction"]
     assert validate["EVENT_BUS_NAME"] == "pressroom-local-publishing"
     assert validate["SITE_URL"] == SITE_URL

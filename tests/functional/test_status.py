@@ -43,7 +43,7 @@ def test_status_lists_published_scheduled_draft_and_rejected_posts_and_the_queue
     states = {row["key"]: row["state"] for row in status.not_live}
     assert states == {
         "posts/broken-post.md": "rejected",
-        "posts/coming-in-2030.md": "scheduled",
+        "posts/from-the-future.md": "scheduled",
         "posts/draft-ideas.md": "draft",
         # the broken update is refused, the version before it stays live and is listed as such
         "posts/uk-ai-opportunities-action-plan.md": "rejected",
@@ -51,7 +51,7 @@ def test_status_lists_published_scheduled_draft_and_rejected_posts_and_the_queue
     assert all(depth == 0 for depth in status.failure_queues.values())
     text = format_status(status)
     assert "Published: 3 post(s)" in text
-    assert "Scheduled: 1\n  posts/coming-in-2030.md" in text
+    assert "Scheduled: 1\n  posts/from-the-future.md" in text
     assert "    - title: the post has no title" in text
     assert "NotifyFailures" in text
 

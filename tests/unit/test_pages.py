@@ -195,7 +195,7 @@ def test_deleting_a_page_unpublishes_it_and_takes_it_out_of_the_menu_and_sitemap
     assert "/about/" in world.site.text("sitemaps/pages.xml")
 
     marker = world.uploads.delete(BUCKET, "pages/about.md")
-    outcome = world.render.on_withdrawn(PostWithdrawn(source=marker))
+    outcome = world.render.on_withdrawn(PostWithdrawn(source=marker), now=NOW)
 
     assert outcome is DetailType.POST_UNPUBLISHED
     assert "about/index.html" not in world.site.objects
@@ -237,7 +237,7 @@ def test_a_page_waiting_for_a_posts_slug_is_published_at_its_own_path_when_the_p
     world.publish("pages/about.md", page_file())
     marker = world.uploads.delete(BUCKET, "posts/about.md")
 
-    world.render.on_withdrawn(PostWithdrawn(source=marker))
+    world.render.on_withdrawn(PostWithdrawn(source=marker), now=NOW)
     assert "posts/about/index.html" not in world.site.objects  # a page replaces nothing there
     released = [d for kind, d in world.bus.events if kind is DetailType.SLUG_RELEASED]
     assert len(released) == 1

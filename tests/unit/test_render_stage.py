@@ -117,7 +117,7 @@ def test_a_copy_refused_for_its_slug_is_published_when_the_original_is_deleted(w
     assert world.publish("posts/b.md", post_file("Moved", slug="moved")) is DetailType.POST_REJECTED
     marker = world.uploads.delete(BUCKET, "posts/a.md")
 
-    outcome = world.render.on_withdrawn(PostWithdrawn(source=marker))
+    outcome = world.render.on_withdrawn(PostWithdrawn(source=marker), now=NOW)
 
     assert outcome is DetailType.POST_UNPUBLISHED
     assert "posts/moved/index.html" in world.site.objects  # left in place for the handover
@@ -138,7 +138,7 @@ def test_a_waiting_upload_replaced_by_a_broken_one_is_not_published(world: World
     world.render.on_rejected(PostRejected(source=broken, reasons=[]))
     marker = world.uploads.delete(BUCKET, "posts/a.md")
 
-    world.render.on_withdrawn(PostWithdrawn(source=marker))
+    world.render.on_withdrawn(PostWithdrawn(source=marker), now=NOW)
 
     assert hand_over(world) == []  # nothing waits any more: the page goes with its post
     assert world.catalogue.owner_of("taken") is None
@@ -168,7 +168,7 @@ def test_a_late_refusal_of_an_older_upload_does_not_make_it_wait_again(world: Wo
 
     assert world.render.on_validated(world.validated(first), now=NOW) is DetailType.POST_REJECTED
     marker = world.uploads.delete(BUCKET, "posts/a.md")
-    world.render.on_withdrawn(PostWithdrawn(source=marker))
+    world.render.on_withdrawn(PostWithdrawn(source=marker), now=NOW)
 
     assert hand_over(world) == []
     assert world.catalogue.owner_of("taken") is None
@@ -180,7 +180,7 @@ def test_a_handover_that_cannot_publish_removes_the_page_it_was_left(world: Worl
     expires = (NOW + timedelta(days=1)).date().isoformat()
     world.publish("posts/b.md", post_file("Waiting", slug="taken", extra=f"expiryDate: {expires}"))
     marker = world.uploads.delete(BUCKET, "posts/a.md")
-    world.render.on_withdrawn(PostWithdrawn(source=marker))
+    world.render.on_withdrawn(PostWithdrawn(source=marker), now=NOW)
     (released,) = [d for kind, d in world.bus.events if isinstance(d, SlugReleased)]
 
     # its turn comes after it expired
@@ -194,12 +194,12 @@ def test_a_repeated_handover_and_a_repeated_withdrawal_change_nothing(world: Wor
     world.publish("posts/a.md", post_file("Moved", slug="moved", tags=("news",)))
     world.publish("posts/b.md", post_file("Moved", slug="moved", tags=("news",)))
     withdrawal = PostWithdrawn(source=world.uploads.delete(BUCKET, "posts/a.md"))
-    world.render.on_withdrawn(withdrawal)
+    world.render.on_withdrawn(withdrawal, now=NOW)
     released = [d for kind, d in world.bus.events if kind is DetailType.SLUG_RELEASED]
     hand_over(world)
     rows = {listing: [e.slug for e in world.listings.newest(listing, 10)] for listing in (ALL, "tag:news")}
 
-    world.render.on_withdrawn(withdrawal)  # S3 delivers the delete again
+    world.render.on_withdrawn(withdrawal, now=NOW)  # S3 delivers the delete again
     for detail in released:  # and EventBridge the handover
         assert isinstance(detail, SlugReleased)
         world.render.on_slug_released(detail, now=NOW)
@@ -254,7 +254,7 @@ def test_a_withdrawn_post_leaves_the_site_and_its_schedule_goes(world: World):
     assert "posts/hello.md" in world.schedules.due
     marker = world.uploads.delete(BUCKET, "posts/hello.md")
 
-    outcome = world.render.on_withdrawn(PostWithdrawn(source=marker))
+    outcome = world.render.on_withdrawn(PostWithdrawn(source=marker), now=NOW)
 
     assert outcome is DetailType.POST_UNPUBLISHED
     assert "posts/hello/index.html" not in world.site.objects

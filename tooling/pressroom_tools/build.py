@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pressroom
@@ -44,6 +44,7 @@ from pressroom.theme import Theme
 from pressroom.theme.sandbox import TemplateRefusedError
 from pressroom.validation import ValidationRules, validate_post
 from pressroom.views import SiteInfo
+from pressroom_tools.clock import clock_from_environment
 from pressroom_tools.local.report import OutcomeBook, PostOutcome
 from pressroom_tools.local.watch import site_files
 from pressroom_tools.memory import (
@@ -156,7 +157,7 @@ class SiteBuild:
         progress: ProgressCallback | None = None,
     ) -> BuildResult:
         """Make the site match `files` (key to bytes: every file there is now) as of `now`."""
-        now = now or datetime.now(UTC)
+        now = now or clock_from_environment().now()
         say = progress or (lambda _message: None)
         digests = {key: hashlib.sha256(data).hexdigest() for key, data in files.items()}
         changed = sorted(key for key, digest in digests.items() if self.ports.digests.get(key) != digest)

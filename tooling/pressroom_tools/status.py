@@ -11,6 +11,7 @@ from pressroom.adapters.listings import ListingStore
 from pressroom.aggregates import ALL, tag_listing
 from pressroom.catalogue import STATUS_STATES
 from pressroom.model import post_path
+from pressroom_tools.clock import clock_from_environment
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -65,7 +66,7 @@ def site_status(
     chosen = tuple(
         state for state in STATUS_STATES if state in states and (tag is None or state == "published")
     )
-    catalogue = Catalogue(dynamodb, table)
+    catalogue = Catalogue(dynamodb, table, clock_from_environment())
     listings = ListingStore(dynamodb, table)
     listing = ALL if tag is None else tag_listing(tag)
     posts = []

@@ -15,7 +15,6 @@ Both change in one transaction, so a slug has one owner and a late, older event 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
@@ -37,6 +36,8 @@ from pressroom.ordering import sequencer_sort_key
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
+
+    from pressroom.clock import Clock
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -66,9 +67,10 @@ def _plain(item: dict[str, Any]) -> dict[str, Any]:
 
 
 class Catalogue:
-    def __init__(self, client: DynamoDBClient, table_name: str) -> None:
+    def __init__(self, client: DynamoDBClient, table_name: str, clock: Clock) -> None:
         self.client = client
         self.table_name = table_name
+        self.clock = clock
 
     def source_state(self, key: str) -> SourceState | None:
         response = self.client.get_item(TableName=self.table_name, Key=_source_key(key), ConsistentRead=True)
@@ -102,7 +104,7 @@ class Catalogue:
                         "releasedSlug": state.released_slug,
                         "etag": state.etag,
                         "pending": state.pending.to_json(),
-                        "changedAt": datetime.now(UTC).isoformat(),
+                        "changedAt": self.clock.now().isoformat(),
                     }
                 ),
             },

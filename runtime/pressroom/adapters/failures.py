@@ -9,15 +9,23 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
 
+    from pressroom.clock import Clock
+
 
 def failure_record(
-    function_arn: str, event: dict[str, Any], reason: str, *, condition: str = "Parked", attempts: int = 1
+    function_arn: str,
+    event: dict[str, Any],
+    reason: str,
+    *,
+    at: datetime,
+    condition: str = "Parked",
+    attempts: int = 1,
 ) -> dict[str, Any]:
     """A Lambda on-failure destination record: `condition` RetriesExhausted is Lambda's own (the
     local stack writes those too); Parked is a function's, for work retrying cannot help."""
@@ -26,7 +34,7 @@ def failure_record(
         response["functionError"] = "Unhandled"
     return {
         "version": "1.0",
-        "timestamp": datetime.now(UTC).isoformat(),
+        "timestamp": at.isoformat(),
         "requestContext": {
             "requestId": str(uuid.uuid4()),
             "functionArn": function_arn,
@@ -40,10 +48,11 @@ def failure_record(
 
 
 class FailureParking:
-    def __init__(self, client: SQSClient, queue_url: str) -> None:
+    def __init__(self, client: SQSClient, queue_url: str, clock: Clock) -> None:
         self.client = client
         self.queue_url = queue_url
+        self.clock = clock
 
     def park(self, function_arn: str, event: dict[str, Any], reason: str) -> None:
-        record = failure_record(function_arn, event, reason)
+        record = failure_record(function_arn, event, reason, at=self.clock.now())
         self.client.send_message(QueueUrl=self.queue_url, MessageBody=json.dumps(record))

@@ -14,7 +14,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
@@ -24,6 +23,8 @@ from pressroom.messages import ListPosts, RenderPosts
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_sqs import SQSClient
+
+    from pressroom.clock import Clock
 
 POSTS_PER_MESSAGE = 10
 LATEST_PARTITION = "REPUBLISHES"
@@ -51,13 +52,14 @@ def _state_key(republish_id: str) -> dict[str, Any]:
 
 
 class RepublishLedger:
-    def __init__(self, client: DynamoDBClient, table_name: str) -> None:
+    def __init__(self, client: DynamoDBClient, table_name: str, clock: Clock) -> None:
         self.client = client
         self.table_name = table_name
+        self.clock = clock
 
     def start(self, reason: str, republish_id: str | None = None) -> str:
         republish_id = republish_id or uuid.uuid4().hex
-        started = datetime.now(UTC).isoformat()
+        started = self.clock.now().isoformat()
         self.client.put_item(
             TableName=self.table_name,
             Item={
@@ -166,7 +168,7 @@ class RepublishLedger:
                 Key=_state_key(republish_id),
                 UpdateExpression="SET aggregated = :now",
                 ConditionExpression="attribute_not_exists(aggregated)",
-                ExpressionAttributeValues={":now": {"S": datetime.now(UTC).isoformat()}},
+                ExpressionAttributeValues={":now": {"S": self.clock.now().isoformat()}},
             )
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":

@@ -8,6 +8,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pressroom.clock import Clock
 from pressroom.webhooks import (
     DELIVERY_HEADER,
     EVENT_HEADER,
@@ -34,7 +35,8 @@ class WebhookSender:
         self,
         policy: RetryPolicy = RetryPolicy(),
         sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.time,
+        *,
+        clock: Clock,
     ) -> None:
         self.policy = policy
         self.sleep = sleep
@@ -53,7 +55,7 @@ class WebhookSender:
                 EVENT_HEADER: event,
             }
             if webhook.secret:
-                headers[SIGNATURE_HEADER] = sign(webhook.secret, body, int(self.clock()))
+                headers[SIGNATURE_HEADER] = sign(webhook.secret, body, int(self.clock.now().timestamp()))
             request = urllib.request.Request(webhook.url, data=body, headers=headers, method="POST")  # noqa: S310
             try:
                 with urllib.request.urlopen(request, timeout=self.policy.timeout_seconds) as response:  # noqa: S310

@@ -7,7 +7,7 @@ the bucket or reading posts; the work is proportional to the pages named, not to
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
 
 from aws_lambda_powertools import Logger
@@ -99,9 +99,9 @@ class AggregateStage:
         self._profiles: list[AuthorProfile] | None = None
         self.stylesheet = LinkedStylesheet(theme, site)
 
-    def rebuild(self, refs: Iterable[str], now: datetime | None = None) -> list[str]:
-        """Rebuild the pages `refs` name (duplicates merged); returns the keys written or removed."""
-        now = now or datetime.now(UTC)
+    def rebuild(self, refs: Iterable[str], now: datetime) -> list[str]:
+        """Rebuild the pages `refs` name (duplicates merged) as of `now`; returns the keys written or
+        removed."""
         self._profiles = None  # read once per batch, when an author's page is rebuilt
         todo = set(refs)
         if Stale.NAVIGATION in todo:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -240,9 +240,9 @@ class RenderStage:
         self.theme.set_navigation(navigation_links(pages.values()))
         return self.pages.render(post)
 
-    def on_withdrawn(self, event: PostWithdrawn, now: datetime | None = None) -> DetailType | None:
+    def on_withdrawn(self, event: PostWithdrawn, now: datetime) -> DetailType | None:
         if is_profile_key(event.source.key):
-            self._record_profile(event.source, None, now or datetime.now(UTC))
+            self._record_profile(event.source, None, now)
             return None
         try:
             outcome = self._take_down(event.source, SourceStateKind.WITHDRAWN)

@@ -18,12 +18,14 @@ def build_notify_stage(settings: NotifySettings) -> NotifyStage:
     ssm = clients.ssm() if settings.webhooks_parameter else None
     parking = None
     if settings.notify_failures_queue_url:
-        parking = FailureParking(clients.sqs(), settings.notify_failures_queue_url)
+        parking = FailureParking(clients.sqs(), settings.notify_failures_queue_url, settings.clock)
     function_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "test-func")  # as Powertools names it
     return NotifyStage(
         AnnouncementTopic(clients.sns(), settings.topic_arn),
         WebhookDirectory(ssm, settings.webhooks_parameter),
-        WebhookSender(RetryPolicy(first_backoff_seconds=settings.webhook_backoff_seconds)),
+        WebhookSender(
+            RetryPolicy(first_backoff_seconds=settings.webhook_backoff_seconds), clock=settings.clock
+        ),
         once=IdempotentRuns(
             clients.dynamodb(),
             settings.posts_table,

@@ -24,7 +24,7 @@ def build_render_stage(settings: RenderSettings) -> RenderStage:
     return RenderStage(
         uploads=UploadStore(s3),
         site=SiteStore(s3, settings.hosting_bucket),
-        catalogue=Catalogue(dynamodb, settings.posts_table),
+        catalogue=Catalogue(dynamodb, settings.posts_table, settings.clock),
         listings=ListingStore(dynamodb, settings.posts_table),
         stale_pages=StalePagesQueue(clients.sqs(), settings.stale_pages_queue_url),
         bus=EventPublisher(clients.events(), settings.event_bus_name, EventSource.RENDER),
@@ -51,7 +51,7 @@ def build_republish_stage(settings: RenderSettings, render: RenderStage | None =
     sqs = clients.sqs()
     return RepublishStage(
         render=render or build_render_stage(settings),
-        ledger=RepublishLedger(dynamodb, settings.posts_table),
+        ledger=RepublishLedger(dynamodb, settings.posts_table, settings.clock),
         queue=RepublishQueue(sqs, settings.republish_queue_url),
         listings=ListingStore(dynamodb, settings.posts_table),
         stale_pages=StalePagesQueue(sqs, settings.stale_pages_queue_url),

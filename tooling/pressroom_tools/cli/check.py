@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -15,6 +15,7 @@ from pressroom.filenames import is_markdown
 from pressroom.model import Post, Problem, Rejection
 from pressroom.validation import ValidationRules, validate_post
 from pressroom_tools.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from pressroom_tools.clock import clock_from_environment
 
 
 def rules_from(args: argparse.Namespace) -> ValidationRules | None:
@@ -75,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     rules = rules_from(args)
     if rules is None:
         return EXIT_USAGE
-    now = datetime.now(UTC)
+    now = clock_from_environment().now()
     results = [check_file(path, rules, now) for path in args.files]
     if args.format == "json":
         print(json.dumps([result.to_json() for result in results], indent=2))

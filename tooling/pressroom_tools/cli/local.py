@@ -130,7 +130,7 @@ def _objects(stack: LocalStack) -> dict[str, bytes]:
 def _republish(stack: LocalStack, progress: Progress) -> None:
     """Republish every post through the SQS fan-out, showing a progress bar."""
     request = stack.request_republish("pressroom local --republish")
-    ledger = RepublishLedger(stack.session.client("dynamodb"), stack.output("PostsTableName"))
+    ledger = RepublishLedger(stack.session.client("dynamodb"), stack.output("PostsTableName"), stack.clock)
 
     def show(_: str) -> None:
         state = ledger.progress(request)

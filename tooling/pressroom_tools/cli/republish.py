@@ -15,6 +15,7 @@ from pressroom.adapters.republish import RepublishLedger
 from pressroom_tools.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from pressroom_tools.cli.progress import Progress, bar
 from pressroom_tools.cli.upload import TargetError, stack_outputs
+from pressroom_tools.clock import clock_from_environment
 
 POLL_SECONDS = 2.0
 
@@ -40,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"Republish {request} requested on {args.stack}.")
     if args.no_wait:
         return EXIT_OK
-    ledger = RepublishLedger(session.client("dynamodb"), outputs["PostsTableName"])
+    ledger = RepublishLedger(session.client("dynamodb"), outputs["PostsTableName"], clock_from_environment())
     return watch(ledger, request, Progress(), timeout=args.timeout)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import mimetypes
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from pressroom.filenames import is_markdown
 from pressroom.model import Post, PostStatus
 from pressroom_tools.cli.check import check_file, print_result, rules_from, upload_key_of
 from pressroom_tools.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from pressroom_tools.clock import clock_from_environment
 from pressroom_tools.local.watch import site_uploads
 
 
@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"pressroom: {error}", file=sys.stderr)
         return EXIT_USAGE
     s3 = session.client("s3")
-    now = datetime.now(UTC)
+    now = clock_from_environment().now()
     uploads = site_uploads(args.site) if args.site else [(upload_key_of(path), path) for path in args.files]
     failed = False
     for key, path in uploads:

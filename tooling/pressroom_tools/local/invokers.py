@@ -11,12 +11,12 @@ import importlib.util
 import json
 import os
 import sys
+import time
 import traceback
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol
@@ -67,10 +67,10 @@ class LocalContext:
         self.aws_request_id = str(uuid.uuid4())
         self.log_group_name = f"/aws/lambda/{function.name}"
         self.log_stream_name = "local"
-        self._deadline = datetime.now(UTC).timestamp() + function.timeout_seconds
+        self._deadline = time.monotonic() + function.timeout_seconds
 
     def get_remaining_time_in_millis(self) -> int:
-        return max(0, int((self._deadline - datetime.now(UTC).timestamp()) * 1000))
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
 
 
 class FunctionFailedError(Exception):

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
     from mypy_boto3_sqs.type_defs import MessageTypeDef
 
+    from pressroom.clock import Clock
+
 ProgressCallback = Callable[[str], None]
 PROGRESS_INTERVAL = 0.25  # seconds
 
@@ -56,6 +58,8 @@ class LambdaService:
         queue_arn: Callable[[str], str],
         region: str,
         collect: Callable[[], None] = lambda: None,
+        *,
+        clock: Clock,
     ) -> None:
         self.sqs = sqs
         self.functions = functions
@@ -63,6 +67,7 @@ class LambdaService:
         self.queue_arn = queue_arn
         self.region = region
         self.collect = collect  # called as invocations happen, so progress reports are current
+        self.clock = clock
         self._reported_at = 0.0
 
     def run_until_quiet(
@@ -202,7 +207,12 @@ class LambdaService:
                 error = str(failure)
         if function.on_failure_queue_url:
             record = failure_record(
-                function.arn, event, error, condition="RetriesExhausted", attempts=attempts
+                function.arn,
+                event,
+                error,
+                at=self.clock.now(),
+                condition="RetriesExhausted",
+                attempts=attempts,
             )
             self.sqs.send_message(QueueUrl=function.on_failure_queue_url, MessageBody=json.dumps(record))
         return Invocation(function.logical_id, succeeded=False, attempts=attempts, error=error)

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 
+from pressroom.clock import SystemClock
+from pressroom_tools.clock import offset_variable
 from pressroom_tools.local.invokers import LocalFunction
 from pressroom_tools.local.provisioning import Provisioner
 from pressroom_tools.local.template import Resolver, TemplateError
@@ -46,7 +48,7 @@ class SamWiring:
     def __init__(
         self, template: dict[str, Any], template_path: Path, resolver: Resolver, provisioner: Provisioner,
         session: boto3.Session, s3: S3Client, sqs: SQSClient, *, region: str, log_level: str,
-        endpoint_url: str | None,
+        endpoint_url: str | None, clock: SystemClock,
     ) -> None:  # fmt: skip
         self.template = template
         self.template_path = template_path
@@ -58,6 +60,7 @@ class SamWiring:
         self.region = region
         self.log_level = log_level
         self.endpoint_url = endpoint_url
+        self.clock = clock
 
     def create_functions(self) -> list[LocalFunction]:
         functions: list[LocalFunction] = []
@@ -131,6 +134,7 @@ class SamWiring:
                 "WEBHOOK_BACKOFF_SECONDS": "0.01",
                 # Metrics would print CloudWatch EMF documents into the terminal.
                 "POWERTOOLS_METRICS_DISABLED": "true",
+                **offset_variable(self.clock),
             }
         )
         invoke_config = self.resolver.resolve(properties.get("EventInvokeConfig", {}))

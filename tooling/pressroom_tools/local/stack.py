@@ -26,7 +26,9 @@ import boto3
 from botocore.config import Config
 from moto import mock_aws
 
+from pressroom.clock import SystemClock
 from pressroom.filenames import is_markdown
+from pressroom_tools.clock import clock_from_environment
 from pressroom_tools.local.aws_calls import Account, open_stack_log, recording_calls
 from pressroom_tools.local.faults import S3Throttling
 from pressroom_tools.local.invokers import (
@@ -76,12 +78,15 @@ class LocalStack:
         endpoint_url: str | None = None,
         invoker: Invoker | None = None,
         stack_commands: bool | None = None,
+        clock: SystemClock | None = None,
     ) -> None:
         """`endpoint_url` is an emulated stack served over HTTP (pressroom_tools.local.server), which
         this stack then provisions afresh, instead of moto in this process; `invoker` runs the
         functions (in this process by default); `stack_commands` registers a CloudFormation stack
-        of this name holding the outputs, for the operator commands (by default when served)."""
+        of this name holding the outputs, for the operator commands (by default when served);
+        `clock` is the time the functions read (by default the system's, or PRESSROOM_NOW's)."""
         self.template_path = template_path.resolve()
+        self.clock = clock or clock_from_environment()
         self.endpoint_url = endpoint_url
         # A CloudFormation stand-in for `pressroom status|dlq|republish --stack`: by default only
         # when served over HTTP, where such a command can reach it (moto parses it: 40 ms a stack).
@@ -169,6 +174,7 @@ class LocalStack:
         wiring = SamWiring(
             self.template, self.template_path, self.resolver, self.provisioner, self.session, self.s3,
             self.sqs, region=self.region, log_level=self.log_level, endpoint_url=self.endpoint_url,
+            clock=self.clock,
         )  # fmt: skip
         self.functions.extend(wiring.create_functions())
         self.observer = Observer(
@@ -177,7 +183,7 @@ class LocalStack:
         )  # fmt: skip
         self.lambda_service = LambdaService(
             self.sqs, self.functions, lambda: self.invoker, self.provisioner.queue_arn, self.region,
-            collect=self.observer.collect,
+            collect=self.observer.collect, clock=self.clock,
         )  # fmt: skip
         self.lambda_service.drain_test_events()
         self._record_calls()
