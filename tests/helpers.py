@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import copy
 import json
+import re
+from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote_plus
 
@@ -14,6 +17,7 @@ EVENTS = REPO / "events"
 EXAMPLES = REPO / "examples" / "posts"
 SHARED_POST = EXAMPLES / "uk-ai-opportunities-action-plan.md"
 SITE_URL = "https://blog.example.com"
+ANNOUNCEMENTS_DOC = REPO / "docs" / "announcements.md"
 
 
 # The line of theme_override's result on which the payload sits.
@@ -63,6 +67,28 @@ def bus_event_for(template_event: dict[str, Any], **source_fields: Any) -> dict[
     return event
 
 
+def docs_webhook_verifier(clock: Callable[[], float]) -> Callable[[str, bytes, str], bool]:
+    """The `verify(secret, body, header)` docs/announcements.md gives receivers, as written there,
+    reading the time from `clock` instead of `time.time` (the suite may move its clock)."""
+    text = ANNOUNCEMENTS_DOC.read_text(encoding="utf-8")
+    section = text.split("### Verifying a `json` webhook", 1)[1]
+    match = re.search(r"```python\n(.*?)```", section, re.DOTALL)
+    if match is None:
+        raise AssertionError("docs/announcements.md no longer shows the receiver's Python snippet")
+    namespace: dict[str, Any] = {}
+    exec(match.group(1), namespace)
+    namespace["time"] = SimpleNamespace(time=clock)
+    verify: Callable[[str, bytes, str], bool] = namespace["verify"]
+    return verify
+
+
+def suite_clock() -> Callable[[], float]:
+    """Seconds since the epoch on the clock the local stacks run on (PRESSROOM_NOW may move it)."""
+    from pressroom_tools.clock import clock_from_environment
+
+    return clock_from_environment().timestamp
+
+
 class WebhookReceiver:
     """A real HTTP server on 127.0.0.1 that records every POST and answers as told.
 
@@ -84,12 +110,8 @@ class WebhookReceiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 status = receiver.replies.pop(0) if receiver.replies else 200
                 if receiver.require_secret is not None:
-                    from pressroom.webhooks import verify_signature
-
                     header = self.headers.get("X-Pressroom-Signature", "")
-                    import time
-
-                    if not verify_signature(receiver.require_secret, body, header, int(time.time())):
+                    if not docs_webhook_verifier(suite_clock())(receiver.require_secret, body, header):
                         status = 401
                 receiver.requests.append({"headers": dict(self.headers), "body": body, "status": status})
                 self.send_response(status)

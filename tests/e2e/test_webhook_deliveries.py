@@ -5,12 +5,11 @@ A real HTTP server on 127.0.0.1 receives the deliveries (tests/helpers.py: Webho
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import EXAMPLES, SHARED_POST, SITE_URL, TEMPLATE, WebhookReceiver, load_event
+from helpers import EXAMPLES, SHARED_POST, SITE_URL, TEMPLATE, WebhookReceiver, load_event, suite_clock
 
 from pressroom.webhooks import verify_signature
 from pressroom_tools.local.stack import LocalStack
@@ -37,8 +36,10 @@ def test_each_publication_and_rejection_is_delivered_once_and_signed(
     assert kinds(receiver) == ["published", "published", "published", "rejected"]
     for delivery in receiver.delivered:
         signature = delivery["headers"]["X-Pressroom-Signature"]
-        assert verify_signature(stack.webhook_secret, delivery["body"], signature, int(time.time()))
-        assert not verify_signature("another-secret-entirely", delivery["body"], signature, int(time.time()))
+        assert verify_signature(stack.webhook_secret, delivery["body"], signature, int(suite_clock()()))
+        assert not verify_signature(
+            "another-secret-entirely", delivery["body"], signature, int(suite_clock()())
+        )
     urls = {d["json"].get("url") for d in receiver.delivered if d["json"]["kind"] == "published"}
     assert f"{SITE_URL}/posts/uk-ai-opportunities-action-plan/" in urls
     rejection = next(d["json"] for d in receiver.delivered if d["json"]["kind"] == "rejected")
@@ -168,5 +169,5 @@ def test_pressroom_local_with_webhook_and_three_rounds(
     secret = err.split("using the secret ")[1].split()[0]
     for delivery in receiver.delivered:
         assert verify_signature(
-            secret, delivery["body"], delivery["headers"]["X-Pressroom-Signature"], int(time.time())
+            secret, delivery["body"], delivery["headers"]["X-Pressroom-Signature"], int(suite_clock()())
         )

@@ -8,7 +8,6 @@ from hypothesis import strategies as st
 
 from pressroom.slugs import (
     MAX_SLUG_LENGTH,
-    RESERVED_SLUGS,
     SLUG_PATTERN,
     slug_problem,
     slugify,
@@ -115,18 +114,6 @@ def test_no_suggestion_when_the_suggestion_would_be_refused_too():
     assert problem is not None
     assert "not a valid slug" in problem
     assert "such as" not in problem
-
-
-@pytest.mark.parametrize("slug", sorted(RESERVED_SLUGS))
-def test_every_reserved_name_is_refused(slug: str):
-    problem = slug_problem(slug)
-
-    assert problem is not None
-    assert "reserved" in problem
-
-
-def test_reserved_names_include_the_site_own_paths():
-    assert {"index", "tags", "posts", "feed", "sitemap", "assets", "404"} <= RESERVED_SLUGS
 
 
 @pytest.mark.parametrize(
