@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
 
-from playwright.sync_api import Browser, ConsoleMessage, Dialog, Error, Page, Route
+from playwright.sync_api import Browser, ConsoleMessage, Dialog, Error, Page, Response, Route
 
 # Debian's chromium, installed by `make setup`; Playwright never downloads a browser of its own.
 CHROMIUM = Path("/usr/bin/chromium")
@@ -263,10 +263,28 @@ class Visit:
     navigation: tuple[str, ...] = ()  # the site navigation's links, resolved
 
 
-def visit(page: Page, probe: Probe, url: str, *, settle_ms: int = 200) -> Visit:
+SETTLED = "pressroom: settled"
+# Two frames, then a task: by then the events the page's load queued (a failed image or video
+# source's error, a <details open>'s toggle, autofocus's focus) have been dispatched, and any
+# handler they ran has run.
+AFTER_QUEUED_EVENTS = f"""() => requestAnimationFrame(() => requestAnimationFrame(
+  () => setTimeout(() => console.log({SETTLED!r}))))"""
+
+
+def open_and_settle(page: Page, url: str) -> Response | None:
+    """Open `url` and return once nothing it started is still running: every request it made
+    has finished (Playwright's networkidle) and the events its loading queued have fired (a
+    console message sent after them), so a script that would run late has run. Waits for events,
+    never for a fixed time."""
+    response = page.goto(url, wait_until="networkidle")
+    with page.expect_console_message(lambda message: message.text == SETTLED):
+        page.evaluate(AFTER_QUEUED_EVENTS)
+    return response
+
+
+def visit(page: Page, probe: Probe, url: str) -> Visit:
     probe.clear()
-    response = page.goto(url, wait_until="load")
-    page.wait_for_timeout(settle_ms)
+    response = open_and_settle(page, url)
     facts = page.evaluate(PAGE_FACTS)
     return Visit(
         url=url,

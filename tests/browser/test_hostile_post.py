@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Browser
-from sitecheck import HOSTILE_MARKER, HOSTILE_SLUG, PWNED, Site, browsing
+from sitecheck import HOSTILE_MARKER, HOSTILE_SLUG, PWNED, Site, browsing, open_and_settle
 
 pytestmark = pytest.mark.browser
-
-SETTLE_MS = 500
 
 # What is left of the vectors in the DOM, even those that need a click, a hover or a submit to run.
 RESIDUE = r"""() => {
@@ -66,8 +64,7 @@ def test_the_hostile_post_is_published(site: Site):
 def test_the_hostile_post_runs_no_script_and_reaches_no_other_host(site: Site, browser: Browser):
     url = site.url(f"/posts/{HOSTILE_SLUG}/")
     with browsing(browser, foreign="abort") as (page, probe):
-        response = page.goto(url, wait_until="load")
-        page.wait_for_timeout(SETTLE_MS)
+        response = open_and_settle(page, url)
 
         assert response is not None
         assert response.status == 200, f"{url}: HTTP {response.status}"
