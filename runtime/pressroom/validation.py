@@ -314,6 +314,14 @@ class _FieldReader:
     def slug(self, name_rest: str, title: str | None) -> str | None:
         declared = self.front_matter.get("slug")
         if declared is not None:
+            if isinstance(declared, int | float) and not isinstance(declared, bool):
+                typed = self.as_written("slug") or str(declared)
+                self._refuse(
+                    "slug",
+                    f"YAML reads `{typed}` as a number, not as text: put the slug in quotes, "
+                    f'as in slug: "{typed}"',
+                )
+                return None
             if not isinstance(declared, str):
                 self._refuse("slug", f"the slug must be text, not a {_kind(declared)}")
                 return None
