@@ -1,0 +1,191 @@
+"""The theme sandbox, driven directly: what a template may read, and the bounds on what it may
+build, with the refusal a site owner reads when a template oversteps."""
+
+from __future__ import annotations
+
+import dataclasses
+import tracemalloc
+from typing import Any
+
+import pytest
+from jinja2 import DictLoader
+
+from pressroom.theme.sandbox import RenderLimits, TemplateRefusedError, ThemeSandbox
+
+NAME = "page.html.j2"
+
+
+def render(source: str, limits: RenderLimits | None = None, **values: Any) -> str:
+    sandbox = ThemeSandbox(loader=DictLoader({NAME: source}), limits=limits, autoescape=True)
+    return sandbox.render_page(NAME, **values)
+
+
+def refusal(source: str, limits: RenderLimits | None = None, **values: Any) -> str:
+    with pytest.raises(TemplateRefusedError) as refused:
+        render(source, limits, **values)
+    return refused.value.describe()
+
+
+def too_big(size: int, limit: int) -> str:
+    return (
+        f"{NAME}, line 1: the template built a value of {size:,} items or characters, "
+        f"more than the {limit:,} a page may hold"
+    )
+
+
+# ------------------------------------------------------------------ replace
+
+
+@pytest.mark.parametrize(
+    "source",
+    ['{{ text | replace("a", "bbbb") }}', '{{ text.replace("a", "bbbb") }}'],
+    ids=["filter", "method"],
+)
+def test_a_replace_that_would_grow_past_the_limit_is_refused_with_the_size_it_would_reach(source: str):
+    # "aaaa" with each a made bbbb: 4 + 4 * 3 = 16 characters
+    assert render(source, RenderLimits(value_chars=16), text="aaaa") == "bbbbbbbbbbbbbbbb"
+    assert refusal(source, RenderLimits(value_chars=15), text="aaaa") == too_big(16, 15)
+
+
+@pytest.mark.parametrize(
+    "source",
+    ['{{ text | replace("", "xx") }}', '{{ text.replace("", "xx") }}'],
+    ids=["filter", "method"],
+)
+def test_replacing_the_empty_string_counts_every_gap_between_characters(source: str):
+    # "abc" has four gaps: xxaxxbxxcxx is 3 + 4 * 2 = 11 characters
+    assert render(source, RenderLimits(value_chars=11), text="abc") == "xxaxxbxxcxx"
+    assert refusal(source, RenderLimits(value_chars=10), text="abc") == too_big(11, 10)
+
+
+@pytest.mark.parametrize(
+    "source",
+    ['{{ text | replace("ab", "a") }}', '{{ text.replace("ab", "a") }}'],
+    ids=["filter", "method"],
+)
+def test_a_replace_that_shrinks_text_at_the_limit_is_allowed(source: str):
+    assert render(source, RenderLimits(value_chars=6), text="ababab") == "aaa"
+
+
+@pytest.mark.parametrize(
+    "source",
+    ['{{ text | replace("a", wide) }}', "{{ text.replace('a', wide) }}"],
+    ids=["filter", "method"],
+)
+def test_a_replace_is_refused_before_it_allocates_what_it_would_build(source: str):
+    # 5,000 characters, each replaced by 10,000: 50 MB if it were built
+    tracemalloc.start()
+    try:
+        message = refusal(source, RenderLimits(value_chars=1_000_000), text="a" * 5_000, wide="b" * 10_000)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert message == too_big(50_000_000, 1_000_000)
+    assert peak < 10_000_000
+
+
+# ------------------------------------------------------------------ lorem ipsum
+
+
+def test_lorem_ipsum_gives_five_paragraphs_of_html_by_default():
+    page = render("{{ lipsum() | safe }}")
+    assert page.count("<p>") == 5
+    assert page.count("</p>") == 5
+
+
+def test_lorem_ipsum_gives_the_paragraphs_and_words_asked_for():
+    page = render("{{ lipsum(2, false, 3, 4) }}")
+
+    paragraphs = page.split("\n\n")
+    assert "<p>" not in page
+    assert [len(paragraph.split()) for paragraph in paragraphs] == [3, 3]
+
+
+def test_lorem_ipsum_costs_a_step_for_every_word_it_may_write():
+    source = "{% set words = lipsum(10, false, 1, 100) %}written"
+    assert render(source, RenderLimits(steps=1_010)) == "written"
+    assert "did more than 999 steps of work" in refusal(source, RenderLimits(steps=999))
+
+
+# ------------------------------------------------------------------ faults of the template's making
+
+
+def test_a_macro_that_calls_itself_without_end_is_refused_in_plain_words():
+    assert refusal("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}").endswith(
+        ": the template calls itself without end (a macro or a recursive loop never stops)"
+    )
+
+
+def fault_filter(error: BaseException) -> ThemeSandbox:
+    sandbox = ThemeSandbox(loader=DictLoader({NAME: "{{ 1 | fault }}"}))
+
+    def fault(_value: object) -> str:
+        raise error
+
+    sandbox.add_filter("fault", fault)
+    return sandbox
+
+
+def test_a_template_that_runs_out_of_memory_is_refused_in_plain_words():
+    with pytest.raises(TemplateRefusedError) as refused:
+        fault_filter(MemoryError()).render_page(NAME)
+    assert refused.value.reason == "the template needs more memory than a page may take"
+
+
+def test_any_other_fault_of_the_template_is_named_with_its_python_error():
+    with pytest.raises(TemplateRefusedError) as refused:
+        fault_filter(ValueError("not a number")).render_page(NAME)
+    assert refused.value.reason == "ValueError: not a number"
+
+
+# ------------------------------------------------------------------ what a template may read
+
+
+@dataclasses.dataclass
+class Gadget:
+    size: int = 1
+
+
+def test_reading_a_python_internal_is_refused_naming_it():
+    assert refusal("{{ text.__class__ }}", text="a") == (
+        f"{NAME}, line 1: str.__class__: names starting with _ are Python's internals, "
+        "which theme templates may not read"
+    )
+
+
+def test_changing_a_value_the_template_was_given_is_refused():
+    assert refusal("{{ items.append(1) }}", items=[1]) == (
+        f"{NAME}, line 1: list.append: templates may not change the values they are given; build a new one"
+    )
+
+
+def test_reading_an_object_that_is_not_the_sites_is_refused_naming_its_kind():
+    assert refusal("{{ gadget.size }}", gadget=Gadget()) == (
+        f"{NAME}, line 1: Gadget.size: templates may read attributes of the site's values "
+        "(post, site, listing…), text, numbers, dates, lists and mappings, not of Gadget objects"
+    )
+
+
+# ------------------------------------------------------------------ widths and precisions
+
+
+@pytest.mark.parametrize("source", ['{{ "%10000d" | format(1) | length }}', '{{ ("%10000d" % 1) | length }}'])
+def test_a_format_width_of_ten_thousand_is_allowed(source: str):
+    assert render(source) == "10000"
+
+
+@pytest.mark.parametrize(
+    ("source", "spec"),
+    [
+        ('{{ "%10001d" | format(1) }}', "%10001"),
+        ('{{ "%.10001f" | format(1) }}', "%.10001"),
+        ('{{ "%*d" | format(5, 1) }}', "%*"),
+        ('{{ "%.*f" | format(5, 1) }}', "%.*"),
+        ('{{ "%10001d" % 1 }}', "%10001"),
+    ],
+)
+def test_a_larger_format_width_or_precision_is_refused(source: str, spec: str):
+    assert refusal(source) == (
+        f"{NAME}, line 1: the format '{spec}' asks for a width or precision larger than 10,000"
+    )
