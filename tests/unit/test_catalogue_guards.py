@@ -163,6 +163,20 @@ def test_a_key_cannot_take_down_a_page_another_key_owns(catalogue: Catalogue):
     assert catalogue.source_state("posts/second.md") is None
 
 
+def test_a_rename_whose_old_slug_another_key_now_owns_is_not_reported_as_the_new_slug_taken(
+    catalogue: Catalogue,
+):
+    publish(catalogue, "posts/other.md", "old", "01")
+
+    with pytest.raises(ClientError) as refused:
+        catalogue.publish(
+            entry("posts/a.md", "new"), live("posts/a.md", "new", "02", released_slug="old"), release=True
+        )
+
+    assert not isinstance(refused.value, SlugTakenError)
+    assert (catalogue.owner_of("old"), catalogue.owner_of("new")) == ("posts/other.md", None)
+
+
 def test_a_renamed_post_releases_its_old_slug_when_it_takes_the_new_one(catalogue: Catalogue):
     publish(catalogue, "posts/a.md", "old", "01")
     catalogue.publish(
@@ -240,4 +254,9 @@ def test_an_upload_refused_for_its_slug_waits_for_it(catalogue: Catalogue):
 
     assert catalogue.slug_waiter("hello") == waiter
     [row] = catalogue.statuses()
-    assert (row["waitingFor"], row["versionId"], row["etag"]) == ("hello", "v7", "e7")
+    assert (row["reasons"], row["waitingFor"], row["versionId"], row["etag"]) == (
+        ["the slug is taken"],
+        "hello",
+        "v7",
+        "e7",
+    )

@@ -7,6 +7,7 @@ import dataclasses
 import tracemalloc
 from typing import Any
 
+import jinja2.utils
 import pytest
 from jinja2 import DictLoader
 
@@ -189,3 +190,34 @@ def test_a_larger_format_width_or_precision_is_refused(source: str, spec: str):
     assert refusal(source) == (
         f"{NAME}, line 1: the format '{spec}' asks for a width or precision larger than 10,000"
     )
+
+
+@pytest.mark.parametrize(("pick", "words"), [("fewest", 20), ("most", 99)])
+def test_lorem_ipsum_paragraphs_have_20_to_99_words_by_default_as_jinja_documents(
+    monkeypatch: pytest.MonkeyPatch, pick: str, words: int
+):
+    def fewest_or_most(low: int, high: int) -> int:
+        return low if pick == "fewest" else high - 1
+
+    monkeypatch.setattr(jinja2.utils, "randrange", fewest_or_most)
+    paragraphs = render("{{ lipsum(html=false) }}").split("\n\n")
+
+    assert [len(paragraph.split()) for paragraph in paragraphs] == [words] * 5
+
+
+def test_replacing_the_empty_string_is_refused_before_it_allocates_with_the_size_it_would_reach():
+    tracemalloc.start()
+    try:
+        message = refusal(
+            '{{ text | replace("", wide) }}',
+            RenderLimits(value_chars=1_000_000),
+            text="a" * 5_000,
+            wide="b" * 10_000,
+        )
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    # 5,000 characters and 5,001 gaps, each filled with 10,000
+    assert message == too_big(50_015_000, 1_000_000)
+    assert peak < 10_000_000

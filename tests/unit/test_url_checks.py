@@ -112,3 +112,8 @@ def test_each_kind_of_url_field_is_checked(key: str):
 )
 def test_an_address_is_made_absolute_against_the_site(url: str, expected: str):
     assert absolute(url, "https://blog.example.com/") == expected
+
+
+def test_only_slashes_are_trimmed_where_the_site_address_and_the_path_meet():
+    assert absolute("Xmas/tree.png", "https://example.com/TeX/") == "https://example.com/TeX/Xmas/tree.png"
+    assert absolute("/Xmas/tree.png", "https://example.com/TeX") == "https://example.com/TeX/Xmas/tree.png"

@@ -10,7 +10,7 @@ import jinja2
 import pytest
 from world import NOW, World, post_file
 
-from pressroom.catalogue import SourceState, SourceStateKind
+from pressroom.catalogue import SourceState, SourceStateKind, StaleEventError
 from pressroom.events import DetailType, PostDue
 from pressroom.theme import packaged_templates
 
@@ -124,6 +124,26 @@ def test_reconsidering_a_post_whose_key_moved_to_another_slug_does_nothing(world
     world.catalogue.sources["posts/hello.md"] = SourceState(
         key=state.key, state=SourceStateKind.LIVE, slug="hello-there", sequencer=state.sequencer
     )
+
+    assert world.render.reconsider("hello", NOW) is False
+
+
+def test_reconsidering_a_post_whose_key_has_no_recorded_event_does_nothing(world: World):
+    world.publish("posts/hello.md", post_file("Hello", slug="hello"))
+    del world.catalogue.sources["posts/hello.md"]
+
+    assert world.render.reconsider("hello", NOW) is False
+
+
+def test_reconsidering_a_post_overtaken_by_a_newer_event_meanwhile_does_nothing(
+    world: World, monkeypatch: pytest.MonkeyPatch
+):
+    world.publish("posts/hello.md", post_file("Hello", slug="hello"))
+
+    def overtaken(*_args: object, **_kwargs: object) -> None:
+        raise StaleEventError("a newer event for posts/hello.md was applied")
+
+    monkeypatch.setattr(world.catalogue, "publish", overtaken)
 
     assert world.render.reconsider("hello", NOW) is False
 
