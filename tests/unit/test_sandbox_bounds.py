@@ -221,3 +221,89 @@ def test_replacing_the_empty_string_is_refused_before_it_allocates_with_the_size
     # 5,000 characters and 5,001 gaps, each filled with 10,000
     assert message == too_big(50_015_000, 1_000_000)
     assert peak < 10_000_000
+
+
+# ------------------------------------------------------------------ repetition, numbers and text methods
+
+
+def peak_while_refused(source: str, limits: RenderLimits, **values: Any) -> tuple[str, int]:
+    tracemalloc.start()
+    try:
+        message = refusal(source, limits, **values)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return message, peak
+
+
+@pytest.mark.parametrize("source", ["{{ text * n }}", "{{ n * text }}"])
+def test_repeating_text_past_the_limit_is_refused_before_it_is_built(source: str):
+    message, peak = peak_while_refused(
+        source, RenderLimits(value_chars=1_000_000), text="a" * 10_000, n=5_000
+    )
+
+    assert message == too_big(50_000_000, 1_000_000)
+    assert peak < 10_000_000
+
+
+def test_repeating_text_no_times_gives_nothing_even_if_the_text_is_long():
+    assert render("{{ (text * 0) | length }}", RenderLimits(value_chars=10), text="a" * 11) == "0"
+
+
+def test_multiplying_numbers_whose_bits_together_pass_the_bound_is_refused():
+    source = "{{ (a * b) > 0 }}"
+    assert render(source, a=2**50_000, b=2**49_998) == "True"  # 50,001 + 49,999 bits: at the bound
+    assert refusal(source, a=2**50_000, b=2**49_999) == (
+        f"{NAME}, line 1: the template computed too large a number"
+    )
+
+
+def test_a_power_too_large_is_refused_naming_it():
+    assert render("{{ (2 ** 50000) > 0 }}") == "True"
+    assert refusal("{{ 2 ** 50001 }}") == f"{NAME}, line 1: 2 ** 50001 is too large a number for a template"
+
+
+def test_adding_numbers_is_not_mistaken_for_a_power():
+    assert render("{{ 2 + 60000 }}") == "60002"
+
+
+def test_joining_text_past_the_limit_is_refused_with_the_size_it_would_reach():
+    message, peak = peak_while_refused(
+        "{{ separator.join(items) }}",
+        RenderLimits(value_chars=1_000_000),
+        separator="b" * 10_000,
+        items=["a"] * 5_000,
+    )
+
+    assert message == too_big(50_005_000, 1_000_000)
+    assert peak < 10_000_000
+
+
+def test_joining_text_within_the_limit_works_and_costs_a_step_per_item():
+    assert render('{{ ", ".join(items) }}', items=["a", "b", "c"]) == "a, b, c"
+    assert render("{{ '-'.join(letters | list) }}", letters="abc") == "a-b-c"
+    assert "steps of work" in refusal('{{ ",".join(items) }}', RenderLimits(steps=100), items=["a"] * 200)
+
+
+@pytest.mark.parametrize("method", ["center", "ljust", "rjust", "zfill"])
+def test_a_padding_width_over_ten_thousand_is_refused(method: str):
+    assert render(f"{{{{ text.{method}(10000) | length }}}}", text="a") == "10000"
+    assert refusal(f"{{{{ text.{method}(10001) }}}}", text="a") == (
+        f"{NAME}, line 1: 10,001 is too large a width for str.{method}"
+    )
+
+
+def test_a_tab_width_over_ten_thousand_is_refused():
+    assert render("{{ text.expandtabs(10000) | length }}", text="\t") == "10000"
+    assert refusal("{{ text.expandtabs(10001) }}", text="\t") == (
+        f"{NAME}, line 1: 10,001 is too large a width for str.expandtabs"
+    )
+
+
+def test_text_methods_without_arguments_work():
+    assert render("{{ text.upper() }} {{ text.strip() }}", text=" ab ") == " AB  ab"
+
+
+def test_a_replace_with_one_argument_is_refused_with_pythons_own_complaint():
+    # Python's wording varies by version; the complaint is str.replace's own, about its arguments
+    assert refusal('{{ text.replace("a") }}', text="abc").startswith(f"{NAME}, line 1: TypeError: replace")
