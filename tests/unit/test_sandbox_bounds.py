@@ -11,7 +11,7 @@ import jinja2.utils
 import pytest
 from jinja2 import DictLoader
 
-from pressroom.theme.sandbox import RenderLimits, TemplateRefusedError, ThemeSandbox
+from pressroom.theme.sandbox import RenderLimits, TemplateRefusedError, ThemeSandbox, WorkLimitError
 
 NAME = "page.html.j2"
 
@@ -307,3 +307,53 @@ def test_text_methods_without_arguments_work():
 def test_a_replace_with_one_argument_is_refused_with_pythons_own_complaint():
     # Python's wording varies by version; the complaint is str.replace's own, about its arguments
     assert refusal('{{ text.replace("a") }}', text="abc").startswith(f"{NAME}, line 1: TypeError: replace")
+
+
+# ------------------------------------------------------------------ streamed renders
+
+
+def sandbox_with(source: str, limits: RenderLimits | None = None) -> ThemeSandbox:
+    return ThemeSandbox(loader=DictLoader({NAME: source}), limits=limits)
+
+
+def test_a_streamed_render_is_bounded_like_any_other():
+    template = sandbox_with(
+        "{% for i in range(1000) %}{{ i }}{% endfor %}", RenderLimits(steps=100)
+    ).get_template(NAME)
+
+    with pytest.raises(WorkLimitError, match="more than 100 steps"):
+        "".join(template.generate())
+
+
+def test_a_streamed_render_sees_its_values_given_by_name_or_as_a_mapping():
+    template = sandbox_with("{{ text }}!").get_template(NAME)
+
+    assert "".join(template.generate(text="by name")) == "by name!"
+    assert "".join(template.generate({"text": "as a mapping"})) == "as a mapping!"
+
+
+# ------------------------------------------------------------------ operators
+
+
+def test_one_to_a_large_power_is_allowed():
+    assert render("{{ 1 ** 50001 }}") == "1"
+
+
+def test_adding_text_past_the_limit_is_refused_before_it_is_built():
+    message, peak = peak_while_refused(
+        "{{ a + b }}", RenderLimits(value_chars=1_000_000), a="a" * 5_000_000, b="b" * 5_000_000
+    )
+
+    assert message == too_big(10_000_000, 1_000_000)
+    assert peak < 5_000_000
+
+
+def test_adding_numbers_past_the_bound_is_refused():
+    assert render("{{ (a + 0) > 0 }}", a=2**99_999) == "True"  # 100,000 bits: at the bound
+    assert refusal("{{ a + a }}", a=2**99_999) == f"{NAME}, line 1: the template computed too large a number"
+
+
+def test_a_wide_format_is_refused_whatever_its_arguments_are_held_in():
+    assert refusal('{{ "%10001d" % (1,) }}') == (
+        f"{NAME}, line 1: the format '%10001' asks for a width or precision larger than 10,000"
+    )
