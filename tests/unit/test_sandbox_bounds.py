@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import dataclasses
 import tracemalloc
+from pathlib import Path
 from typing import Any
 
 import jinja2.utils
 import pytest
-from jinja2 import DictLoader
+from jinja2 import DictLoader, FileSystemLoader
 
 from pressroom.theme.sandbox import RenderLimits, TemplateRefusedError, ThemeSandbox, WorkLimitError
 
@@ -357,3 +358,49 @@ def test_a_wide_format_is_refused_whatever_its_arguments_are_held_in():
     assert refusal('{{ "%10001d" % (1,) }}') == (
         f"{NAME}, line 1: the format '%10001' asks for a width or precision larger than 10,000"
     )
+
+
+# ------------------------------------------------------------------ where a refusal points
+
+
+def test_a_refusal_names_the_included_template_and_its_line(tmp_path: Path):
+    (tmp_path / "page.html.j2").write_text("<h1>Page</h1>\n{% include 'part.html.j2' %}\n")
+    (tmp_path / "part.html.j2").write_text("<p>one</p>\n<p>two</p>\n{{ text.__class__ }}\n")
+    sandbox = ThemeSandbox(loader=FileSystemLoader(tmp_path))
+
+    with pytest.raises(TemplateRefusedError) as refused:
+        sandbox.render_page("page.html.j2", text="a")
+
+    assert (refused.value.template, refused.value.line) == ("part.html.j2", 3)
+    assert refused.value.reason.startswith("str.__class__: names starting with _")
+
+
+def test_a_refusal_of_a_template_without_a_file_names_it_and_the_line():
+    assert refusal("<h1>Page</h1>\n\n{{ text.__class__ }}", text="a").startswith(
+        f"{NAME}, line 3: str.__class__"
+    )
+
+
+def test_a_syntax_error_names_the_template_that_has_it_and_its_line(tmp_path: Path):
+    (tmp_path / NAME).write_text("{% include 'part.html.j2' %}")
+    (tmp_path / "part.html.j2").write_text("ok\n{% if %}")
+    sandbox = ThemeSandbox(loader=FileSystemLoader(tmp_path))
+
+    with pytest.raises(TemplateRefusedError) as refused:
+        sandbox.render_page(NAME)
+
+    assert (refused.value.template, refused.value.line) == ("part.html.j2", 2)
+
+
+def test_a_refusal_raised_inside_another_render_is_passed_on_unchanged():
+    inner = TemplateRefusedError("inner.html.j2", 7, "the reason")
+    sandbox = ThemeSandbox(loader=DictLoader({NAME: "{{ 1 | fault }}"}))
+
+    def fault(_value: object) -> str:
+        raise inner
+
+    sandbox.add_filter("fault", fault)
+    with pytest.raises(TemplateRefusedError) as refused:
+        sandbox.render_page(NAME)
+
+    assert refused.value is inner
