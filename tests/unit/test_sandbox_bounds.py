@@ -404,3 +404,7 @@ def test_a_refusal_raised_inside_another_render_is_passed_on_unchanged():
         sandbox.render_page(NAME)
 
     assert refused.value is inner
+
+
+def test_a_syntax_error_in_the_page_template_names_its_line():
+    assert refusal("ok\n\n{% if %}").startswith(f"{NAME}, line 3: ")
