@@ -408,3 +408,68 @@ def test_a_refusal_raised_inside_another_render_is_passed_on_unchanged():
 
 def test_a_syntax_error_in_the_page_template_names_its_line():
     assert refusal("ok\n\n{% if %}").startswith(f"{NAME}, line 3: ")
+
+
+def test_a_syntax_error_in_an_included_template_names_that_template():
+    sandbox = ThemeSandbox(
+        loader=DictLoader({NAME: "{% include 'part.html.j2' %}", "part.html.j2": "ok\n{% if %}"})
+    )
+
+    with pytest.raises(TemplateRefusedError) as refused:
+        sandbox.render_page(NAME)
+
+    assert refused.value.template == "part.html.j2"
+
+
+# ------------------------------------------------------------------ calls
+
+
+def fewest_steps(source: str, **values: Any) -> int:
+    """The smallest step budget `source` renders within."""
+    low, high = 1, 10_000
+    while low < high:
+        middle = (low + high) // 2
+        try:
+            render(source, RenderLimits(steps=middle), **values)
+        except TemplateRefusedError:
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
+def test_a_call_costs_a_step_and_writing_its_result_another():
+    def f(*_items: object) -> str:
+        return "x"
+
+    once, twice = fewest_steps("{{ f() }}", f=f), fewest_steps("{{ f() }}{{ f() }}", f=f)
+    assert twice - once == 2
+
+
+def test_a_call_costs_a_step_more_for_every_item_of_a_list_passed_to_it():
+    def f(*_items: object) -> str:
+        return "x"
+
+    assert fewest_steps("{{ f(items) }}", f=f, items=[0] * 100) - fewest_steps("{{ f() }}", f=f) == 100
+
+
+def test_a_value_too_large_to_hold_is_refused_when_passed_to_a_call():
+    def f(_value: object) -> str:
+        return "ok"
+
+    assert render("{{ f(text) }}", RenderLimits(value_chars=10), f=f, text="a" * 10) == "ok"
+    assert refusal("{{ f(text) }}", RenderLimits(value_chars=10), f=f, text="a" * 11) == too_big(11, 10)
+
+
+def test_a_number_larger_than_a_page_may_hold_is_refused_when_passed_to_a_call():
+    def f(_value: object) -> str:
+        return "ok"
+
+    limits = RenderLimits(value_chars=100)
+    assert render("{{ f(100) }} {{ f(-100) }} {{ f(true) }}", limits, f=f) == "ok ok ok"
+    assert refusal("{{ f(101) }}", limits, f=f) == (
+        f"{NAME}, line 1: 101 is too large a number to pass to a call in a template"
+    )
+    assert refusal("{{ f(-101) }}", limits, f=f) == (
+        f"{NAME}, line 1: -101 is too large a number to pass to a call in a template"
+    )
