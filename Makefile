@@ -102,10 +102,10 @@ test: setup ## Run the whole test suite on every core, then check every AWS call
 
 # Mutation testing (mutmut 3) of the modules listed in pyproject.toml's [tool.mutmut]: every mutant
 # the unit suite lets live is killed by a test or listed in tests/equivalent_mutants.toml.
-mutate: tools ## Mutation testing of the modules where a mistake hurts (~30 min); updates docs/TESTING.md
+mutate: $(VENV)/.installed ## Mutation testing of the modules where a mistake hurts (~30 min); updates docs/TESTING.md
 	$(BIN)/python scripts/mutate
 
-mutate-changed: tools ## As mutate, only the modules the branch and uncommitted changes touch: run before committing
+mutate-changed: $(VENV)/.installed ## As mutate, only the modules the branch and uncommitted changes touch: run before committing
 	$(BIN)/python scripts/mutate --changed
 
 integration: tools ## Tests against a deployed stack: make integration STACK=<name> (AWS credentials)
