@@ -10,7 +10,7 @@ from typing import Any
 
 import jinja2.utils
 import pytest
-from jinja2 import DictLoader, FileSystemLoader
+from jinja2 import DictLoader, FileSystemLoader, FunctionLoader
 
 from pressroom.theme.sandbox import RenderLimits, TemplateRefusedError, ThemeSandbox, WorkLimitError
 
@@ -473,3 +473,13 @@ def test_a_number_larger_than_a_page_may_hold_is_refused_when_passed_to_a_call()
     assert refusal("{{ f(-101) }}", limits, f=f) == (
         f"{NAME}, line 1: -101 is too large a number to pass to a call in a template"
     )
+
+
+def test_a_refusal_names_a_template_whose_file_name_has_no_folder():
+    sources = {NAME: "{% include 'part.html.j2' %}", "part.html.j2": "ok\n{{ text.__class__ }}"}
+    sandbox = ThemeSandbox(loader=FunctionLoader(lambda name: (sources[name], name, lambda: True)))
+
+    with pytest.raises(TemplateRefusedError) as refused:
+        sandbox.render_page(NAME, text="a")
+
+    assert (refused.value.template, refused.value.line) == ("part.html.j2", 2)
