@@ -483,3 +483,10 @@ def test_a_refusal_names_a_template_whose_file_name_has_no_folder():
         sandbox.render_page(NAME, text="a")
 
     assert (refused.value.template, refused.value.line) == ("part.html.j2", 2)
+
+
+def test_a_text_method_costs_a_step_per_whole_16_characters_of_its_text():
+    assert (
+        fewest_steps("{{ text.upper() }}", text="a" * 1_608) - fewest_steps("{{ text.upper() }}", text="")
+        == 100
+    )
