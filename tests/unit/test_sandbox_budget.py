@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -127,3 +128,27 @@ def test_a_single_quoted_attribute_without_an_expression_is_allowed():
         theme.environment.get_template(NAME).render(value="v")
         == "<a title='plain'>x</a>\n<a title=\"v\">y</a>"
     )
+
+
+def test_the_loaders_refusal_counts_a_leading_blank_line():
+    theme = Theme(
+        SiteInfo(title="T", base_url="https://example.com"),
+        loader=DictLoader({NAME: "\n<a title='{{ v }}'>x</a>"}),
+    )
+
+    with pytest.raises(jinja2.TemplateSyntaxError) as refused:
+        theme.environment.get_template(NAME)
+
+    assert refused.value.lineno == 2
+
+
+def test_the_loaders_refusal_names_the_file(tmp_path: Path):
+    (tmp_path / NAME).write_text("<a title='{{ v }}'>x</a>")
+    theme = Theme(
+        SiteInfo(title="T", base_url="https://example.com"), loader=jinja2.FileSystemLoader(tmp_path)
+    )
+
+    with pytest.raises(jinja2.TemplateSyntaxError) as refused:
+        theme.environment.get_template(NAME)
+
+    assert refused.value.filename == str(tmp_path / NAME)
