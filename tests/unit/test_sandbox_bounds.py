@@ -490,3 +490,15 @@ def test_a_text_method_costs_a_step_per_whole_16_characters_of_its_text():
         fewest_steps("{{ text.upper() }}", text="a" * 1_608) - fewest_steps("{{ text.upper() }}", text="")
         == 100
     )
+
+
+class Lookalike:
+    """Not one of the site's values, with an attribute named like a method of text."""
+
+    upper = "read"
+
+
+def test_an_attribute_allowed_on_text_is_still_refused_on_another_kind_of_object():
+    assert refusal("{{ text.upper() }}{{ other.upper }}", text="a", other=Lookalike()).startswith(
+        f"{NAME}, line 1: Lookalike.upper: templates may read attributes of the site's values"
+    )
