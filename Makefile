@@ -15,7 +15,7 @@ SAM_PATH := PATH="$(CURDIR)/$(BIN):$$PATH"
 export SAM_CLI_TELEMETRY := 0
 
 .PHONY: help setup tools demo serve test test-later bench integration lint format build validate deploy lock clean chromium \
-        docker sam-demo sam-local sam-local-stop bench-tools load deploy-env destroy scan
+        docker sam-demo sam-local sam-local-stop bench-tools load deploy-env destroy scan mutate mutate-changed
 
 help: ## List the targets
 	@grep -E '^[a-z%-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -109,6 +109,14 @@ test-later: setup ## Run `make test` with the clock moved to 2031-01-01 and to 2
 		PRESSROOM_NOW=$$date $(MAKE) --no-print-directory test || exit 1; \
 	done
 
+# Mutation testing (mutmut 3) of the modules listed in pyproject.toml's [tool.mutmut]: every mutant
+# the unit suite lets live is killed by a test or listed in tests/equivalent_mutants.toml.
+mutate: $(VENV)/.installed ## Mutation testing of the modules where a mistake hurts (~30 min); updates docs/TESTING.md
+	$(BIN)/python scripts/mutate
+
+mutate-changed: $(VENV)/.installed ## As mutate, only the modules the branch and uncommitted changes touch: run before committing
+	$(BIN)/python scripts/mutate --changed
+
 integration: tools ## Tests against a deployed stack: make integration STACK=<name> (AWS credentials)
 	PRESSROOM_STACK=$(or $(STACK),pressroom) $(BIN)/pytest tests/integration -m integration
 
@@ -190,4 +198,4 @@ lock: ## Re-resolve layers/{core,render}/requirements.txt from their requirement
 	scripts/lock-requirements
 
 clean: ## Remove environments, build outputs and the demo site
-	rm -rf $(VENV) .tools .aws-sam _site _site-sam .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .tools .aws-sam _site _site-sam .pytest_cache .mypy_cache .ruff_cache .hypothesis .mutmut

@@ -10,7 +10,7 @@ import pytest
 from world import NOW, RULES, World, post_file
 
 from pressroom.model import Rejection
-from pressroom.slugs import slug_problem
+from pressroom.slugs import RESERVED_SLUGS, slug_problem
 from pressroom.validation import validate_post
 
 # The site's own top-level names: home, listings, feeds, sitemap, assets, the error page, the
@@ -46,9 +46,18 @@ def test_a_file_named_like_a_reserved_path_gets_its_slug_from_its_title(name: st
     assert verdict.slug == "a-page"
 
 
-@pytest.mark.parametrize("name", ["tagged", "index-of-things", "feedback", "pages-of-history", "about"])
+@pytest.mark.parametrize(
+    "name",
+    ["tagged", "index-of-things", "feedback", "pages-of-history", "about", "indexes", "my-feed", "page-2",
+     "404-not-found", "themes"],
+)  # fmt: skip
 def test_a_name_that_only_starts_like_a_reserved_one_is_allowed(name: str):
     assert slug_problem(name) is None
+
+
+def test_no_other_slug_is_reserved():
+    # A name added to the code's list takes a URL from authors: it is added here too, on purpose.
+    assert sorted(RESERVED_SLUGS) == sorted(RESERVED)
 
 
 def test_every_top_level_name_the_site_writes_is_reserved():
