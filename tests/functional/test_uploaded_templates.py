@@ -158,5 +158,6 @@ print("{{{{ 7*7 }}}}")
     assert "{% for x in range(10**9) %}{% endfor %}" in page
     assert "{0.__class__} %s %(x)s" in page
     assert "<p>Body with {{ 7*7 }}, {% raw %} and {0.real.imag}.</p>" in page
-    assert "49" not in page.split("<main", 1)[1]
+    # (the marker's path is shown as written, and the temporary folder's name may contain 49)
+    assert "49" not in page.split("<main", 1)[1].replace(str(marker), "")
     assert not marker.exists()
