@@ -8,12 +8,12 @@ import pytest
 
 from pressroom.clock import SystemClock
 from pressroom.settings import NotifySettings, SettingsError, ValidateSettings
-from pressroom_tools.clock import ClockSettingError, _clock_moved_to, offset_variable
+from pressroom_tools.clock import ClockSettingError, clock_moved_to, offset_variable
 
 NEW_YEAR_2040 = datetime(2040, 1, 1, tzinfo=UTC)
 
 
-def test_a_clock_moved_to_a_date_reads_that_date_and_runs_on():
+def test_aclock_moved_to_a_date_reads_that_date_and_runs_on():
     clock = SystemClock.moved_to(NEW_YEAR_2040)
 
     first = clock.now()
@@ -47,13 +47,13 @@ def test_an_offset_that_is_not_a_number_is_named():
 
 
 def test_pressroom_now_moves_the_tools_clock():
-    clock = _clock_moved_to("2040-01-01T00:00:00Z")
+    clock = clock_moved_to("2040-01-01T00:00:00Z")
 
     assert timedelta(0) <= clock.now() - NEW_YEAR_2040 < timedelta(seconds=5)
-    assert _clock_moved_to("").offset == timedelta(0)
+    assert clock_moved_to("").offset == timedelta(0)
 
 
 @pytest.mark.parametrize("written", ["next tuesday", "2040-01-01T00:00:00", "2040-13-01T00:00:00Z"])
 def test_pressroom_now_must_name_a_time_with_its_zone(written: str):
     with pytest.raises(ClockSettingError, match="like 2031-01-01T00:00:00Z"):
-        _clock_moved_to(written)
+        clock_moved_to(written)

@@ -23,11 +23,16 @@ class ClockSettingError(ValueError):
 
 def clock_from_environment() -> SystemClock:
     """This process's clock: moved to PRESSROOM_NOW when it is set (once, when first asked)."""
-    return _clock_moved_to(os.environ.get(NOW_VARIABLE, ""))
+    return _process_clock(os.environ.get(NOW_VARIABLE, ""))
 
 
 @functools.cache
-def _clock_moved_to(raw: str) -> SystemClock:
+def _process_clock(raw: str) -> SystemClock:
+    return clock_moved_to(raw)
+
+
+def clock_moved_to(raw: str) -> SystemClock:
+    """A clock that reads the time `raw` names now (the system's clock when `raw` is empty)."""
     if not raw:
         return SystemClock()
     try:
