@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +48,51 @@ def test_the_clock_is_read_every_thousand_steps():
     assert refusal(LOOP, RenderLimits(seconds=0.0), items=list(range(2_500))) == (
         f"{NAME}, line 1: the template took more than 0 seconds to render"
     )
+
+
+def test_after_each_reading_the_clock_is_read_again_a_thousand_steps_later():
+    # GIVEN a loop whose 1,500th turn takes longer than the render may
+    def slow_at_turn_1500() -> Iterator[int]:
+        for turn in range(1, 2_001):
+            if turn == 1_500:
+                time.sleep(0.3)
+            yield turn
+
+    # THEN the second reading, at step 2,000, sees the time is up (a loop of 2,000 turns is refused)
+    assert refusal(LOOP, RenderLimits(seconds=0.2), items=slow_at_turn_1500()) == (
+        f"{NAME}, line 1: the template took more than 0.2 seconds to render"
+    )
+
+
+def test_a_template_rendered_with_its_values_in_one_mapping_gets_them_all():
+    # Jinja's render({...}) form, which themes' own tooling uses as often as render(key=value)
+    template = ThemeSandbox(loader=DictLoader({NAME: "{{ title }} by {{ author }}"})).get_template(NAME)
+
+    assert template.render({"title": "A post", "author": "Ada"}) == "A post by Ada"
+    assert template.render({"title": "A post"}, author="Ada") == "A post by Ada"
+
+
+def test_a_macro_called_from_python_outside_any_render_is_refused_not_run_unbounded():
+    sandbox = ThemeSandbox(loader=DictLoader({NAME: "{% macro greet(name) %}Hi {{ name }}{% endmacro %}"}))
+    module = sandbox.get_template(NAME).module
+
+    with pytest.raises(jinja2.exceptions.SecurityError) as refused:
+        module.greet("Ada")  # type: ignore[attr-defined]
+
+    assert str(refused.value) == "a theme template may only be rendered through render_page or render"
+
+
+def test_the_same_macro_imported_by_a_template_renders():
+    sandbox = ThemeSandbox(
+        loader=DictLoader(
+            {
+                "macros.html.j2": "{% macro greet(name) %}Hi {{ name }}{% endmacro %}",
+                NAME: "{% from 'macros.html.j2' import greet %}{{ greet('Ada') }}, {{ greet('Bo') }}",
+            }
+        )
+    )
+
+    assert sandbox.render_page(NAME) == "Hi Ada, Hi Bo"
 
 
 def test_a_render_within_its_time_is_not_refused():

@@ -188,6 +188,19 @@ def test_what_themes_legitimately_do_still_works(snippet: str, expected: str):
     assert main.strip() == expected
 
 
+@pytest.mark.parametrize("method", ["format", "format_map"])
+def test_a_refused_str_format_tells_the_theme_author_what_to_use_instead(method: str):
+    theme = theme_with(uploaded(f'{{{{ "{{}} items".{method}(3) }}}}'))
+
+    with pytest.raises(TemplateRefusedError) as refused:
+        theme.render_post(make_post(), "")
+
+    assert refused.value.reason == (
+        f"str.{method} is not available in theme templates (a format string can read attributes); "
+        'use the format filter, e.g. {{ "%s items" | format(n) }}'
+    )
+
+
 def test_a_template_names_only_the_themes_own_templates():
     problems = template_problems("post.html.j2", '{% include "../posts/secret.md" %}')
 

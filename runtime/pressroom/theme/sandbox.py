@@ -308,8 +308,8 @@ class ThemeSandbox(ImmutableSandboxedEnvironment):
 
     def _concat(self, pieces: Iterable[str]) -> str:
         budget = _active.get()
-        if budget is None:
-            return "".join(pieces)
+        if budget is None:  # e.g. a macro called from Python through `template.module`
+            raise SecurityError("a theme template may only be rendered through render_page or render")
         written: list[str] = []
         for piece in pieces:
             budget.write(len(piece))
