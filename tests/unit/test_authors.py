@@ -40,7 +40,7 @@ def record(world: World, data: bytes, key: str = "authors/ada.md") -> None:
     event = AuthorValidated(
         source=source, author=AuthorMetadata(key=profile.key, name=profile.name, ids=list(profile.ids))
     )
-    world.render.on_author_validated(event, now=NOW)
+    world.authors.on_author_validated(event, now=NOW)
 
 
 def published(world: World) -> list[PostPublished]:
@@ -178,7 +178,7 @@ def test_removing_the_profile_shows_the_post_without_the_name_again(world: World
     world.publish("posts/engine.md", CMS_POST)
     marker = world.uploads.delete(BUCKET, "authors/ada.md")
 
-    world.render.on_withdrawn(PostWithdrawn(source=marker), now=NOW)
+    world.rendering.handle(PostWithdrawn(source=marker), NOW)
 
     assert "Ada Lovelace" not in world.site.text("posts/engine/index.html")
     assert world.listings.newest("author:ada-lovelace", 10) == []
@@ -190,6 +190,6 @@ def test_an_older_profile_arriving_late_changes_nothing(world: World):
     record(world, ADA.replace(b"Ada Lovelace", b"Augusta Ada King"))
     event = AuthorValidated(source=old, author=AuthorMetadata(key="ada", name="Ada Lovelace"))
 
-    world.render.on_author_validated(event, now=NOW)
+    world.authors.on_author_validated(event, now=NOW)
 
     assert [profile.name for profile in world.listings.authors()] == ["Augusta Ada King"]

@@ -241,7 +241,7 @@ def test_a_page_waiting_for_a_posts_slug_is_published_at_its_own_path_when_the_p
     assert "posts/about/index.html" not in world.site.objects  # a page replaces nothing there
     released = [d for kind, d in world.bus.events if kind is DetailType.SLUG_RELEASED]
     assert len(released) == 1
-    outcome = world.render.on_slug_released(released[0], now=NOW)  # type: ignore[arg-type]
+    outcome = world.handover.on_slug_released(released[0], now=NOW)  # type: ignore[arg-type]
 
     assert outcome is DetailType.POST_PUBLISHED
     assert "<h1>About</h1>" in world.site.text("about/index.html")

@@ -108,7 +108,7 @@ def hand_over(world: World) -> list[DetailType | None]:
     """Deliver every "Slug Released" the stage put on the bus, as the SlugHandover rule would."""
     released = [d for kind, d in world.bus.events if kind is DetailType.SLUG_RELEASED]
     world.bus.events = [(kind, d) for kind, d in world.bus.events if kind is not DetailType.SLUG_RELEASED]
-    return [world.render.on_slug_released(d, now=NOW) for d in released if isinstance(d, SlugReleased)]
+    return [world.handover.on_slug_released(d, now=NOW) for d in released if isinstance(d, SlugReleased)]
 
 
 def test_a_copy_refused_for_its_slug_is_published_when_the_original_is_deleted(world: World):
@@ -184,7 +184,7 @@ def test_a_handover_that_cannot_publish_removes_the_page_it_was_left(world: Worl
     (released,) = [d for kind, d in world.bus.events if isinstance(d, SlugReleased)]
 
     # its turn comes after it expired
-    assert world.render.on_slug_released(released, now=NOW + timedelta(days=2)) is None
+    assert world.handover.on_slug_released(released, now=NOW + timedelta(days=2)) is None
 
     assert world.catalogue.owner_of("taken") is None
     assert "posts/taken/index.html" not in world.site.objects
@@ -202,7 +202,7 @@ def test_a_repeated_handover_and_a_repeated_withdrawal_change_nothing(world: Wor
     world.render.on_withdrawn(withdrawal, now=NOW)  # S3 delivers the delete again
     for detail in released:  # and EventBridge the handover
         assert isinstance(detail, SlugReleased)
-        world.render.on_slug_released(detail, now=NOW)
+        world.handover.on_slug_released(detail, now=NOW)
 
     assert world.catalogue.owner_of("moved") == "posts/b.md"
     assert {listing: [e.slug for e in world.listings.newest(listing, 10)] for listing in rows} == rows

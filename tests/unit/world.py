@@ -17,7 +17,9 @@ from pressroom.events import DetailType, PostMetadata, PostValidated, SourceObje
 from pressroom.markdown import MarkdownRenderer
 from pressroom.model import Post
 from pressroom.pipeline.aggregate import AggregateStage
-from pressroom.pipeline.render import RenderStage
+from pressroom.pipeline.pages import PostPages
+from pressroom.pipeline.render import Publication, RenderPorts
+from pressroom.pipeline.rendering import Rendering
 from pressroom.pipeline.republish import RepublishStage
 from pressroom.theme import Theme
 from pressroom.validation import ValidationRules, validate_post
@@ -80,11 +82,19 @@ class World:
     def __post_init__(self) -> None:
         self.site = MemorySite(self.uploads)
         self.theme = Theme(SITE, loader=self.loader, snippets=self.snippets.get)
-        self.render = RenderStage(
+        ports = RenderPorts(
             uploads=self.uploads, site=self.site, catalogue=self.catalogue, listings=self.listings,
-            stale_pages=self.stale, bus=self.bus, schedules=self.schedules, theme=self.theme,
-            markdown=MarkdownRenderer(), rules=RULES, page_size=self.page_size, uploads_bucket=BUCKET,
+            stale_pages=self.stale, bus=self.bus, schedules=self.schedules,
         )  # fmt: skip
+        self.rendering = Rendering.over(
+            ports,
+            PostPages(self.theme, MarkdownRenderer()),
+            Publication(rules=RULES, page_size=self.page_size, uploads_bucket=BUCKET),
+            republish=lambda _render: self.republish,
+        )
+        self.render = self.rendering.render
+        self.authors = self.rendering.authors
+        self.handover = self.rendering.handover
         self.aggregate = AggregateStage(
             site=self.site, listings=self.listings, theme=self.theme, page_size=self.page_size,
             invalidator=self.invalidations, bus=self.bus,

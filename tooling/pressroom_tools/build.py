@@ -23,14 +23,9 @@ from pathlib import Path
 
 import pressroom
 from pressroom.events import (
-    AuthorValidated,
     Contract,
     DetailType,
     PostDue,
-    PostRejected,
-    PostValidated,
-    PostWithdrawn,
-    SlugReleased,
 )
 from pressroom.filenames import is_markdown
 from pressroom.markdown import DEFAULT_EMBED_PREFIXES, MarkdownRenderer
@@ -38,7 +33,8 @@ from pressroom.model import Post, PostStatus
 from pressroom.pipeline.aggregate import AggregateStage
 from pressroom.pipeline.assets import AssetsStage
 from pressroom.pipeline.pages import PostPages, post_fingerprint
-from pressroom.pipeline.render import RenderStage
+from pressroom.pipeline.render import Publication, RenderPorts
+from pressroom.pipeline.rendering import Rendering
 from pressroom.pipeline.validate import UploadChange, UploadChangeKind, ValidateStage
 from pressroom.theme import Theme
 from pressroom.theme.sandbox import TemplateRefusedError
@@ -59,6 +55,7 @@ from pressroom_tools.memory import (
 
 UPLOADS_BUCKET = "uploads"
 CACHE_FORMAT = 1
+RENDER_TAKES_ITS_OWN = frozenset({DetailType.SLUG_RELEASED})  # template.yaml's SlugHandover rule
 # Below this many posts to render, starting worker processes costs more than it saves.
 MIN_POSTS_PER_WORKER = 8
 
@@ -133,11 +130,13 @@ class SiteBuild:
         self.pages = PostPages(theme, MarkdownRenderer(embed_prefixes=settings.embed_prefixes))
         ports = self.ports
         self.validate = ValidateStage(uploads=ports.uploads, bus=self.validate_bus, rules=rules)
-        self.render = RenderStage(
-            uploads=ports.uploads, site=ports.site, catalogue=ports.catalogue, listings=ports.listings,
-            stale_pages=self.stale, bus=self.bus, schedules=ports.schedules, theme=theme,
-            markdown=self.pages.markdown, rules=rules, page_size=settings.page_size,
-            uploads_bucket=UPLOADS_BUCKET, pages=self.pages,
+        self.rendering = Rendering.over(
+            RenderPorts(
+                uploads=ports.uploads, site=ports.site, catalogue=ports.catalogue, listings=ports.listings,
+                stale_pages=self.stale, bus=self.bus, schedules=ports.schedules,
+            ),
+            self.pages,
+            Publication(rules=rules, page_size=settings.page_size, uploads_bucket=UPLOADS_BUCKET),
         )  # fmt: skip
         self.aggregate = AggregateStage(
             site=ports.site,
@@ -215,21 +214,15 @@ class SiteBuild:
         self._dispatch(now)
 
     def _dispatch(self, now: datetime) -> None:
-        """Deliver what the stages put on the bus, in order, to the stage each rule targets."""
+        """Deliver what the stages put on the bus, in order, where RenderFunction's two rules would:
+        everything ValidateFunction announces, and of RenderFunction's own events only the ones it
+        answers itself (a slug handed over), never its own rejections."""
         while self.validate_bus.events or self.bus.events:
             from_validate = bool(self.validate_bus.events)
             detail_type, detail = (self.validate_bus if from_validate else self.bus).events.pop(0)
             self._record(detail_type, detail)
-            if isinstance(detail, PostValidated):
-                self.render.on_validated(detail, now=now)
-            elif isinstance(detail, PostRejected) and from_validate:
-                self.render.on_rejected(detail)
-            elif isinstance(detail, PostWithdrawn):
-                self.render.on_withdrawn(detail, now=now)
-            elif isinstance(detail, AuthorValidated):
-                self.render.on_author_validated(detail, now=now)
-            elif isinstance(detail, SlugReleased):
-                self.render.on_slug_released(detail, now=now)
+            if from_validate or detail_type in RENDER_TAKES_ITS_OWN:
+                self.rendering.handle(detail, now)
 
     def _record(self, detail_type: DetailType, detail: Contract) -> None:
         envelope = {"detail-type": detail_type.value, "detail": json.loads(detail.to_json())}
@@ -240,7 +233,7 @@ class SiteBuild:
         for key, (source, due) in sorted(self.ports.schedules.due.items()):
             if due <= now:
                 del self.ports.schedules.due[key]
-                self.render.on_due(PostDue(source=source, due_at=due), now=now)
+                self.rendering.handle(PostDue(source=source, due_at=due), now)
                 self._dispatch(now)
 
     # ----------------------------------------------------------------------------- ahead, in parallel

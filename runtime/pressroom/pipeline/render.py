@@ -9,9 +9,8 @@ how many posts the site has.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
 
 from aws_lambda_powertools import Logger
 
@@ -19,12 +18,9 @@ from pressroom.aggregates import (
     ListingEntry,
     SitePage,
     Stale,
-    author_listing,
     listings_for,
     membership_keys,
     menu_of,
-    page_of,
-    ref_listing,
     site_page_key,
     stale_pages,
 )
@@ -39,7 +35,6 @@ from pressroom.catalogue import (
     StaleEventError,
 )
 from pressroom.events import (
-    AuthorValidated,
     DetailType,
     PostDue,
     PostMetadata,
@@ -49,10 +44,8 @@ from pressroom.events import (
     PostValidated,
     PostWithdrawn,
     Reason,
-    SlugReleased,
     SourceObject,
 )
-from pressroom.markdown import MarkdownRenderer
 from pressroom.model import (
     Post,
     PostKind,
@@ -64,11 +57,11 @@ from pressroom.model import (
     kind_of_key,
 )
 from pressroom.pipeline.pages import PostPages, navigation_links
+from pressroom.pipeline.releases import SlugReleases
 from pressroom.pipeline.stylesheet import LinkedStylesheet
 from pressroom.pipeline.versions import judge_version
 from pressroom.ports import CatalogueStore, EventBus, Listings, Schedules, Site, StalePages, Uploads
-from pressroom.profiles import AuthorProfile, is_profile_key, profile_key, resolve, validate_profile
-from pressroom.theme import Theme
+from pressroom.profiles import resolve
 from pressroom.theme.refusals import TemplateRefusedError
 from pressroom.validation import ValidationRules
 
@@ -81,45 +74,55 @@ _TAKEN_DOWN_AS = {
 }
 
 
+@dataclass(frozen=True)
+class RenderPorts:
+    """What the render stage reads and writes."""
+
+    uploads: Uploads
+    site: Site
+    catalogue: CatalogueStore
+    listings: Listings
+    stale_pages: StalePages
+    bus: EventBus
+    schedules: Schedules
+
+
+@dataclass(frozen=True)
+class Publication:
+    """How the site judges and lists posts: the rules a version is judged by, the listings' page
+    size, and the bucket the uploads are read from."""
+
+    rules: ValidationRules
+    page_size: int
+    uploads_bucket: str = ""
+
+
 class RenderStage:
-    def __init__(
-        self,
-        uploads: Uploads,
-        site: Site,
-        catalogue: CatalogueStore,
-        listings: Listings,
-        stale_pages: StalePages,
-        bus: EventBus,
-        schedules: Schedules,
-        theme: Theme,
-        markdown: MarkdownRenderer,
-        rules: ValidationRules,
-        page_size: int,
-        uploads_bucket: str = "",
-        pages: PostPages | None = None,
-    ) -> None:
-        self.uploads = uploads
-        self.site = site
-        self.catalogue = catalogue
-        self.listings = listings
-        self.stale_pages = stale_pages
-        self.bus = bus
-        self.schedules = schedules
-        self.theme = theme
-        self.markdown = markdown
-        self.rules = rules
-        self.page_size = page_size
-        self.uploads_bucket = uploads_bucket
-        self.pages = pages or PostPages(theme, markdown)
-        self.stylesheet = LinkedStylesheet(theme, site)
+    def __init__(self, ports: RenderPorts, pages: PostPages, publication: Publication) -> None:
+        self.ports = ports
+        self.pages = pages
+        self.publication = publication
+        self.theme = pages.theme
+        self.uploads = ports.uploads
+        self.site = ports.site
+        self.catalogue = ports.catalogue
+        self.listings = ports.listings
+        self.stale_pages = ports.stale_pages
+        self.bus = ports.bus
+        self.schedules = ports.schedules
+        self.rules = publication.rules
+        self.page_size = publication.page_size
+        self.uploads_bucket = publication.uploads_bucket
+        self.releases = SlugReleases(ports.catalogue, ports.site, ports.bus, publication.uploads_bucket)
+        self.stylesheet = LinkedStylesheet(pages.theme, ports.site)
 
     def on_validated(self, event: PostValidated, now: datetime) -> DetailType | None:
         """Apply the validated version, unless a newer event for its key was applied first."""
-        return self._apply(event.source, now)
+        return self.apply(event.source, now)
 
     def on_due(self, event: PostDue, now: datetime) -> DetailType | None:
         """A schedule fired: the post's date or expiry has come, so judge it as of then."""
-        return self._apply(event.source, max(now, event.due_at))
+        return self.apply(event.source, max(now, event.due_at))
 
     def rerender(self, slug: str, now: datetime) -> bool:
         """Render a live post's page again from the version the catalogue says is live.
@@ -155,59 +158,6 @@ class RenderStage:
         resolution = resolve(post.authors, post.author_ids, self.listings.authors())
         return replace(post, authors=resolution.names, warnings=post.warnings + resolution.warnings)
 
-    # ------------------------------------------------------------------ author profiles
-    def on_author_validated(self, event: AuthorValidated, now: datetime) -> None:
-        """Record the profile, then render again what shows it."""
-        data = self.uploads.read(event.source)
-        if data is None:
-            return  # overwritten or removed since: its own event follows
-        profile = validate_profile(event.source.key, data, self.rules.max_bytes)
-        if isinstance(profile, Rejection):
-            logger.warning("a validated profile is no longer valid", extra={"key": event.source.key})
-            return
-        bio_html = self.markdown.render(profile.body).html if profile.body else ""
-        self._record_profile(event.source, replace(profile, bio_html=bio_html), now)
-
-    def _record_profile(self, source: SourceObject, profile: AuthorProfile | None, now: datetime) -> None:
-        """Record a profile (None: removed), then: the posts whose shown authors it changes are
-        applied again (listings, pages, feeds), and its author pages rebuilt."""
-        key = profile.key if profile else profile_key(source.key)
-        before = next((p for p in self.listings.authors() if p.key == key), None)
-        try:
-            if profile is None:
-                self.listings.remove_author(key, source.sequencer)
-            else:
-                self.listings.put_author(profile, source.sequencer)
-        except StaleEventError:
-            _log_stale(source)
-            return
-        known = [p for p in (before, profile) if p is not None]
-        shown = {author_listing(p.name) for p in known} | {author_listing(p.key) for p in known}
-        if before is None or profile is None or (before.name, before.ids) != (profile.name, profile.ids):
-            references = shown | {ref_listing(identifier) for p in known for identifier in p.ids}
-            for slug in sorted(self._slugs_in(references)):
-                self.reconsider(slug, now)
-        stale: set[str] = set()
-        for listing in shown:
-            term = self.listings.term(listing)
-            if term is not None and term.next_sequence:
-                last = page_of(term.next_sequence, self.page_size)
-                stale |= {Stale.front(listing), *(Stale.page(listing, k) for k in range(1, last + 1))}
-        self.stale_pages.send(
-            stale, cause=f"{source.key}@{source.sequencer}", correlation_id=source.correlation_id
-        )
-
-    def _slugs_in(self, listings: set[str]) -> set[str]:
-        slugs: set[str] = set()
-        for listing in listings:
-            after: dict[str, Any] | None = None
-            while True:
-                page, after = self.listings.slugs_page(listing, after, 1_000)
-                slugs.update(page)
-                if not after:
-                    break
-        return slugs
-
     def reconsider(self, slug: str, now: datetime) -> bool:
         """Apply a live post's version again, its listings planned afresh (its authors' profiles
         changed): nothing is announced. False if the post is no longer live."""
@@ -240,19 +190,17 @@ class RenderStage:
         self.theme.set_navigation(navigation_links(pages.values()))
         return self.pages.render(post)
 
-    def on_withdrawn(self, event: PostWithdrawn, now: datetime) -> DetailType | None:
-        if is_profile_key(event.source.key):
-            self._record_profile(event.source, None, now)
-            return None
+    def on_withdrawn(self, event: PostWithdrawn, now: datetime) -> DetailType | None:  # noqa: ARG002 - a route's shape
+        """The post's file was deleted: its page and rows go, and it is announced as unpublished."""
         try:
             outcome = self._take_down(event.source, SourceStateKind.WITHDRAWN)
         except StaleEventError:
-            _log_stale(event.source)
+            log_stale(event.source)
             return None
         self.schedules.clear(event.source.key)
         return outcome
 
-    def _apply(
+    def apply(
         self, source: SourceObject, now: datetime, *, succeeds_live_page: bool = False
     ) -> DetailType | None:
         """Read exactly the version an event names and make the site match its status at `now`.
@@ -275,7 +223,7 @@ class RenderStage:
             else:
                 outcome = self._take_down(source, _TAKEN_DOWN_AS[post.status])
         except StaleEventError:
-            _log_stale(source)
+            log_stale(source)
             return None
         except SlugTakenError as error:
             problem = Problem(
@@ -371,7 +319,7 @@ class RenderStage:
                 etag=source.etag,
                 pending=pending,
             ),
-            release=self._still_owned(released, source.key),
+            release=self.releases.still_owned(released, source.key),
         )
         self.listings.put(entry, listings, self.page_size)
         if post.kind is PostKind.PAGE:
@@ -379,7 +327,7 @@ class RenderStage:
         self.listings.delete(pending.deletes)
         self.stylesheet.ensure()
         self.site.put_page(post.page_key, page)
-        self._let_go(released, post.kind)
+        self.releases.let_go(released, post.kind)
         self.stale_pages.send(
             pending.stale, cause=f"{source.key}@{source.sequencer}", correlation_id=source.correlation_id
         )
@@ -482,11 +430,11 @@ class RenderStage:
             released_slug=live_slug,
             pending=pending,
         )
-        self.catalogue.take_down(state, release=self._still_owned(live_slug, source.key))
+        self.catalogue.take_down(state, release=self.releases.still_owned(live_slug, source.key))
         if not live_slug:
             return None
         self.listings.delete(pending.deletes)
-        self._let_go(live_slug, kind)
+        self.releases.let_go(live_slug, kind)
         self.stale_pages.send(
             pending.stale, cause=f"{source.key}@{source.sequencer}", correlation_id=source.correlation_id
         )
@@ -514,61 +462,6 @@ class RenderStage:
             return None
         record = self.catalogue.post_record(slug)
         return record if record is not None and record.source_key == key else None
-
-    def _still_owned(self, slug: str | None, key: str) -> bool:
-        return slug is not None and self.catalogue.owner_of(slug) == key
-
-    def _remove_page_if_unowned(self, slug: str | None, kind: PostKind) -> None:
-        """Delete a released slug's page, unless another post has claimed the slug since."""
-        if slug is not None and self.catalogue.owner_of(slug) is None:
-            self.site.delete(content_page_key(kind, slug))
-
-    def _let_go(self, slug: str | None, kind: PostKind) -> None:
-        """A slug this key (a `kind`) released, unless another post has claimed it since: its page
-        is deleted or, if an upload waits for the slug, left in place and "Slug Released" put on
-        the bus, for that upload to replace the page in an invocation of its own. A page waiting
-        for a post's slug (or the other way round) is published elsewhere: nothing is left for it."""
-        if slug is None or self.catalogue.owner_of(slug) is not None:
-            return
-        waiter = self.catalogue.slug_waiter(slug)
-        handover = waiter is not None and kind_of_key(waiter.key) is kind
-        if not handover:
-            self.site.delete(content_page_key(kind, slug))
-        if waiter is None:
-            return
-        waiting = SourceObject(
-            bucket=self.uploads_bucket,
-            key=waiter.key,
-            version_id=waiter.version_id,
-            sequencer=waiter.sequencer,
-            etag=waiter.etag,
-        )
-        logger.info("the slug is released to the upload that waited for it",
-                    extra={"slug": slug, "waiting": waiting.correlation_id})  # fmt: skip
-        self.bus.publish(DetailType.SLUG_RELEASED, SlugReleased(source=waiting, slug=slug, handover=handover))
-
-    def on_slug_released(self, event: SlugReleased, now: datetime) -> DetailType | None:
-        """Judge again the upload that waited for the slug: it is published there if nothing else
-        is wrong with it. Otherwise the page handed over is removed, unless the slug has a new owner.
-
-        A retry resumes: once the waiting upload owns the slug, applying it again finishes what
-        the first attempt left undone.
-        """
-        waiting, owner = event.source, self.catalogue.owner_of(event.slug)
-        if owner is None:
-            waiter = self.catalogue.slug_waiter(event.slug)
-            recorded = (waiter.key, waiter.sequencer) if waiter is not None else None
-            still_waiting = recorded == (waiting.key, waiting.sequencer)
-        else:
-            still_waiting = owner == waiting.key
-        outcome = self._apply(waiting, now, succeeds_live_page=event.handover) if still_waiting else None
-        if outcome is not DetailType.POST_REJECTED and still_waiting:
-            self.catalogue.forget_slug_waiter(
-                SlugWaiter(waiting.key, event.slug, waiting.sequencer, waiting.version_id, waiting.etag)
-            )
-        if event.handover:
-            self._remove_page_if_unowned(event.slug, kind_of_key(waiting.key))
-        return outcome
 
     def _reject(
         self, source: SourceObject, problems: Sequence[Problem], waiter: SlugWaiter | None = None
@@ -624,7 +517,7 @@ def _theme_problem(refused: TemplateRefusedError) -> Problem:
     )
 
 
-def _log_stale(source: SourceObject) -> None:
+def log_stale(source: SourceObject) -> None:
     logger.info("a newer version of this key is already applied; ignoring", extra={"key": source.key})
 
 

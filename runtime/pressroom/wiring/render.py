@@ -1,4 +1,4 @@
-"""RenderFunction's and RepublishFunction's stages: one render stage, which a republish drives."""
+"""RenderFunction's and RepublishFunction's stages: one render stage, which the others drive."""
 
 from __future__ import annotations
 
@@ -11,17 +11,19 @@ from pressroom.adapters.site import SiteStore
 from pressroom.adapters.stale_pages import StalePagesQueue
 from pressroom.adapters.uploads import UploadStore
 from pressroom.events import EventSource
-from pressroom.pipeline.render import RenderStage
+from pressroom.pipeline.pages import PostPages
+from pressroom.pipeline.render import Publication, RenderPorts, RenderStage
+from pressroom.pipeline.rendering import Rendering
 from pressroom.pipeline.republish import RepublishStage
 from pressroom.settings import RenderSettings, RepublishSettings, SettingsError
 from pressroom.wiring import clients
 from pressroom.wiring.theme import markdown, theme, validation_rules
 
 
-def build_render_stage(settings: RenderSettings) -> RenderStage:
+def render_ports(settings: RenderSettings) -> RenderPorts:
     s3 = clients.s3()
     dynamodb = clients.dynamodb()
-    return RenderStage(
+    return RenderPorts(
         uploads=UploadStore(s3),
         site=SiteStore(s3, settings.hosting_bucket),
         catalogue=Catalogue(dynamodb, settings.posts_table, settings.clock),
@@ -35,11 +37,31 @@ def build_render_stage(settings: RenderSettings) -> RenderStage:
             role_arn=settings.scheduler_role_arn,
             dead_letter_arn=settings.schedule_dlq_arn,
         ),
-        theme=theme(settings),
-        markdown=markdown(settings),
+    )
+
+
+def publication(settings: RenderSettings) -> Publication:
+    return Publication(
         rules=validation_rules(settings),
         page_size=settings.index_page_size,
         uploads_bucket=settings.uploads_bucket,
+    )
+
+
+def build_render_stage(settings: RenderSettings) -> RenderStage:
+    return RenderStage(
+        render_ports(settings), PostPages(theme(settings), markdown(settings)), publication(settings)
+    )
+
+
+def build_rendering(settings: RenderSettings) -> Rendering:
+    """RenderFunction's stages; the republish stage is built (over the same render stage) only
+    when a republish is asked for, as it needs REPUBLISH_QUEUE_URL."""
+    return Rendering.over(
+        render_ports(settings),
+        PostPages(theme(settings), markdown(settings)),
+        publication(settings),
+        republish=lambda render: build_republish_stage(settings, render),
     )
 
 
