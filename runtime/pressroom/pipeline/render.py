@@ -8,24 +8,16 @@ how many posts the site has.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from aws_lambda_powertools import Logger
 
 from pressroom.aggregates import (
-    ListingEntry,
-    SitePage,
-    Stale,
     listings_for,
-    membership_keys,
-    menu_of,
-    site_page_key,
-    stale_pages,
 )
 from pressroom.catalogue import (
-    CatalogueEntry,
     Pending,
     PostRecord,
     SlugTakenError,
@@ -52,11 +44,24 @@ from pressroom.model import (
     PostStatus,
     Problem,
     Rejection,
-    content_page_key,
     content_path,
     kind_of_key,
 )
 from pressroom.pipeline.pages import PostPages, navigation_links
+from pressroom.pipeline.publishing import (
+    Fresh,
+    PublishPlan,
+    PublishRequest,
+    Resumed,
+    Unchanged,
+    is_retry,
+    listing_changes,
+    page_changes,
+    publish_plan,
+    resolve_publication,
+    site_page,
+    take_down_changes,
+)
 from pressroom.pipeline.releases import SlugReleases
 from pressroom.pipeline.stylesheet import LinkedStylesheet
 from pressroom.pipeline.versions import judge_version
@@ -176,7 +181,7 @@ class RenderStage:
         if not isinstance(post, Post) or post.status is not PostStatus.PUBLISHED:
             return False
         try:
-            self._publish(source, self._with_profiles(post), replan=True)
+            self._publish(PublishRequest(source, self._with_profiles(post), replan=True))
         except (StaleEventError, SlugTakenError):
             return False
         return True
@@ -186,7 +191,7 @@ class RenderStage:
         the navigation as it is now: a change to it later re-renders every page (Stale.NAVIGATION)."""
         pages = {page.slug: page for page in self.listings.site_pages()}
         if post.kind is PostKind.PAGE:
-            pages[post.slug] = _site_page(post)  # a page shows itself as it is about to be
+            pages[post.slug] = site_page(post)  # a page shows itself as it is about to be
         self.theme.set_navigation(navigation_links(pages.values()))
         return self.pages.render(post)
 
@@ -219,7 +224,7 @@ class RenderStage:
         try:
             if post.status is PostStatus.PUBLISHED:
                 post = self._with_profiles(post)
-                outcome = self._publish(source, post, succeeds_live_page=succeeds_live_page)
+                outcome = self._publish(PublishRequest(source, post, succeeds_live_page=succeeds_live_page))
             else:
                 outcome = self._take_down(source, _TAKEN_DOWN_AS[post.status])
         except StaleEventError:
@@ -240,134 +245,39 @@ class RenderStage:
             self.schedules.clear(source.key)
         return outcome
 
-    def _publish(
-        self, source: SourceObject, post: Post, *, succeeds_live_page: bool = False, replan: bool = False
-    ) -> DetailType | None:
+    def _publish(self, request: PublishRequest) -> DetailType | None:
         """Record the post as live, write its page, queue its stale pages, say so.
 
         Raises StaleEventError or SlugTakenError. A retry of an event already recorded (same
-        sequencer) repeats the work the first attempt recorded as pending, so a failure half-way
-        is finished rather than forgotten.
+        sequencer) repeats the work the first attempt recorded as pending.
         """
-        previous = self.catalogue.source_state(source.key)
-        live = previous is not None and previous.state is SourceStateKind.LIVE
-        retry = (
-            not replan
-            and live
-            and _is_retry(previous, source)
-            and previous is not None
-            and previous.slug == post.slug
-        )
-        current = self.catalogue.post_record(post.slug)
-        resumed = previous is not None and retry and current is not None
-        released = None
-        if not resumed:
-            released = previous.slug if previous is not None and live and previous.slug != post.slug else None
-            if (
-                live
-                and not replan
-                and previous is not None
-                and source.etag
-                and previous.etag == source.etag
-                and not released
-            ):
-                # Byte-identical re-upload (or a version deleted behind the live one): nothing to do.
-                self.catalogue.record_unchanged(replace(previous, sequencer=source.sequencer))
-                return None
+        source, post = request.source, request.post
+        previous, current = self.catalogue.source_state(source.key), self.catalogue.post_record(post.slug)
+        resolution = resolve_publication(request, previous, current)
+        if isinstance(resolution, Unchanged):
+            self.catalogue.record_unchanged(resolution.state)
+            return None
         try:
             page = self._page(post)  # before anything is recorded: a refusal leaves no trace
         except TemplateRefusedError as refused:
             return self._reject(source, (_theme_problem(refused),))
-        if previous is not None and resumed and current is not None:
-            update, released, listings, pending = (
-                previous.update,
-                previous.released_slug,
-                current.listings,
-                previous.pending,
+        if isinstance(resolution, Resumed):
+            plan = publish_plan(
+                request, resolution.update, resolution.released, resolution.listings, resolution.pending
             )
         else:
-            update = live or succeeds_live_page
-            ours = current if current is not None and current.source_key == source.key else None
-            if post.kind is PostKind.PAGE:
-                pending = self._plan_page(post, released)
-                listings = {}
-            else:
-                listings, pending = self._plan_listings(post, ours, self._record_of(released, source.key))
-        entry = _listing_entry(post)
-        self.catalogue.publish(
-            CatalogueEntry(
-                slug=post.slug,
-                title=post.title,
-                date=post.date,
-                source_key=source.key,
-                summary=post.summary,
-                tags=post.tags,
-                authors=post.authors,
-                sequencer=source.sequencer,
-                version_id=source.version_id,
-                etag=source.etag,
-                listings=listings,
-                date_key=entry.date_key,
-            ),
-            SourceState(
-                key=source.key,
-                state=SourceStateKind.LIVE,
-                slug=post.slug,
-                sequencer=source.sequencer,
-                update=update,
-                released_slug=released,
-                etag=source.etag,
-                pending=pending,
-            ),
-            release=self.releases.still_owned(released, source.key),
-        )
-        self.listings.put(entry, listings, self.page_size)
+            plan = self._fresh_plan(request, resolution, current)
+        return self._carry_out(request, plan, page)
+
+    def _fresh_plan(self, request: PublishRequest, fresh: Fresh, current: PostRecord | None) -> PublishPlan:
+        """A new plan: a page's row and the navigation, or a post's listings (numbers kept where it
+        already had one, the next number where it joins a listing)."""
+        source, post = request.source, request.post
         if post.kind is PostKind.PAGE:
-            self.listings.put_site_page(_site_page(post))
-        self.listings.delete(pending.deletes)
-        self.stylesheet.ensure()
-        self.site.put_page(post.page_key, page)
-        self.releases.let_go(released, post.kind)
-        self.stale_pages.send(
-            pending.stale, cause=f"{source.key}@{source.sequencer}", correlation_id=source.correlation_id
-        )
-        if replan:
-            return None  # the same version, shown again: nothing to announce
-        self.bus.publish(
-            DetailType.POST_PUBLISHED,
-            PostPublished(
-                source=source,
-                post=PostMetadata.of(post),
-                url=self.theme.site.url(post.path),
-                path=post.path,
-                update=update,
-            ),
-        )
-        return DetailType.POST_PUBLISHED
-
-    def _plan_page(self, post: Post, released: str | None) -> Pending:
-        """A page is in no listing: its row feeds the navigation and the pages sitemap. A change
-        to what the navigation shows makes every page stale, which the aggregate stage answers
-        with one republish for however many such changes its batch merges."""
-        pages = {page.slug: page for page in self.listings.site_pages()}
-        before = menu_of(pages.values())
-        if released is not None:
-            pages.pop(released, None)
-        pages[post.slug] = _site_page(post)
-        stale = {Stale.PAGES_SITEMAP, Stale.STATIC, Stale.purge(post.page_key)}
-        deletes: tuple[tuple[str, str], ...] = ()
-        if released is not None:
-            stale.add(Stale.purge(content_page_key(PostKind.PAGE, released)))
-            deletes = (site_page_key(released),)
-        if menu_of(pages.values()) != before:
-            stale.add(Stale.NAVIGATION)
-        return Pending(deletes=deletes, stale=tuple(sorted(stale)))
-
-    def _plan_listings(
-        self, post: Post, current: PostRecord | None, released: PostRecord | None
-    ) -> tuple[dict[str, int], Pending]:
-        """The post's listings (numbers kept where it already had one), and what goes stale."""
-        kept = current.listings if current is not None else {}
+            pending = page_changes(post, fresh.released, self.listings.site_pages())
+            return publish_plan(request, fresh.update, fresh.released, {}, pending)
+        ours = current if current is not None and current.source_key == source.key else None
+        kept = ours.listings if ours is not None else {}
         listings: dict[str, int] = {}
         opened: list[str] = []
         for listing, name in listings_for(post.tags, post.authors, post.author_ids).items():
@@ -376,29 +286,44 @@ class RenderStage:
             else:
                 listings[listing] = self.listings.allocate(listing, name)
                 opened.append(listing)
-        new_keys = set(membership_keys(_listing_entry(post).date_key, post.slug, listings, self.page_size))
-        deletes: set[tuple[str, str]] = set()
-        stale = stale_pages(kept, listings, self.page_size, new_listings=opened)
-        if current is not None:
-            deletes |= (
-                set(membership_keys(current.date_key, current.slug, current.listings, self.page_size))
-                - new_keys
-            )
-        if released is not None:
-            deletes |= set(
-                membership_keys(released.date_key, released.slug, released.listings, self.page_size)
-            )
-            stale |= stale_pages(released.listings, {}, self.page_size)
-        stale |= {Stale.STATIC, Stale.purge(post.page_key)}
-        if released is not None:
-            stale.add(Stale.purge(content_page_key(post.kind, released.slug)))
-        return listings, Pending(deletes=tuple(sorted(deletes)), stale=tuple(sorted(stale)))
+        released = self._record_of(fresh.released, source.key)
+        pending = listing_changes(post, ours, released, listings, opened, self.page_size)
+        return publish_plan(request, fresh.update, fresh.released, listings, pending)
+
+    def _carry_out(self, request: PublishRequest, plan: PublishPlan, page: str) -> DetailType | None:
+        source, post = request.source, request.post
+        self.catalogue.publish(
+            plan.entry, plan.state, release=self.releases.still_owned(plan.released, source.key)
+        )
+        self.listings.put(plan.listing_entry, plan.entry.listings, self.page_size)
+        if plan.site_page is not None:
+            self.listings.put_site_page(plan.site_page)
+        self.listings.delete(plan.pending.deletes)
+        self.stylesheet.ensure()
+        self.site.put_page(post.page_key, page)
+        self.releases.let_go(plan.released, post.kind)
+        self.stale_pages.send(
+            plan.pending.stale, cause=f"{source.key}@{source.sequencer}", correlation_id=source.correlation_id
+        )
+        if not plan.announce:
+            return None  # the same version, shown again: nothing to announce
+        self.bus.publish(
+            DetailType.POST_PUBLISHED,
+            PostPublished(
+                source=source,
+                post=PostMetadata.of(post),
+                url=self.theme.site.url(post.path),
+                path=post.path,
+                update=plan.state.update,
+            ),
+        )
+        return DetailType.POST_PUBLISHED
 
     def _take_down(self, source: SourceObject, state_kind: SourceStateKind) -> DetailType | None:
         """Record the key as not live; remove its page and rows if it had them (raises StaleEventError)."""
         kind = kind_of_key(source.key)
         previous = self.catalogue.source_state(source.key)
-        if previous is not None and previous.state is state_kind and _is_retry(previous, source):
+        if previous is not None and previous.state is state_kind and is_retry(previous, source):
             live_slug, pending = previous.released_slug, previous.pending
             if live_slug and self.catalogue.owner_of(live_slug) not in (None, source.key):
                 # Handed over since: the rows under those keys are the new owner's (same slug, and
@@ -408,20 +333,9 @@ class RenderStage:
             live_slug = previous.slug if previous and previous.state is SourceStateKind.LIVE else None
             record = self._record_of(live_slug, source.key)
             pending = Pending()
-            if record is not None and kind is PostKind.PAGE:
-                pending = self._page_taken_down(record.slug)
-            elif record is not None:
-                pending = Pending(
-                    deletes=tuple(
-                        sorted(membership_keys(record.date_key, record.slug, record.listings, self.page_size))
-                    ),
-                    stale=tuple(
-                        sorted(
-                            stale_pages(record.listings, {}, self.page_size)
-                            | {Stale.purge(content_page_key(kind, record.slug))}
-                        )
-                    ),
-                )
+            if record is not None:
+                pages = self.listings.site_pages() if kind is PostKind.PAGE else ()
+                pending = take_down_changes(kind, record, pages, self.page_size)
         state = SourceState(
             key=source.key,
             state=state_kind,
@@ -449,13 +363,6 @@ class RenderStage:
         )
         return DetailType.POST_UNPUBLISHED
 
-    def _page_taken_down(self, slug: str) -> Pending:
-        pages = self.listings.site_pages()
-        stale = {Stale.PAGES_SITEMAP, Stale.purge(content_page_key(PostKind.PAGE, slug))}
-        if menu_of(pages) != menu_of(page for page in pages if page.slug != slug):
-            stale.add(Stale.NAVIGATION)
-        return Pending(deletes=(site_page_key(slug),), stale=tuple(sorted(stale)))
-
     def _record_of(self, slug: str | None, key: str) -> PostRecord | None:
         """The catalogue's record of `slug`, if this key still owns it."""
         if slug is None:
@@ -480,35 +387,6 @@ class RenderStage:
         )
 
 
-def _listing_entry(post: Post) -> ListingEntry:
-    image: Mapping[str, object] | None = None
-    if post.images:
-        first = post.images[0]
-        image = {"url": first.url, "alt": first.alt, "width": first.width, "height": first.height}
-        image = {key: value for key, value in image.items() if value is not None}
-    return ListingEntry(
-        slug=post.slug,
-        title=post.title,
-        date=post.date,
-        updated=post.updated,
-        summary=post.summary,
-        tags=post.tags,
-        authors=post.authors,
-        image=image,
-    )
-
-
-def _site_page(post: Post) -> SitePage:
-    return SitePage(
-        slug=post.slug,
-        title=post.title,
-        date=post.date if post.dated else None,
-        updated=post.updated,
-        menu_name=post.menu.name if post.menu else None,
-        menu_weight=post.menu.weight if post.menu else 0,
-    )
-
-
 def _theme_problem(refused: TemplateRefusedError) -> Problem:
     return Problem(
         f"the site's theme could not render this post: {refused.describe()}. Nothing was published "
@@ -519,12 +397,3 @@ def _theme_problem(refused: TemplateRefusedError) -> Problem:
 
 def log_stale(source: SourceObject) -> None:
     logger.info("a newer version of this key is already applied; ignoring", extra={"key": source.key})
-
-
-def _is_retry(previous: SourceState | None, source: SourceObject) -> bool:
-    """Whether this event is the one already recorded for the key (a retry or a duplicate).
-
-    Callers also compare the recorded state: a "Post Due" for the same version carries the same
-    sequencer but changes the state (scheduled to live, live to expired), so it is not a retry.
-    """
-    return previous is not None and source.sequencer is not None and previous.sequencer == source.sequencer
