@@ -59,7 +59,7 @@ def pressroom_stack() -> Callable[[bytes], str]:
         post = validate_post("posts/bench.md", data, rules, NOW)
         if not isinstance(post, Post):
             raise SystemExit(f"a bench post was refused: {post}")
-        return pages.render(post)
+        return pages.render(post, menu=())
 
     return render
 

@@ -22,7 +22,7 @@ class SiteInfo:
     description: str = ""
     language: str = "en"
     stylesheet: str = "/assets/theme/style.css"  # the fingerprinted path once assets are published
-    menu: Sequence[Link] = ()  # the pages in the main menu, in their order (see Theme.set_navigation)
+    menu: Sequence[Link] = ()  # the pages in the main menu, in their order (Theme's render_* menu=)
 
     def url(self, path: str) -> str:
         """An absolute URL for a site path."""

@@ -100,3 +100,22 @@ def test_build_watch_rebuilds_what_changes_and_prints_only_those_posts(
     printed = capsys.readouterr().out
     assert "published  posts/fresh.md" in printed
     assert "posts/draft-ideas.md" not in printed  # unchanged posts are not listed again
+
+
+def test_a_build_on_two_cores_shows_the_menu_a_page_adds_as_a_build_on_one_does(tmp_path: Path):
+    # Posts rendered ahead in worker processes were once rendered without the site's navigation.
+    posts = tmp_path / "posts"
+    subprocess.run(
+        [sys.executable, str(REPOSITORY / "scripts" / "generate-posts"), "24", str(posts)], check=True
+    )
+    files = read_files([posts])
+    files["pages/about.md"] = (EXAMPLES.parent / "pages" / "about.md").read_bytes()
+    now = datetime(2026, 6, 1, tzinfo=UTC)
+    serial, parallel = SiteBuild(BuildSettings(), jobs=1), SiteBuild(BuildSettings(), jobs=2)
+    serial.run(files, now)
+    result = parallel.run(files, now)
+
+    assert result.rendered_ahead == 25  # every post and the page went through the workers
+    expected, actual = serial.objects(), parallel.objects()
+    assert 'href="/about/"' in expected["posts/generated-000001/index.html"].decode()
+    assert [key for key in expected if actual.get(key) != expected[key]] == []

@@ -22,11 +22,11 @@ from test_validation_fuzz import TIDY_DOCUMENTS, WILD_DOCUMENTS
 from pressroom import front_matter
 from pressroom.markdown import MarkdownRenderer
 from pressroom.model import Post
-from pressroom.pipeline.pages import PostPages, post_fingerprint
+from pressroom.pipeline.pages import PostPages, page_fingerprint
 from pressroom.theme import Theme
 from pressroom.theme.body import excerpt, excerpt_of_text, table_of_contents
 from pressroom.validation import ValidationRules, validate_post
-from pressroom.views import SiteInfo
+from pressroom.views import Link, SiteInfo
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPOSITORY = Path(__file__).parents[2]
@@ -153,11 +153,23 @@ def test_a_page_rendered_ahead_is_used_for_that_post_only():
     pages = PostPages(Theme(SiteInfo(title="Field Notes", base_url="https://blog.example.com")), RENDERER)
     post = seed_post()
     edited = replace(post, body=post.body + "\nOne more line.\n")
-    pages.prerendered = {post_fingerprint(post): "<p>rendered ahead</p>"}
+    pages.prerendered = {page_fingerprint(post, ()): "<p>rendered ahead</p>"}
 
-    assert pages.render(post) == "<p>rendered ahead</p>"
-    assert "One more line." in pages.render(edited)
-    assert post_fingerprint(edited) != post_fingerprint(post)
+    assert pages.render(post, ()) == "<p>rendered ahead</p>"
+    assert "One more line." in pages.render(edited, ())
+    assert page_fingerprint(edited, ()) != page_fingerprint(post, ())
+
+
+def test_a_page_rendered_ahead_with_another_menu_is_rendered_again():
+    pages = PostPages(Theme(SiteInfo(title="Field Notes", base_url="https://blog.example.com")), RENDERER)
+    post = seed_post()
+    menu = (Link("About", "/about/"),)
+    pages.prerendered = {page_fingerprint(post, ()): "<p>rendered ahead, without a menu</p>"}
+
+    page = pages.render(post, menu)
+
+    assert page != "<p>rendered ahead, without a menu</p>"
+    assert 'href="/about/"' in page
 
 
 @GENERATED

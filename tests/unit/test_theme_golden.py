@@ -121,19 +121,8 @@ ABOUT_PAGE = PostView(
 MENU = (Link("About & us", "/about/"), Link("Contact", "/contact/"))
 
 
-def with_menu(render: Callable[[Theme], str]) -> Callable[[Theme], str]:
-    """Render with a theme of its own, its navigation set: the shared one keeps none."""
-
-    def rendered(_: Theme) -> str:
-        theme = Theme(SITE)
-        theme.set_navigation(MENU)
-        return render(theme)
-
-    return rendered
-
-
 RENDERINGS: dict[str, Callable[[Theme], str]] = {
-    "page.html": with_menu(lambda t: t.render_page(ABOUT_PAGE, "<p>We write about fields.</p>")),
+    "page.html": lambda t: t.render_page(ABOUT_PAGE, "<p>We write about fields.</p>", menu=MENU),
     "post-full.html": lambda t: t.render_post(FULL_POST, BODY),
     "post-plain.html": lambda t: t.render_post(PLAIN_POST, "<p>Only a paragraph, long enough.</p>" * 20),
     "home.html": lambda t: t.render_listing(listing("home", SITE.title, "/", Pagination(older="/page/2/"))),

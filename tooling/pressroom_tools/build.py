@@ -32,14 +32,14 @@ from pressroom.markdown import DEFAULT_EMBED_PREFIXES, MarkdownRenderer
 from pressroom.model import Post, PostStatus
 from pressroom.pipeline.aggregate import AggregateStage
 from pressroom.pipeline.assets import AssetsStage
-from pressroom.pipeline.pages import PostPages, post_fingerprint
+from pressroom.pipeline.pages import PostPages, navigation_links, page_fingerprint
 from pressroom.pipeline.render import Publication, RenderPorts
 from pressroom.pipeline.rendering import Rendering
 from pressroom.pipeline.validate import UploadChange, UploadChangeKind, ValidateStage
 from pressroom.theme import Theme
 from pressroom.theme.sandbox import TemplateRefusedError
 from pressroom.validation import ValidationRules, validate_post
-from pressroom.views import SiteInfo
+from pressroom.views import Link, SiteInfo
 from pressroom_tools.clock import clock_from_environment
 from pressroom_tools.local.report import OutcomeBook, PostOutcome
 from pressroom_tools.local.watch import site_files
@@ -254,7 +254,10 @@ class SiteBuild:
         with ProcessPoolExecutor(
             workers, initializer=_start_worker, initargs=(self.settings, self.cache)
         ) as pool:
-            yield pool.map(_render_one, posts, [now] * len(posts), chunksize=chunk)
+            # with the menu as it is now: a page that changes it in this run makes the stage
+            # render the posts after it itself, as their fingerprints no longer match
+            menu = navigation_links(self.ports.listings.site_pages())
+            yield pool.map(_render_one, posts, [now] * len(posts), [menu] * len(posts), chunksize=chunk)
 
     # ----------------------------------------------------------------------------- the cache
 
@@ -318,7 +321,7 @@ def _theme(settings: BuildSettings, cache: Path | None) -> Theme:
     return Theme(settings.site(), bytecode_cache=FileSystemBytecodeCache(str(compiled)))
 
 
-def _render_one(post_file: tuple[str, bytes], now: datetime) -> tuple[str, str] | None:
+def _render_one(post_file: tuple[str, bytes], now: datetime, menu: Sequence[Link]) -> tuple[str, str] | None:
     """(fingerprint, page) of a post that will be published; None for any other file."""
     assert _worker is not None, "the worker was not started"
     rules, pages = _worker
@@ -327,7 +330,7 @@ def _render_one(post_file: tuple[str, bytes], now: datetime) -> tuple[str, str] 
     if not isinstance(post, Post) or post.status is not PostStatus.PUBLISHED:
         return None
     try:
-        return post_fingerprint(post), pages.render(post)
+        return page_fingerprint(post, menu), pages.render(post, menu)
     except TemplateRefusedError:
         return None  # the stage renders it again, and rejects the post with the reason
 

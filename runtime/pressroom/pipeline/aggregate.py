@@ -107,8 +107,7 @@ class AggregateStage:
         if Stale.NAVIGATION in todo:
             todo.discard(Stale.NAVIGATION)
             self._republish_for_navigation()
-        if todo:
-            self.theme.set_navigation(navigation_links(self.listings.site_pages()))
+        menu = navigation_links(self.listings.site_pages()) if todo else ()
         if Stale.EVERYTHING in todo:
             self.theme.forget_templates()
             todo.discard(Stale.EVERYTHING)
@@ -118,10 +117,10 @@ class AggregateStage:
         changed: list[str] = []
         # Listing pages first: they may find that a term appeared or vanished, which adds work.
         for ref in sorted(todo, key=_order):
-            changed += _unless_refused(ref, partial(self._rebuild_one, ref, todo, now))
+            changed += _unless_refused(ref, partial(self._rebuild_one, ref, todo, now, menu))
         for kind in TERMS_KINDS:
             if _terms_ref(kind) in todo:
-                changed += _unless_refused(_terms_ref(kind), partial(self._rebuild_terms, kind))
+                changed += _unless_refused(_terms_ref(kind), partial(self._rebuild_terms, kind, menu))
                 todo.add(_PAGES_SITEMAP_REF)
         if _PAGES_SITEMAP_REF in todo:
             changed += _unless_refused(_PAGES_SITEMAP_REF, self._pages_sitemap)
@@ -142,13 +141,13 @@ class AggregateStage:
         )
         logger.info("the navigation changed; republish requested")
 
-    def _rebuild_one(self, ref: str, todo: set[str], now: datetime) -> list[str]:
+    def _rebuild_one(self, ref: str, todo: set[str], now: datetime, menu: Sequence[Link]) -> list[str]:
         parts = parse(ref)
         match parts:
             case ("front", listing):
-                return self._front(listing, todo)
+                return self._front(listing, todo, menu)
             case ("page", listing, page):
-                return self._page(listing, int(page))
+                return self._page(listing, int(page), menu)
             case ("feeds",):
                 return self._feeds(now)
             case ("sitemap", chunk):
@@ -159,7 +158,7 @@ class AggregateStage:
             case ("pages-sitemap",):
                 return []  # once, at the end: see rebuild()
             case ("static",):
-                return self._static()
+                return self._static(menu)
             case ("terms", _kind):
                 return []  # after the listings, see rebuild()
             case ("purge", key):
@@ -185,7 +184,7 @@ class AggregateStage:
     def _last_page(self, term: Term | None) -> int:
         return page_of(term.next_sequence, self.page_size) if term and term.next_sequence else 0
 
-    def _front(self, listing: str, todo: set[str]) -> list[str]:
+    def _front(self, listing: str, todo: set[str], menu: Sequence[Link]) -> list[str]:
         entries = self.listings.newest(listing, self.page_size)
         term = self.listings.term(listing)
         key = page_key(listing_path(listing))
@@ -198,12 +197,11 @@ class AggregateStage:
             return [key]
         last = self._last_page(term)
         older = listing_path(listing, last - 1) if last > 1 else None
-        self.site.put_page(
-            key, self.theme.render_listing(self._listing(listing, term, entries, None, older, ""))
-        )
+        view = self._listing(listing, term, entries, None, older, "")
+        self.site.put_page(key, self.theme.render_listing(view, menu=menu))
         return [key]
 
-    def _page(self, listing: str, page: int) -> list[str]:
+    def _page(self, listing: str, page: int, menu: Sequence[Link]) -> list[str]:
         entries = self.listings.page(listing, page)
         key = page_key(listing_path(listing, page))
         if not entries:
@@ -214,7 +212,7 @@ class AggregateStage:
         newer = listing_path(listing, page + 1) if page < last else listing_path(listing)
         older = listing_path(listing, page - 1) if page > 1 else None
         view = self._listing(listing, term, entries, newer, older, f"Page {page}", page)
-        self.site.put_page(key, self.theme.render_listing(view))
+        self.site.put_page(key, self.theme.render_listing(view, menu=menu))
         return [key]
 
     def _listing(
@@ -291,7 +289,7 @@ class AggregateStage:
             image=image,
         )
 
-    def _rebuild_terms(self, kind: ListingKind) -> list[str]:
+    def _rebuild_terms(self, kind: ListingKind, menu: Sequence[Link]) -> list[str]:
         terms = [term for term in self.listings.terms(kind.value) if term.listed]
         path = terms_path(kind)
         view = TermsView(
@@ -304,7 +302,7 @@ class AggregateStage:
             ),
         )
         key = page_key(path)
-        self.site.put_page(key, self.theme.render_terms(view))
+        self.site.put_page(key, self.theme.render_terms(view, menu=menu))
         return [key]
 
     # ------------------------------------------------------------------ feeds, sitemaps, static
@@ -346,9 +344,9 @@ class AggregateStage:
         self.site.put_page(_PAGES_SITEMAP, self.theme.render_sitemap(entries))
         return [_PAGES_SITEMAP]
 
-    def _static(self) -> list[str]:
+    def _static(self, menu: Sequence[Link]) -> list[str]:
         self.site.put_page("robots.txt", self.theme.render_robots(self.theme.site.url("sitemap.xml")))
-        self.site.put_page("404.html", self.theme.render_not_found())
+        self.site.put_page("404.html", self.theme.render_not_found(menu=menu))
         return ["robots.txt", "404.html"]
 
 

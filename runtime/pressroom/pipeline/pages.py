@@ -2,7 +2,8 @@
 
 The render stage asks a PostPages for every page it writes. A build that renders posts ahead,
 in other processes or in an earlier run, hands the stage a PostPages that looks them up first
-(`prerendered`): the page is the same either way, because the same code produced it.
+(`prerendered`, by the post and the menu they were rendered with): the page is the same either
+way, because the same code produced it from the same values.
 """
 
 from __future__ import annotations
@@ -20,14 +21,15 @@ from pressroom.urls import absolute
 from pressroom.views import ImageView, Link, PostView
 
 
-def navigation_links(pages: Iterable[SitePage]) -> list[Link]:
-    """The main menu every page shows (Theme.set_navigation), from the site's live pages."""
-    return [Link(name, path) for name, path in menu_of(pages)]
+def navigation_links(pages: Iterable[SitePage]) -> tuple[Link, ...]:
+    """The main menu every HTML page shows, from the site's live pages."""
+    return tuple(Link(name, path) for name, path in menu_of(pages))
 
 
-def post_fingerprint(post: Post) -> str:
-    """A digest of everything a post's page is made from on the post's side (the version as read)."""
-    return hashlib.sha256(repr(post).encode("utf-8")).hexdigest()
+def page_fingerprint(post: Post, menu: Sequence[Link]) -> str:
+    """A digest of everything a post's page is made from but the theme: the version as read, and
+    the menu it shows."""
+    return hashlib.sha256(repr((post, tuple(menu))).encode("utf-8")).hexdigest()
 
 
 class PostPages:
@@ -36,16 +38,17 @@ class PostPages:
         self.markdown = markdown
         self.prerendered: Mapping[str, str] = {}
 
-    def render(self, post: Post) -> str:
-        """The post's page (raises TemplateRefusedError if the theme cannot render it)."""
-        page = self.prerendered.get(post_fingerprint(post)) if self.prerendered else None
+    def render(self, post: Post, menu: Sequence[Link]) -> str:
+        """The post's page, its navigation listing `menu` (raises TemplateRefusedError if the theme
+        cannot render it)."""
+        page = self.prerendered.get(page_fingerprint(post, menu)) if self.prerendered else None
         if page is not None:
             return page
         rendered = self.markdown.render(self.body(post))
         view = self.view(post, rendered.reading_minutes, rendered.toc)
         if post.kind is PostKind.PAGE:
-            return self.theme.render_page(view, rendered.html, rendered.text)
-        return self.theme.render_post(view, rendered.html, rendered.text)
+            return self.theme.render_page(view, rendered.html, rendered.text, menu=menu)
+        return self.theme.render_post(view, rendered.html, rendered.text, menu=menu)
 
     def body(self, post: Post) -> str:
         """The post's Markdown with its dialect's syntax evaluated: a Jekyll post's Liquid, or

@@ -192,8 +192,7 @@ class RenderStage:
         pages = {page.slug: page for page in self.listings.site_pages()}
         if post.kind is PostKind.PAGE:
             pages[post.slug] = site_page(post)  # a page shows itself as it is about to be
-        self.theme.set_navigation(navigation_links(pages.values()))
-        return self.pages.render(post)
+        return self.pages.render(post, navigation_links(pages.values()))
 
     def on_withdrawn(self, event: PostWithdrawn, now: datetime) -> DetailType | None:  # noqa: ARG002 - a route's shape
         """The post's file was deleted: its page and rows go, and it is announced as unpublished."""

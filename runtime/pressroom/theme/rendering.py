@@ -107,12 +107,6 @@ class Theme:
             return None
         return self._snippets(name)
 
-    def set_navigation(self, menu: Sequence[Link]) -> None:
-        """The pages every page's navigation lists from now on (`site.menu`)."""
-        menu = tuple(menu)
-        self._site = replace(self._site, menu=menu)
-        self._linked_site = replace(self._linked_site, menu=menu)
-
     def refresh_stylesheet(self) -> None:
         """Read an uploaded stylesheet again, if the last reading is old enough to doubt."""
         if self._uploaded_css is not None and (
@@ -137,16 +131,21 @@ class Theme:
         if self.environment.cache is not None:
             self.environment.cache.clear()
 
-    def _render(self, template: str, **values: Any) -> str:
-        """Render one page; raises TemplateRefusedError if the template (or one it uses) fails.
+    def _render(self, template: str, menu: Sequence[Link] = (), **values: Any) -> str:
+        """Render one page, its navigation listing `menu`; raises TemplateRefusedError if the
+        template (or one it uses) fails.
 
         Loading a template may read the uploads bucket: an error doing so is not the template's
         fault, and propagates as it is.
         """
-        return self.environment.render_page(template, site=self.site, **values)
+        site = replace(self.site, menu=tuple(menu)) if menu else self.site
+        return self.environment.render_page(template, site=site, **values)
 
-    def render_post(self, post: PostView, content_html: str, body_text: str | None = None) -> str:
-        """The post's page. `content_html` must already be sanitised (see MarkdownRenderer).
+    def render_post(
+        self, post: PostView, content_html: str, body_text: str | None = None, *, menu: Sequence[Link] = ()
+    ) -> str:
+        """The post's page. `content_html` must already be sanitised (see MarkdownRenderer);
+        `menu`: the site's main menu, which every HTML page shows (navigation_links).
 
         A post without a summary is described (meta tags, JSON-LD) by the start of its text;
         the table of contents (two headings or more) lists the headings as the body shows them.
@@ -159,29 +158,33 @@ class Theme:
             opening, toc = excerpt(content_html), table_of_contents(post.toc, content_html)
         return self._render(
             "post.html.j2",
+            menu,
             post=post,
             content=Markup(content_html),  # noqa: S704 - sanitised by the caller
             excerpt="" if post.summary else opening,
             toc=toc,
         )
 
-    def render_page(self, page: PostView, content_html: str, body_text: str | None = None) -> str:
+    def render_page(
+        self, page: PostView, content_html: str, body_text: str | None = None, *, menu: Sequence[Link] = ()
+    ) -> str:
         """A page that is not a post (About, Contact): `content_html` sanitised by the caller."""
         opening = excerpt_of_text(body_text) if body_text is not None else excerpt(content_html)
         return self._render(
             "page.html.j2",
+            menu,
             page=page,
             content=Markup(content_html),  # noqa: S704 - sanitised by the caller
             excerpt="" if page.summary else opening,
         )
 
-    def render_listing(self, listing: ListingView) -> str:
+    def render_listing(self, listing: ListingView, *, menu: Sequence[Link] = ()) -> str:
         """The home page, an archive page, or a tag's or an author's page."""
-        return self._render("list.html.j2", listing=listing)
+        return self._render("list.html.j2", menu, listing=listing)
 
-    def render_terms(self, terms: TermsView) -> str:
+    def render_terms(self, terms: TermsView, *, menu: Sequence[Link] = ()) -> str:
         """The page of every tag, or of every author."""
-        return self._render("terms.html.j2", terms=terms)
+        return self._render("terms.html.j2", menu, terms=terms)
 
     def render_atom(self, entries: Sequence[EntryView], updated: datetime) -> str:
         return self._render("atom.xml.j2", entries=entries, updated=updated)
@@ -202,5 +205,5 @@ class Theme:
         # Plain text, not HTML: the URL goes in as written (an & stays an &).
         return self._render("robots.txt.j2", sitemap_url=Markup(sitemap_url))  # noqa: S704
 
-    def render_not_found(self) -> str:
-        return self._render("404.html.j2")
+    def render_not_found(self, *, menu: Sequence[Link] = ()) -> str:
+        return self._render("404.html.j2", menu)
