@@ -124,7 +124,7 @@ class MemorySite:
         self.uploads = uploads
 
     def put_page(self, key: str, text: str) -> None:
-        from pressroom.adapters.site import SHORT_CACHE, content_type_of
+        from pressroom.hosting import SHORT_CACHE, content_type_of
 
         self.put(key, text.encode("utf-8"), content_type_of(key), SHORT_CACHE)
 

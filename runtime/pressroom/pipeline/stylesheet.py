@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pressroom.adapters.site import LONG_CACHE
+from pressroom.hosting import LONG_CACHE
 from pressroom.ports import Site
 from pressroom.theme import Theme
 
