@@ -11,6 +11,8 @@ from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote_plus
 
+from pressroom.events import parse_detail
+
 REPO = Path(__file__).resolve().parents[1]
 TEMPLATE = REPO / "template.yaml"
 EVENTS = REPO / "events"
@@ -61,10 +63,17 @@ def s3_event_for(
 
 
 def bus_event_for(template_event: dict[str, Any], **source_fields: Any) -> dict[str, Any]:
-    """events/render*.json or notify*.json with its detail.source pointed at emulated objects."""
+    """events/render*.json or notify*.json with its detail.source pointed at emulated objects,
+    its detail made by its contract (pressroom.events) as a producer would put it on the bus."""
     event = copy.deepcopy(template_event)
     event["detail"]["source"].update(source_fields)
-    return event
+    return through_contract(event)
+
+
+def through_contract(event: dict[str, Any]) -> dict[str, Any]:
+    """The event with its detail parsed by its detail-type's contract and written back from it: a
+    test cannot send a function a detail its producer could not have sent (ContractError)."""
+    return {**event, "detail": parse_detail(event["detail-type"], event["detail"]).to_wire()}
 
 
 def docs_webhook_verifier(clock: Callable[[], float]) -> Callable[[str, bytes, str], bool]:

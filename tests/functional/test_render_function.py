@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from helpers import SHARED_POST, bus_event_for, load_event
+from helpers import SHARED_POST, bus_event_for, load_event, through_contract
 
 SHARED_KEY = "posts/uk-ai-opportunities-action-plan.md"
 PAGE = "posts/uk-ai-opportunities-action-plan/index.html"
@@ -30,7 +30,7 @@ def validated_event(stack: Any, key: str, body: bytes, sequencer: str, **post: A
         sequencer=sequencer,
     )
     event["detail"]["post"].update(post)
-    return event
+    return through_contract(event)
 
 
 def page(stack: Any, key: str) -> str:

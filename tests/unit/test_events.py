@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from helpers import EVENTS
 
 from pressroom.events import (
     DETAIL_MODELS,
@@ -193,3 +194,37 @@ def test_reason_keeps_everything_a_problem_says():
         14,
     )
     assert reason.describe() == problem.describe() == "line 3, column 14: the front matter is not valid YAML"
+
+
+def fields(value: object, path: str = "") -> set[str]:
+    """Every field name a JSON value holds, as a dotted path (list items share their list's)."""
+    if isinstance(value, dict):
+        return {f"{path}{key}" for key in value} | {
+            name for key, item in value.items() for name in fields(item, f"{path}{key}.")
+        }
+    if isinstance(value, list):
+        return {name for item in value for name in fields(item, path)}
+    return set()
+
+
+SAMPLE_BUS_EVENTS = sorted(
+    path.name
+    for path in EVENTS.glob("*.json")
+    if json.loads(path.read_text()).get("detail-type") in set(DetailType)
+)
+
+
+def test_the_sample_bus_events_cover_every_event_a_function_is_sent():
+    sent = {json.loads((EVENTS / name).read_text())["detail-type"] for name in SAMPLE_BUS_EVENTS}
+
+    assert sent >= {"Post Validated", "Post Withdrawn", "Slug Released", "Author Validated", "Post Published"}
+
+
+@pytest.mark.parametrize("name", SAMPLE_BUS_EVENTS)
+def test_a_sample_event_names_only_fields_its_contract_reads(name: str):
+    # events/*.json are what `sam local invoke -e` sends and what the tests build their events from
+    event = json.loads((EVENTS / name).read_text())
+
+    contract = parse_detail(event["detail-type"], event["detail"])
+
+    assert fields(event["detail"]) <= fields(contract.to_wire())
