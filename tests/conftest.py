@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
 from helpers import SITE_URL, TEMPLATE, WebhookReceiver
 
+if TYPE_CHECKING:  # imported by the fixtures themselves: the unit suite never loads moto
+    from pressroom_tools.local.stack import LocalStack
+
 
 @pytest.fixture
-def stack() -> Iterator[Any]:
+def stack() -> Iterator[LocalStack]:
     """A fresh local stack built from template.yaml; torn down after the test."""
     from pressroom_tools.local.stack import LocalStack
 
@@ -28,7 +31,7 @@ def receiver() -> Iterator[WebhookReceiver]:
 
 
 @pytest.fixture
-def webhook_stack(receiver: WebhookReceiver) -> Iterator[Any]:
+def webhook_stack(receiver: WebhookReceiver) -> Iterator[LocalStack]:
     """A local stack that also announces to `receiver` as a signed JSON webhook."""
     from pressroom_tools.local.stack import LocalStack
 
@@ -37,7 +40,7 @@ def webhook_stack(receiver: WebhookReceiver) -> Iterator[Any]:
 
 
 @pytest.fixture
-def hosting_writes(stack: Any) -> Iterator[list[str]]:
+def hosting_writes(stack: LocalStack) -> Iterator[list[str]]:
     """The keys every PutObject and DeleteObject on the hosting bucket names, in order."""
     boto3.setup_default_session()  # the functions' clients will come from this session
     written: list[str] = []

@@ -77,6 +77,11 @@ class FunctionSettings:
         return settings
 
     @classmethod
+    def variables(cls) -> frozenset[str]:
+        """Every environment variable this function reads."""
+        return frozenset(field.metadata["env"] for field in dataclasses.fields(cls))
+
+    @classmethod
     def required(cls) -> frozenset[str]:
         """The environment variables this function cannot do without."""
         return frozenset(

@@ -7,16 +7,18 @@ from typing import Any
 import pytest
 from helpers import EXAMPLES, SHARED_POST
 
+from pressroom_tools.local.stack import LocalStack
+
 KEY = "posts/uk-ai-opportunities-action-plan.md"
 PAGE = "posts/uk-ai-opportunities-action-plan/index.html"
 
 
-def html(stack: Any, key: str) -> str:
+def html(stack: LocalStack, key: str) -> str:
     return str(stack.site_objects()[key]["body"].decode("utf-8"))
 
 
 @pytest.fixture
-def site(stack: Any) -> Any:
+def site(stack: LocalStack) -> Any:
     """The examples published on a fresh local stack, announcements already read."""
     stack.upload_posts(EXAMPLES)
     stats = stack.run_until_quiet()

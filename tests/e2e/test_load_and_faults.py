@@ -74,7 +74,7 @@ def assert_failure_queues_empty(stack: LocalStack) -> None:
     assert {name: records for name, records in stack.failed_events().items() if records} == {}
 
 
-def test_concurrent_uploads_are_all_published_and_announced_once(stack: Any):
+def test_concurrent_uploads_are_all_published_and_announced_once(stack: LocalStack):
     posts = generated(POSTS)
 
     upload_concurrently(stack, posts)
@@ -113,7 +113,7 @@ def test_with_s3_throttled_and_webhooks_failing_everything_arrives_once(receiver
         assert all(i.succeeded for i in stats.invocations if i.function != "NotifyFunction")
 
 
-def test_events_delivered_twice_and_in_reverse_leave_the_newest_versions(stack: Any):
+def test_events_delivered_twice_and_in_reverse_leave_the_newest_versions(stack: LocalStack):
     keys = [f"posts/disorder-{n}.md" for n in range(5)]
     for version in (1, 2, 3):
         for key in keys:

@@ -6,10 +6,12 @@ from typing import Any
 
 import pytest
 
+from pressroom_tools.local.stack import LocalStack
+
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
-def hosted(stack: Any) -> dict[str, Any]:
+def hosted(stack: LocalStack) -> dict[str, Any]:
     objects: dict[str, Any] = stack.site_objects()
     return objects
 
@@ -24,7 +26,7 @@ def hosted(stack: Any) -> dict[str, Any]:
         ("posts/my-post/photo.webp", "image/webp"),
     ],
 )
-def test_an_uploaded_asset_is_copied_with_its_type(stack: Any, key: str, content_type: str):
+def test_an_uploaded_asset_is_copied_with_its_type(stack: LocalStack, key: str, content_type: str):
     stack.s3.put_object(Bucket=stack.output("UploadsBucketName"), Key=key, Body=PNG, ContentType="text/html")
 
     stats = stack.run_until_quiet()
@@ -37,7 +39,7 @@ def test_an_uploaded_asset_is_copied_with_its_type(stack: Any, key: str, content
     assert stack.invalidations()[-1] == [f"/{key}"]
 
 
-def test_a_deleted_asset_leaves_the_site(stack: Any):
+def test_a_deleted_asset_leaves_the_site(stack: LocalStack):
     bucket = stack.output("UploadsBucketName")
     stack.s3.put_object(Bucket=bucket, Key="assets/logo.png", Body=PNG)
     stack.run_until_quiet()
@@ -48,7 +50,7 @@ def test_a_deleted_asset_leaves_the_site(stack: Any):
     assert "assets/logo.png" not in hosted(stack)
 
 
-def test_a_replaced_asset_is_replaced(stack: Any):
+def test_a_replaced_asset_is_replaced(stack: LocalStack):
     bucket = stack.output("UploadsBucketName")
     stack.s3.put_object(Bucket=bucket, Key="assets/logo.png", Body=PNG)
     stack.s3.put_object(Bucket=bucket, Key="assets/logo.png", Body=PNG + b"v2")
@@ -67,7 +69,7 @@ def test_a_replaced_asset_is_replaced(stack: Any):
         "assets/notes",  # no type at all
     ],
 )
-def test_files_that_could_carry_script_or_clash_with_the_theme_are_not_copied(stack: Any, key: str):
+def test_files_that_could_carry_script_or_clash_with_the_theme_are_not_copied(stack: LocalStack, key: str):
     stack.s3.put_object(Bucket=stack.output("UploadsBucketName"), Key=key, Body=b"<script>alert(1)</script>")
 
     stats = stack.run_until_quiet()
@@ -76,7 +78,7 @@ def test_files_that_could_carry_script_or_clash_with_the_theme_are_not_copied(st
     assert key not in hosted(stack)
 
 
-def test_markdown_beside_posts_is_a_post_not_an_asset(stack: Any):
+def test_markdown_beside_posts_is_a_post_not_an_asset(stack: LocalStack):
     stack.upload("posts/hello.md", b"---\ntitle: Hello\ndate: 2024-05-01\n---\n\nHi.\n")
 
     stats = stack.run_until_quiet()

@@ -3,7 +3,7 @@ RenderFunction's rule, added and then removed, with the posts that name the auth
 
 from __future__ import annotations
 
-from typing import Any
+from pressroom_tools.local.stack import LocalStack
 
 PROFILE = b"""---
 name: Grace Hopper
@@ -21,11 +21,11 @@ A moth in the relay.
 """
 
 
-def post_page(stack: Any) -> str:
+def post_page(stack: LocalStack) -> str:
     return bytes(stack.site_objects()["posts/debugging/index.html"]["body"]).decode("utf-8")
 
 
-def test_a_removed_profile_stops_naming_the_posts_author(stack: Any):
+def test_a_removed_profile_stops_naming_the_posts_author(stack: LocalStack):
     # GIVEN a profile, and a post that names its author by the CMS id the profile carries
     stack.upload("authors/grace.md", PROFILE)
     stack.upload("posts/debugging.md", POST)

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from pressroom.adapters.listings import ListingStore
 from pressroom.aggregates import ListingEntry, listings_for, page_of
+from pressroom_tools.local.stack import LocalStack
 
 PAGE_SIZE = 10  # template.yaml's PageSize default
 STYLESHEET = re.compile(r"assets/theme/style\.[0-9a-f]{12}\.css")
 TAGS = ("ai", "cloud", "python")
 
 
-def seed(stack: Any, count: int) -> None:
+def seed(stack: LocalStack, count: int) -> None:
     """`count` published posts, tagged in turn ai, cloud, python, all by Ada Lovelace."""
     dynamodb = stack.session.client("dynamodb")
     table = stack.output("PostsTableName")
@@ -68,7 +68,7 @@ Published into a site of a thousand posts.
 
 
 def test_one_more_post_into_a_thousand_rewrites_only_the_pages_it_affects(
-    stack: Any, hosting_writes: list[str]
+    stack: LocalStack, hosting_writes: list[str]
 ):
     seed(stack, 1_000)
     invalidations_before = len(stack.invalidations())
@@ -123,7 +123,9 @@ def test_one_more_post_into_a_thousand_rewrites_only_the_pages_it_affects(
     assert [key for key in hosting_writes if STYLESHEET.fullmatch(key)] == []
 
 
-def test_the_same_publication_on_a_site_of_ten_rewrites_the_same_pages(stack: Any, hosting_writes: list[str]):
+def test_the_same_publication_on_a_site_of_ten_rewrites_the_same_pages(
+    stack: LocalStack, hosting_writes: list[str]
+):
     # Number 11 opens archive page 2 in "all" and Ada's listing, as number 1,001 opened page 101
     # above. Only the sitemap index is not rewritten: no new chunk of 1,000 is opened.
     seed(stack, 10)
@@ -158,7 +160,7 @@ def post_links(html: bytes) -> set[str]:
     return set(re.findall(r'href="/posts/([a-z0-9-]+)/"', html.decode("utf-8")))
 
 
-def test_a_burst_of_100_publications_leaves_every_aggregate_complete(stack: Any):
+def test_a_burst_of_100_publications_leaves_every_aggregate_complete(stack: LocalStack):
     tag_names = ("ai", "cloud", "python", "ops")
     posts = {}
     for number in range(100):

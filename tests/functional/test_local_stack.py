@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 from helpers import TEMPLATE, load_event
@@ -14,7 +13,7 @@ from pressroom_tools.local.stack import LocalStack
 from pressroom_tools.local.template import TemplateError, load_template
 
 
-def test_s3_events_carry_version_and_an_increasing_sequencer(stack: Any):
+def test_s3_events_carry_version_and_an_increasing_sequencer(stack: LocalStack):
     bucket = stack.output("UploadsBucketName")
     first = stack.s3.put_object(Bucket=bucket, Key="posts/a post.md", Body=b"one")
     second = stack.s3.put_object(Bucket=bucket, Key="posts/a post.md", Body=b"two")
@@ -31,7 +30,7 @@ def test_s3_events_carry_version_and_an_increasing_sequencer(stack: Any):
     assert objects[1]["etag"] == second["ETag"].strip('"')
 
 
-def test_a_delete_in_the_versioned_uploads_bucket_notifies_a_delete_marker(stack: Any):
+def test_a_delete_in_the_versioned_uploads_bucket_notifies_a_delete_marker(stack: LocalStack):
     bucket = stack.output("UploadsBucketName")
     stack.s3.put_object(Bucket=bucket, Key="posts/gone.md", Body=b"x")
     stack.pending_events("ValidateFunction")
@@ -61,7 +60,7 @@ def test_a_delete_in_the_versioned_uploads_bucket_notifies_a_delete_marker(stack
     ],
 )
 def test_each_upload_reaches_the_functions_whose_rules_match_it(
-    stack: Any, key: str, to_validate: bool, to_assets: bool
+    stack: LocalStack, key: str, to_validate: bool, to_assets: bool
 ):
     stack.s3.put_object(Bucket=stack.output("UploadsBucketName"), Key=key, Body=b"x")
 
@@ -69,7 +68,7 @@ def test_each_upload_reaches_the_functions_whose_rules_match_it(
     assert bool(stack.pending_events("AssetsFunction")) is to_assets
 
 
-def test_bus_rules_are_the_templates_own(stack: Any):
+def test_bus_rules_are_the_templates_own(stack: LocalStack):
     template = load_template(TEMPLATE)
     events = stack.session.client("events")
     bus = stack.output("PublishingBusName")
@@ -79,19 +78,22 @@ def test_bus_rules_are_the_templates_own(stack: Any):
             assert json.loads(rule["EventPattern"]) == event["Properties"]["Pattern"]
 
 
-def test_functions_get_the_templates_environment_resolved(stack: Any):
+def test_functions_get_the_templates_environment_resolved(stack: LocalStack):
     validate = next(f for f in stack.functions if f.logical_id == "ValidateFunction")
+    render = next(f for f in stack.functions if f.logical_id == "RenderFunction")
 
-    assert validate.environment["HOSTING_BUCKET"] == stack.output("HostingBucketName")
-    assert validate.environment["POSTS_TABLE"] == stack.output("PostsTableName")
+    assert render.environment["HOSTING_BUCKET"] == stack.output("HostingBucketName")
+    assert render.environment["POSTS_TABLE"] == stack.output("PostsTableName")
+    assert render.environment["EVENT_BUS_NAME"] == "pressroom-local-publishing"
+    assert render.environment["SITE_URL"] == "https://blog.example.com"
+    assert render.environment["POWERTOOLS_SERVICE_NAME"] == "pressroom"  # from the Globals
     assert validate.environment["EVENT_BUS_NAME"] == "pressroom-local-publishing"
-    assert validate.environment["SITE_URL"] == "https://blog.example.com"
-    assert validate.environment["POWERTOOLS_SERVICE_NAME"] == "pressroom"
+    assert "HOSTING_BUCKET" not in validate.environment  # only what ValidateFunction reads
     assert validate.max_retries == 2
     assert validate.timeout_seconds == 30
 
 
-def test_a_missing_setting_fails_the_invocation_naming_it(stack: Any):
+def test_a_missing_setting_fails_the_invocation_naming_it(stack: LocalStack):
     render = next(f for f in stack.functions if f.logical_id == "RenderFunction")
     del render.environment["POSTS_TABLE"]
     render.environment["HOSTING_BUCKET"] = ""
@@ -114,7 +116,7 @@ def test_a_resource_the_local_stack_cannot_emulate_is_refused_by_name(tmp_path: 
         pass
 
 
-def test_every_function_has_a_sample_event_that_it_handles(stack: Any):
+def test_every_function_has_a_sample_event_that_it_handles(stack: LocalStack):
     from helpers import SHARED_POST
 
     bucket = stack.output("UploadsBucketName")
@@ -147,7 +149,7 @@ def test_every_function_has_a_sample_event_that_it_handles(stack: Any):
         assert function.removesuffix("Function").lower() in sample_files, f"no events/*.json for {function}"
 
 
-def test_upper_case_extensions_publish_like_any_other(stack: Any):
+def test_upper_case_extensions_publish_like_any_other(stack: LocalStack):
     """Cameras write IMG_0001.JPG and some editors POST.MD: S3's notification filters never saw
     them; EventBridge's rules match the extension in any case."""
     stack.upload(
@@ -169,7 +171,9 @@ def test_upper_case_extensions_publish_like_any_other(stack: Any):
 
 
 @pytest.mark.parametrize(("reason", "delivered"), [("Lifecycle Expiration", False), ("DeleteObject", True)])
-def test_an_old_version_the_lifecycle_expires_reaches_no_function(stack: Any, reason: str, delivered: bool):
+def test_an_old_version_the_lifecycle_expires_reaches_no_function(
+    stack: LocalStack, reason: str, delivered: bool
+):
     """The bucket's lifecycle expires old versions (OldUploadVersionsDays): S3 says so as "Object
     Deleted", which would re-judge a post, republish the whole site for a theme file, or copy an
     image again, for a version that was not live."""

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
 
 from helpers import load_event
 
+from pressroom_tools.local.stack import LocalStack
 
-def test_a_publication_is_announced_with_its_url(stack: Any):
+
+def test_a_publication_is_announced_with_its_url(stack: LocalStack):
     invocation = stack.invoke("NotifyFunction", load_event("notify.json"))
 
     assert invocation.succeeded, invocation.error
@@ -22,7 +23,7 @@ def test_a_publication_is_announced_with_its_url(stack: Any):
     )
 
 
-def test_the_same_event_delivered_twice_is_announced_once(stack: Any):
+def test_the_same_event_delivered_twice_is_announced_once(stack: LocalStack):
     event = load_event("notify.json")
 
     stack.invoke("NotifyFunction", event)
@@ -32,7 +33,7 @@ def test_the_same_event_delivered_twice_is_announced_once(stack: Any):
     assert len(stack.announcements()) == 1
 
 
-def test_a_new_version_of_the_same_post_is_announced_again(stack: Any):
+def test_a_new_version_of_the_same_post_is_announced_again(stack: LocalStack):
     first = load_event("notify.json")
     edited = copy.deepcopy(first)
     edited["detail"]["source"]["sequencer"] = "0067867A0F5C8E3A99"
@@ -45,7 +46,7 @@ def test_a_new_version_of_the_same_post_is_announced_again(stack: Any):
     assert kinds == ["published", "updated"]
 
 
-def test_a_rejection_tells_the_author_every_reason(stack: Any):
+def test_a_rejection_tells_the_author_every_reason(stack: LocalStack):
     stack.invoke("NotifyFunction", load_event("notify-rejected.json"))
 
     (notice,) = stack.announcements()
@@ -56,7 +57,7 @@ def test_a_rejection_tells_the_author_every_reason(stack: Any):
     assert "date: '2024-13-45' is not a real date" in notice.message
 
 
-def test_an_event_for_another_stage_is_refused(stack: Any):
+def test_an_event_for_another_stage_is_refused(stack: LocalStack):
     invocation = stack.invoke("NotifyFunction", load_event("render.json"))
 
     assert not invocation.succeeded

@@ -4,7 +4,7 @@ navigation changes."""
 
 from __future__ import annotations
 
-from typing import Any
+from pressroom_tools.local.stack import LocalStack
 
 POST = b"""---
 title: A post
@@ -21,11 +21,11 @@ Who we are.
 NAVIGATION_LINK = '<li><a href="/about/">About</a></li>'
 
 
-def html(stack: Any, key: str) -> str:
+def html(stack: LocalStack, key: str) -> str:
     return bytes(stack.site_objects()[key]["body"]).decode("utf-8")
 
 
-def navigation_republishes(stack: Any) -> int:
+def navigation_republishes(stack: LocalStack) -> int:
     """How many republishes AggregateFunction asked for since the last call."""
     return sum(
         envelope.get("detail-type") == "Republish Requested"
@@ -34,7 +34,7 @@ def navigation_republishes(stack: Any) -> int:
     )
 
 
-def test_a_menu_page_reaches_every_page_and_leaves_it_when_deleted(stack: Any):
+def test_a_menu_page_reaches_every_page_and_leaves_it_when_deleted(stack: LocalStack):
     stack.upload("posts/a-post.md", POST)
     stack.run_until_quiet()
     assert NAVIGATION_LINK not in html(stack, "posts/a-post/index.html")
@@ -58,7 +58,7 @@ def test_a_menu_page_reaches_every_page_and_leaves_it_when_deleted(stack: Any):
     assert navigation_republishes(stack) == 1
 
 
-def test_editing_a_pages_text_rebuilds_it_without_a_republish(stack: Any):
+def test_editing_a_pages_text_rebuilds_it_without_a_republish(stack: LocalStack):
     stack.upload("pages/about.md", ABOUT)
     stack.run_until_quiet()
     assert navigation_republishes(stack) == 1

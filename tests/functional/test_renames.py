@@ -8,13 +8,13 @@ the original's withdrawal releases the slug and publishes the copy.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 import pytest
 from helpers import load_event
 
 from pressroom.adapters.catalogue import Catalogue
 from pressroom.catalogue import SlugWaiter
+from pressroom_tools.local.stack import LocalStack
 
 POST = b"""---
 title: A post that moves
@@ -26,7 +26,7 @@ Same words, new file name.
 PAGE = "posts/moving/index.html"
 
 
-def move(stack: Any, source: str, target: str, *, copy_first: bool) -> None:
+def move(stack: LocalStack, source: str, target: str, *, copy_first: bool) -> None:
     """What `aws s3 mv` does (CopyObject, then DeleteObject), the pipeline running in between in
     the order asked for."""
     bucket = stack.output("UploadsBucketName")
@@ -45,14 +45,14 @@ def move(stack: Any, source: str, target: str, *, copy_first: bool) -> None:
     stack.run_until_quiet()
 
 
-def version_of(stack: Any, key: str) -> str:
+def version_of(stack: LocalStack, key: str) -> str:
     """The newest real version of a key (its delete marker aside)."""
     listing = stack.s3.list_object_versions(Bucket=stack.output("UploadsBucketName"), Prefix=key)
     return str(next(v["VersionId"] for v in listing["Versions"] if v["Key"] == key))
 
 
 @pytest.mark.parametrize("copy_first", [True, False], ids=["copy-then-delete", "delete-then-copy"])
-def test_a_moved_post_stays_published_under_its_slug(stack: Any, copy_first: bool):
+def test_a_moved_post_stays_published_under_its_slug(stack: LocalStack, copy_first: bool):
     stack.upload("posts/before.md", POST)
     stack.run_until_quiet()
     assert PAGE in stack.site_objects()
@@ -71,7 +71,7 @@ def test_a_moved_post_stays_published_under_its_slug(stack: Any, copy_first: boo
     assert kinds == (["published", "rejected", "updated"] if copy_first else ["published", "published"])
 
 
-def test_the_catalogue_keeps_the_newest_refusal_of_a_key_whatever_order_they_arrive_in(stack: Any):
+def test_the_catalogue_keeps_the_newest_refusal_of_a_key_whatever_order_they_arrive_in(stack: LocalStack):
     catalogue = Catalogue(stack.session.client("dynamodb"), stack.output("PostsTableName"), stack.clock)
     waiter = SlugWaiter("posts/b.md", "taken", "0055A", "v1")
 
@@ -87,7 +87,7 @@ def test_the_catalogue_keeps_the_newest_refusal_of_a_key_whatever_order_they_arr
     assert catalogue.slug_waiter("taken") == replace(waiter, sequencer="0055C")
 
 
-def test_the_sample_handover_event_is_one_render_function_takes(stack: Any):
+def test_the_sample_handover_event_is_one_render_function_takes(stack: LocalStack):
     invocation = stack.invoke("RenderFunction", load_event("render-slug-released.json"))
 
     assert invocation.succeeded, invocation.error

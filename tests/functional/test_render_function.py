@@ -7,18 +7,18 @@ from typing import Any
 import pytest
 from helpers import SHARED_POST, bus_event_for, load_event, through_contract
 
+from pressroom_tools.local.stack import LocalStack
+
 SHARED_KEY = "posts/uk-ai-opportunities-action-plan.md"
 PAGE = "posts/uk-ai-opportunities-action-plan/index.html"
 
 
-def upload(stack: Any, key: str, body: bytes) -> dict[str, Any]:
-    response: dict[str, Any] = stack.s3.put_object(
-        Bucket=stack.output("UploadsBucketName"), Key=key, Body=body
-    )
-    return response
+def upload(stack: LocalStack, key: str, body: bytes) -> dict[str, Any]:
+    response = stack.s3.put_object(Bucket=stack.output("UploadsBucketName"), Key=key, Body=body)
+    return dict(response)
 
 
-def validated_event(stack: Any, key: str, body: bytes, sequencer: str, **post: Any) -> dict[str, Any]:
+def validated_event(stack: LocalStack, key: str, body: bytes, sequencer: str, **post: Any) -> dict[str, Any]:
     response = upload(stack, key, body)
     event = bus_event_for(
         load_event("render.json"),
@@ -33,7 +33,7 @@ def validated_event(stack: Any, key: str, body: bytes, sequencer: str, **post: A
     return through_contract(event)
 
 
-def page(stack: Any, key: str) -> str:
+def page(stack: LocalStack, key: str) -> str:
     return str(stack.site_objects()[key]["body"].decode("utf-8"))
 
 
@@ -43,7 +43,7 @@ def post_body(title: str, body: str = "Some words.", slug: str | None = None, ex
 
 
 @pytest.fixture
-def published(stack: Any) -> Any:
+def published(stack: LocalStack) -> Any:
     """The shared post published through events/render.json."""
     event = validated_event(stack, SHARED_KEY, SHARED_POST.read_bytes(), "0067867A0F5C8E3A21")
     invocation = stack.invoke("RenderFunction", event)
@@ -52,7 +52,7 @@ def published(stack: Any) -> Any:
     return stack
 
 
-def rebuild_aggregates(stack: Any) -> None:
+def rebuild_aggregates(stack: LocalStack) -> None:
     """Let AggregateFunction act on the stale-page notes RenderFunction left (and nothing else run)."""
     stats = stack.run_until_quiet(functions={"AggregateFunction"})
     assert stats.failures == []
@@ -191,7 +191,7 @@ def test_a_late_put_after_a_delete_does_not_resurrect_the_post(published: Any):
     assert published.observed_events() == []
 
 
-def test_a_draft_is_not_published(stack: Any):
+def test_a_draft_is_not_published(stack: LocalStack):
     event = validated_event(
         stack, "posts/draft.md", post_body("Draft", extra="draft: true\n"), "01", status="draft"
     )
@@ -202,7 +202,7 @@ def test_a_draft_is_not_published(stack: Any):
     assert stack.observed_events() == []
 
 
-def test_the_status_is_judged_from_the_file_not_taken_from_the_event(stack: Any):
+def test_the_status_is_judged_from_the_file_not_taken_from_the_event(stack: LocalStack):
     # GIVEN an event that still says "scheduled" for a post whose date has come (a late delivery)
     event = validated_event(stack, "posts/due.md", post_body("Due now"), "01", status="scheduled")
 
@@ -211,7 +211,7 @@ def test_the_status_is_judged_from_the_file_not_taken_from_the_event(stack: Any)
     assert "posts/due/index.html" in stack.site_objects()
 
 
-def test_an_event_of_an_unknown_kind_fails_and_lands_in_the_failure_queue(stack: Any):
+def test_an_event_of_an_unknown_kind_fails_and_lands_in_the_failure_queue(stack: LocalStack):
     event = load_event("render.json")
     event["detail-type"] = "Something Else"
 

@@ -13,6 +13,7 @@ from helpers import SHARED_POST, TEMPLATE
 
 from pressroom.adapters.site import SiteStore
 from pressroom.pipeline.notify import IDEMPOTENCY_PARTITION
+from pressroom_tools.local.stack import LocalStack
 from pressroom_tools.local.template import load_template
 
 KEY = "posts/uk-ai-opportunities-action-plan.md"
@@ -20,7 +21,7 @@ PAGE = "posts/uk-ai-opportunities-action-plan/index.html"
 
 
 @pytest.fixture
-def live(stack: Any) -> Any:
+def live(stack: LocalStack) -> Any:
     stack.upload(KEY, SHARED_POST.read_bytes())
     assert stack.run_until_quiet().failures == []
     stack.observed_events()

@@ -9,13 +9,14 @@ from helpers import EXAMPLES
 
 from pressroom.adapters.republish import RepublishLedger
 from pressroom.pipeline import republish
+from pressroom_tools.local.stack import LocalStack
 
 
-def ledger(stack: Any) -> RepublishLedger:
+def ledger(stack: LocalStack) -> RepublishLedger:
     return RepublishLedger(stack.session.client("dynamodb"), stack.output("PostsTableName"), stack.clock)
 
 
-def posts(stack: Any, count: int) -> None:
+def posts(stack: LocalStack, count: int) -> None:
     for number in range(count):
         front = f"title: Post {number}\ndate: 2024-01-{number % 28 + 1:02d}\ntags: [t{number % 3}]"
         body = f"---\n{front}\n---\n\nText {number}.\n"
@@ -24,7 +25,7 @@ def posts(stack: Any, count: int) -> None:
 
 
 def test_a_republish_renders_every_post_once_and_the_aggregates_once(
-    stack: Any, hosting_writes: list[str], monkeypatch: pytest.MonkeyPatch
+    stack: LocalStack, hosting_writes: list[str], monkeypatch: pytest.MonkeyPatch
 ):
     monkeypatch.setattr(republish, "LISTING_PAGE", 7)  # several "list the next page" items
     posts(stack, 23)
@@ -49,7 +50,7 @@ def test_a_republish_renders_every_post_once_and_the_aggregates_once(
 
 
 def test_a_post_that_cannot_be_rendered_is_reported_and_the_rest_carry_on(
-    stack: Any, hosting_writes: list[str]
+    stack: LocalStack, hosting_writes: list[str]
 ):
     posts(stack, 5)
     bucket = stack.output("UploadsBucketName")
@@ -94,7 +95,7 @@ def test_the_examples_republish_through_the_cli(tmp_path: Any, capsys: pytest.Ca
     assert "Republished 3 posts (0 failed)" in err
 
 
-def test_watching_a_republish_reports_its_end(stack: Any, capsys: pytest.CaptureFixture[str]):
+def test_watching_a_republish_reports_its_end(stack: LocalStack, capsys: pytest.CaptureFixture[str]):
     from pressroom_tools.cli.progress import Progress
     from pressroom_tools.cli.republish import watch
 
@@ -107,7 +108,7 @@ def test_watching_a_republish_reports_its_end(stack: Any, capsys: pytest.Capture
 
 
 def test_watching_a_republish_that_does_not_end_gives_up_at_the_timeout(
-    stack: Any, capsys: pytest.CaptureFixture[str]
+    stack: LocalStack, capsys: pytest.CaptureFixture[str]
 ):
     from pressroom_tools.cli.progress import Progress
     from pressroom_tools.cli.republish import watch

@@ -3,7 +3,7 @@ upload that was refused and never an older one, read from S3 by version."""
 
 from __future__ import annotations
 
-from typing import Any
+from pressroom_tools.local.stack import LocalStack
 
 PAGES = {"posts/edited.md": "posts/edited/index.html", "posts/kept.md": "posts/kept/index.html"}
 
@@ -12,12 +12,12 @@ def post(title: str, body: str) -> bytes:
     return f"---\ntitle: {title}\ndate: 2024-03-01\n---\n\n{body}\n".encode()
 
 
-def page_text(stack: Any, key: str) -> str:
+def page_text(stack: LocalStack, key: str) -> str:
     text: str = stack.site_objects()[key]["body"].decode()
     return text
 
 
-def test_a_republish_shows_each_posts_newest_accepted_version(stack: Any):
+def test_a_republish_shows_each_posts_newest_accepted_version(stack: LocalStack):
     # GIVEN a post edited once (both versions accepted), and a post whose edit was refused
     stack.upload("posts/edited.md", post("Edited", "The first draft."))
     stack.run_until_quiet()

@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 
 from pressroom.adapters.schedules import schedule_name
+from pressroom_tools.local.stack import LocalStack
 
 KEY = "posts/coming-soon.md"
 
 
-def days_from_now(stack: Any, days: int) -> datetime:
+def days_from_now(stack: LocalStack, days: int) -> datetime:
     """A whole hour `days` after the stack's clock (which PRESSROOM_NOW may have moved)."""
     now: datetime = stack.clock.now()
     return (now + timedelta(days=days)).replace(minute=0, second=0, microsecond=0)
@@ -29,15 +30,15 @@ def future_post(date: datetime | str, extra: str = "") -> bytes:
     return f"---\ntitle: Coming soon\ndate: {when}\n{extra}---\n\nNot yet.\n".encode()
 
 
-def schedules(stack: Any) -> list[dict[str, Any]]:
+def schedules(stack: LocalStack) -> list[dict[str, Any]]:
     scheduler = stack.session.client("scheduler")
     group = stack.output("PublicationScheduleGroup")
     names = [s["Name"] for s in scheduler.list_schedules(GroupName=group)["Schedules"]]
-    return [scheduler.get_schedule(Name=name, GroupName=group) for name in names]
+    return [dict(scheduler.get_schedule(Name=name, GroupName=group)) for name in names]
 
 
 @pytest.fixture
-def scheduled(stack: Any) -> Any:
+def scheduled(stack: LocalStack) -> Any:
     """A post dated a year after the stack's clock, uploaded: scheduled, not published."""
     stack.upload(KEY, future_post(days_from_now(stack, 365)))
     stack.run_until_quiet()
@@ -102,7 +103,7 @@ def test_deleting_it_removes_the_schedule(scheduled: Any):
     assert schedules(scheduled) == []
 
 
-def test_a_post_with_an_expiry_is_taken_down_when_it_expires(stack: Any):
+def test_a_post_with_an_expiry_is_taken_down_when_it_expires(stack: LocalStack):
     expires = days_from_now(stack, 200)
     stack.upload(KEY, future_post(days_from_now(stack, -30), extra=f"expiryDate: {expires.isoformat()}\n"))
     stack.run_until_quiet()

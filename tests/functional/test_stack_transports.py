@@ -69,9 +69,8 @@ def test_the_env_vars_file_sets_every_declared_variable_and_points_at_the_stack(
         assert variables[function.logical_id]["AWS_ENDPOINT_URL"] == "http://pressroom-stack:5000"
         # The functions in Lambda containers run on the stack's clock.
         assert variables[function.logical_id]["PRESSROOM_CLOCK_OFFSET_SECONDS"] == "864000.0"
-    validate = variables["ValidateFunction"]
-    assert validate["EVENT_BUS_NAME"] == "pressroom-local-publishing"
-    assert validate["SITE_URL"] == SITE_URL
+    assert variables["ValidateFunction"]["EVENT_BUS_NAME"] == "pressroom-local-publishing"
+    assert variables["RenderFunction"]["SITE_URL"] == SITE_URL
 
 
 def test_the_host_template_changes_only_the_architecture():

@@ -18,7 +18,7 @@ from pressroom_tools.operations import FailureQueues
 from pressroom_tools.status import format_status, site_status
 
 
-def test_status_lists_published_scheduled_draft_and_rejected_posts_and_the_queues(stack: Any):
+def test_status_lists_published_scheduled_draft_and_rejected_posts_and_the_queues(stack: LocalStack):
     stack.upload_posts(EXAMPLES)
     stack.upload("posts/uk-ai-opportunities-action-plan.md", b"---\ntitle: [broken\n---\n\nx\n")
     stack.run_until_quiet()

@@ -9,6 +9,7 @@ import pytest
 from helpers import EXAMPLES
 
 from pressroom.theme import packaged_templates
+from pressroom_tools.local.stack import LocalStack
 
 CUSTOM_POST = """{% extends "base.html.j2" %}
 {% set page_title = post.title %}
@@ -27,17 +28,17 @@ CUSTOM_POST = """{% extends "base.html.j2" %}
 
 
 @pytest.fixture
-def site(stack: Any) -> Any:
+def site(stack: LocalStack) -> Any:
     stack.upload_posts(EXAMPLES)
     assert stack.run_until_quiet().failures == []
     return stack
 
 
-def upload_template(stack: Any, name: str, source: str) -> None:
+def upload_template(stack: LocalStack, name: str, source: str) -> None:
     stack.s3.put_object(Bucket=stack.output("UploadsBucketName"), Key=f"theme/{name}", Body=source.encode())
 
 
-def post_pages(stack: Any) -> dict[str, str]:
+def post_pages(stack: LocalStack) -> dict[str, str]:
     return {
         key: item["body"].decode()
         for key, item in stack.site_objects().items()
@@ -117,7 +118,7 @@ def test_every_packaged_template_may_be_overridden_by_name():
 OWNER_CSS = "body { font-family: 'Owner Sans', serif; color: #102030; }\n"
 
 
-def linked_stylesheets(stack: Any) -> set[str]:
+def linked_stylesheets(stack: LocalStack) -> set[str]:
     return {
         match
         for html in post_pages(stack).values()

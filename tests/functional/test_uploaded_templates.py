@@ -14,24 +14,26 @@ import pytest
 import yaml
 from helpers import EXAMPLES, theme_override
 
+from pressroom_tools.local.stack import LocalStack
+
 FIXTURES = Path(__file__).parents[1] / "unit" / "fixtures" / "sandbox"
 ESCAPES: dict[str, dict[str, str]] = yaml.safe_load((FIXTURES / "escapes.yaml").read_text(encoding="utf-8"))
 EXHAUSTION: dict[str, str] = yaml.safe_load((FIXTURES / "exhaustion.yaml").read_text(encoding="utf-8"))
 
 
 @pytest.fixture
-def site(stack: Any) -> Any:
+def site(stack: LocalStack) -> Any:
     stack.upload_posts(EXAMPLES)
     assert stack.run_until_quiet().failures == []
     stack.observed_events()  # start the next test's record afresh
     return stack
 
 
-def upload_template(stack: Any, name: str, source: str) -> None:
+def upload_template(stack: LocalStack, name: str, source: str) -> None:
     stack.upload(f"theme/{name}", source.encode())
 
 
-def site_bodies(stack: Any) -> dict[str, bytes]:
+def site_bodies(stack: LocalStack) -> dict[str, bytes]:
     return {key: item["body"] for key, item in stack.site_objects().items()}
 
 

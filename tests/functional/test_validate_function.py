@@ -6,15 +6,15 @@ from typing import Any
 
 from helpers import SHARED_POST, load_event, s3_event_for
 
-
-def put(stack: Any, key: str, body: bytes) -> dict[str, Any]:
-    response: dict[str, Any] = stack.s3.put_object(
-        Bucket=stack.output("UploadsBucketName"), Key=key, Body=body
-    )
-    return response
+from pressroom_tools.local.stack import LocalStack
 
 
-def validate_event(stack: Any, key: str, body: bytes) -> dict[str, Any]:
+def put(stack: LocalStack, key: str, body: bytes) -> dict[str, Any]:
+    response = stack.s3.put_object(Bucket=stack.output("UploadsBucketName"), Key=key, Body=body)
+    return dict(response)
+
+
+def validate_event(stack: LocalStack, key: str, body: bytes) -> dict[str, Any]:
     response = put(stack, key, body)
     return s3_event_for(
         load_event("validate.json"),
@@ -24,7 +24,7 @@ def validate_event(stack: Any, key: str, body: bytes) -> dict[str, Any]:
     )
 
 
-def test_the_shared_post_is_validated_with_its_normalised_metadata(stack: Any):
+def test_the_shared_post_is_validated_with_its_normalised_metadata(stack: LocalStack):
     # GIVEN the CMS export uploaded where events/validate.json says
     event = validate_event(stack, "posts/uk-ai-opportunities-action-plan.md", SHARED_POST.read_bytes())
 
@@ -46,7 +46,7 @@ def test_the_shared_post_is_validated_with_its_normalised_metadata(stack: Any):
     assert detail["source"]["sequencer"] == record["sequencer"]
 
 
-def test_an_invalid_post_is_rejected_with_reasons_and_does_not_fail_the_invocation(stack: Any):
+def test_an_invalid_post_is_rejected_with_reasons_and_does_not_fail_the_invocation(stack: LocalStack):
     body = b"---\ntitle: no\ndate: 2024-13-45\n---\n\nBody.\n"
     event = validate_event(stack, "posts/bad.md", body)
 
@@ -62,7 +62,7 @@ def test_an_invalid_post_is_rejected_with_reasons_and_does_not_fail_the_invocati
     assert "2024-13-45" in reasons["date"]
 
 
-def test_a_url_encoded_key_is_decoded_before_use(stack: Any):
+def test_a_url_encoded_key_is_decoded_before_use(stack: LocalStack):
     # GIVEN a key with spaces and a plus sign, which S3's events URL-encode
     key = "posts/my first post+notes.md"
     event = validate_event(stack, key, b"---\ntitle: Spaces\ndate: 2024-05-01\n---\n\nBody.\n")
@@ -75,7 +75,7 @@ def test_a_url_encoded_key_is_decoded_before_use(stack: Any):
     assert validated["detail"]["post"]["slug"] == "my-first-post-notes"
 
 
-def test_an_oversize_upload_is_refused_from_the_event_without_reading_it(stack: Any):
+def test_an_oversize_upload_is_refused_from_the_event_without_reading_it(stack: LocalStack):
     # GIVEN an event announcing an object bigger than MAX_POST_BYTES, which does not even exist
     event = s3_event_for(
         load_event("validate.json"),
@@ -92,7 +92,7 @@ def test_an_oversize_upload_is_refused_from_the_event_without_reading_it(stack: 
     assert "50,000,000 bytes" in rejected["detail"]["reasons"][0]["message"]
 
 
-def test_a_deleted_post_is_withdrawn(stack: Any):
+def test_a_deleted_post_is_withdrawn(stack: LocalStack):
     event = s3_event_for(
         load_event("validate-delete.json"),
         bucket=stack.output("UploadsBucketName"),
@@ -107,7 +107,7 @@ def test_a_deleted_post_is_withdrawn(stack: Any):
     assert withdrawn["detail"]["source"]["sequencer"] == "0067867B2A11D0C4F2"
 
 
-def test_a_version_gone_before_validation_emits_nothing(stack: Any):
+def test_a_version_gone_before_validation_emits_nothing(stack: LocalStack):
     # GIVEN an event for a version that was deleted before the function read it
     event = s3_event_for(
         load_event("validate.json"),
@@ -123,7 +123,7 @@ def test_a_version_gone_before_validation_emits_nothing(stack: Any):
     assert stack.observed_events() == []
 
 
-def test_an_upper_case_extension_is_a_post_like_any_other(stack: Any):
+def test_an_upper_case_extension_is_a_post_like_any_other(stack: LocalStack):
     event = validate_event(stack, "posts/Shouting.MD", b"---\ntitle: Loud\ndate: 2024-05-01\n---\n\nBody.\n")
 
     stack.invoke("ValidateFunction", event)
@@ -133,7 +133,7 @@ def test_an_upper_case_extension_is_a_post_like_any_other(stack: Any):
     assert validated["detail"]["post"]["slug"] == "shouting"
 
 
-def test_what_the_rule_lets_through_but_is_no_post_page_profile_or_theme_file_is_ignored(stack: Any):
+def test_what_the_rule_lets_through_but_is_no_post_page_profile_or_theme_file_is_ignored(stack: LocalStack):
     for key in ("assets/notes.md", "theme/fonts/serif.woff2", "theme/partials/x.html"):
         event = s3_event_for(
             load_event("validate.json"), bucket=stack.output("UploadsBucketName"), key=key, size=10

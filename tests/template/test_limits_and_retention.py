@@ -20,7 +20,7 @@ def test_the_site_title_fits_both_topics_display_names(translated: dict[str, Any
 
 
 def test_free_text_parameters_leave_room_in_the_functions_environment(translated: dict[str, Any]):
-    """Each goes into every function's environment (Globals); together, at their longest, they
+    """Each goes into the environment of the functions that render; together, at their longest, they
     must leave most of Lambda's 4 KB to the resource names and settings."""
     free_text = ("SiteTitle", "SiteDescription", "EmbedPrefixes")
     lengths = {name: translated["Parameters"][name].get("MaxLength") for name in free_text}

@@ -146,7 +146,15 @@ def test_reads_the_process_environment_by_default(monkeypatch: pytest.MonkeyPatc
     assert Settings.from_env().site_title == "From the environment"
 
 
-def test_the_sam_local_invoke_environment_example_names_every_required_variable():
+EVERY_FUNCTION = {
+    "POWERTOOLS_SERVICE_NAME",
+    "POWERTOOLS_METRICS_NAMESPACE",
+    "POWERTOOLS_LOG_LEVEL",
+    "AWS_ENDPOINT_URL",  # boto3 reads it: empty on AWS, an emulated stack's endpoint with sam local
+}
+
+
+def test_the_sam_local_invoke_environment_example_names_what_each_function_reads():
     import json
     from pathlib import Path
 
@@ -154,16 +162,32 @@ def test_the_sam_local_invoke_environment_example_names_every_required_variable(
     assert set(example) == set(FUNCTIONS)
     for function, variables in example.items():
         missing = FUNCTIONS[function].required() - set(variables)
+        extra = set(variables) - FUNCTIONS[function].variables() - EVERY_FUNCTION
         assert not missing, f"events/env.example.json lacks {missing} for {function}"
+        assert not extra, f"events/env.example.json gives {function} {sorted(extra)}, which it never reads"
+
+
+def template_variables() -> dict[str, set[str]]:
+    """Each function's environment as SAM gives it: the Globals' variables and its own."""
+    template = load_template(Path(__file__).parents[2] / "template.yaml")
+    shared = set(template["Globals"]["Function"]["Environment"]["Variables"])
+    return {
+        function: shared
+        | set(template["Resources"][function]["Properties"].get("Environment", {}).get("Variables", {}))
+        for function in FUNCTIONS
+    }
 
 
 def test_the_template_gives_each_function_every_variable_it_requires():
-    template = load_template(Path(__file__).parents[2] / "template.yaml")
-    shared = set(template["Globals"]["Function"]["Environment"]["Variables"])
-    for function, settings in FUNCTIONS.items():
-        own = template["Resources"][function]["Properties"].get("Environment", {}).get("Variables", {})
-        missing = settings.required() - shared - set(own)
+    for function, variables in template_variables().items():
+        missing = FUNCTIONS[function].required() - variables
         assert not missing, f"template.yaml does not give {function} {sorted(missing)}"
+
+
+def test_the_template_gives_each_function_only_variables_it_reads():
+    for function, variables in template_variables().items():
+        extra = variables - FUNCTIONS[function].variables() - EVERY_FUNCTION
+        assert not extra, f"template.yaml gives {function} {sorted(extra)}, which its settings never read"
 
 
 @pytest.mark.parametrize(

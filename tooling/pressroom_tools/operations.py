@@ -1,6 +1,6 @@
 """Failed work, for operators: what waits in each failure queue, and sending it round again.
 
-Four kinds of message wait there, each redriven the way it came:
+Five kinds of message wait there, each redriven the way it came:
   - Lambda's on-failure records (and records NotifyFunction parks itself for a webhook that
     answered 4xx): the function is invoked again, asynchronously, with `requestPayload`;
   - events EventBridge could not deliver (EventDeliveryFailuresQueue): the rule's target

@@ -1,4 +1,5 @@
-"""The catalogue in DynamoDB: one item per published post, one per source key.
+"""The catalogue in DynamoDB: one item per published slug, one per uploaded key, and two kinds
+of note (what is not live, and who waits for a slug).
 
 Items (partition key `pk`, sort key `sk`):
   POST#<slug>   / POST    the published post; its owner is `sourceKey`; `listings` maps each
@@ -10,16 +11,17 @@ Items (partition key `pk`, sort key `sk`):
                           an upload refused only because its slug was taken also names the slug
                           (`waitingFor`) and its version.
   SLUGWAIT#<slug> / WAIT  the key whose newest upload waits for the slug (see SlugWaiter).
-Both change in one transaction, so a slug has one owner and a late, older event never wins.
+A key's item, its slug's and its STATUS row change in one transaction, so a slug has one owner
+and a late, older event never wins.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
+from pressroom.adapters.items import attributes, plain
 from pressroom.catalogue import (
     CatalogueEntry,
     Pending,
@@ -39,10 +41,6 @@ if TYPE_CHECKING:
 
     from pressroom.clock import Clock
 
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
-
-
 STATUS_PARTITION = "STATUS"
 
 
@@ -58,14 +56,6 @@ def _slug_wait_key(slug: str) -> dict[str, Any]:
     return {"pk": {"S": f"SLUGWAIT#{slug}"}, "sk": {"S": "WAIT"}}
 
 
-def _item(values: dict[str, Any]) -> dict[str, Any]:
-    return {name: _serializer.serialize(value) for name, value in values.items() if value is not None}
-
-
-def _plain(item: dict[str, Any]) -> dict[str, Any]:
-    return {name: _deserializer.deserialize(value) for name, value in item.items()}
-
-
 class Catalogue:
     def __init__(self, client: DynamoDBClient, table_name: str, clock: Clock) -> None:
         self.client = client
@@ -76,7 +66,7 @@ class Catalogue:
         response = self.client.get_item(TableName=self.table_name, Key=_source_key(key), ConsistentRead=True)
         if "Item" not in response:
             return None
-        item = _plain(response["Item"])
+        item = plain(response["Item"])
         return SourceState(
             key=key,
             state=SourceStateKind(item["state"]),
@@ -93,7 +83,7 @@ class Catalogue:
             "TableName": self.table_name,
             "Item": {
                 **_source_key(state.key),
-                **_item(
+                **attributes(
                     {
                         "sourceKey": state.key,
                         "state": state.state.value,
@@ -129,7 +119,7 @@ class Catalogue:
                     "TableName": self.table_name,
                     "Item": {
                         **_post_key(entry.slug),
-                        **_item(
+                        **attributes(
                             {
                                 "slug": entry.slug,
                                 "title": entry.title,
@@ -169,7 +159,7 @@ class Catalogue:
             "sortSequencer": sequencer_sort_key(state.sequencer) if state.sequencer else None,
             **(detail or {}),
         }
-        return {"Put": {"TableName": self.table_name, "Item": {**key, **_item(values)}}}
+        return {"Put": {"TableName": self.table_name, "Item": {**key, **attributes(values)}}}
 
     def record_rejection(
         self, key: str, sequencer: str | None, reasons: list[str], waiter: SlugWaiter | None = None
@@ -183,7 +173,7 @@ class Catalogue:
         actions: list[TransactWriteItemTypeDef] = []
         if waiter is not None:
             detail |= {"waitingFor": waiter.slug, "versionId": waiter.version_id, "etag": waiter.etag}
-            wait = {**_slug_wait_key(waiter.slug), **_item({"sourceKey": key})}
+            wait = {**_slug_wait_key(waiter.slug), **attributes({"sourceKey": key})}
             actions.append({"Put": {"TableName": self.table_name, "Item": wait}})
         status = self._status_row(rejected, detail)
         if sequencer and "Put" in status:
@@ -203,13 +193,13 @@ class Catalogue:
         wait = self.client.get_item(TableName=self.table_name, Key=_slug_wait_key(slug), ConsistentRead=True)
         if "Item" not in wait:
             return None
-        key = _plain(wait["Item"])["sourceKey"]
+        key = plain(wait["Item"])["sourceKey"]
         status = self.client.get_item(
             TableName=self.table_name,
             Key={"pk": {"S": STATUS_PARTITION}, "sk": {"S": key}},
             ConsistentRead=True,
         )
-        row = _plain(status["Item"]) if "Item" in status else {}
+        row = plain(status["Item"]) if "Item" in status else {}
         if row.get("state") != SourceStateKind.REJECTED.value or row.get("waitingFor") != slug:
             return None  # the key has moved on since: published, withdrawn or refused anew
         return SlugWaiter(
@@ -242,7 +232,7 @@ class Catalogue:
         }
         while True:
             response = self.client.query(**arguments)
-            items += [_plain(item) for item in response.get("Items", [])]
+            items += [plain(item) for item in response.get("Items", [])]
             if "LastEvaluatedKey" not in response:
                 return items
             arguments["ExclusiveStartKey"] = response["LastEvaluatedKey"]
@@ -284,13 +274,13 @@ class Catalogue:
     def owner_of(self, slug: str) -> str | None:
         response = self.client.get_item(TableName=self.table_name, Key=_post_key(slug), ConsistentRead=True)
         item = response.get("Item")
-        return str(_plain(item)["sourceKey"]) if item else None
+        return str(plain(item)["sourceKey"]) if item else None
 
     def post_record(self, slug: str) -> PostRecord | None:
         response = self.client.get_item(TableName=self.table_name, Key=_post_key(slug), ConsistentRead=True)
         if "Item" not in response:
             return None
-        item = _plain(response["Item"])
+        item = plain(response["Item"])
         return PostRecord(
             slug=slug,
             source_key=item["sourceKey"],

@@ -20,8 +20,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-
+from pressroom.adapters.items import attributes, plain
 from pressroom.aggregates import (
     SITE_PAGES,
     Key,
@@ -42,16 +41,9 @@ if TYPE_CHECKING:
 
 AUTHORS = "AUTHORS"
 
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
-
-
-def _plain(item: Mapping[str, Any]) -> dict[str, Any]:
-    return {name: _deserializer.deserialize(value) for name, value in item.items()}
-
 
 def _entry(item: Mapping[str, Any]) -> ListingEntry:
-    row = _plain(item)
+    row = plain(item)
     return ListingEntry(
         slug=row["slug"],
         title=row["title"],
@@ -103,9 +95,9 @@ class ListingStore:
             "authors": list(entry.authors),
             "image": dict(entry.image) if entry.image else None,
         }
-        attributes = {name: _serializer.serialize(value) for name, value in row.items() if value is not None}
+        values = attributes(row)
         requests = [
-            {"PutRequest": {"Item": {"pk": {"S": pk}, "sk": {"S": sk}, **attributes}}}
+            {"PutRequest": {"Item": {"pk": {"S": pk}, "sk": {"S": sk}, **values}}}
             for pk, sk in membership_keys(entry.date_key, entry.slug, memberships, page_size)
         ]
         self._batch(requests)
@@ -119,15 +111,15 @@ class ListingStore:
             "menuName": page.menu_name,
             "menuWeight": page.menu_weight if page.menu_name else None,
         }
-        attributes = {name: _serializer.serialize(value) for name, value in row.items() if value is not None}
+        values = attributes(row)
         self.client.put_item(
-            TableName=self.table_name, Item={"pk": {"S": SITE_PAGES}, "sk": {"S": page.slug}, **attributes}
+            TableName=self.table_name, Item={"pk": {"S": SITE_PAGES}, "sk": {"S": page.slug}, **values}
         )
 
     def site_pages(self) -> list[SitePage]:
         pages = []
         for item in self._all(SITE_PAGES, newest_first=False):
-            row = _plain(item)
+            row = plain(item)
             pages.append(
                 SitePage(
                     slug=row["slug"],
@@ -155,8 +147,8 @@ class ListingStore:
         self._author_write(key, sequencer, {"removed": True})
 
     def _author_write(self, key: str, sequencer: str | None, row: dict[str, Any]) -> None:
-        attributes = {name: _serializer.serialize(value) for name, value in row.items() if value is not None}
-        item = {"pk": {"S": AUTHORS}, "sk": {"S": key}, **attributes}
+        values = attributes(row)
+        item = {"pk": {"S": AUTHORS}, "sk": {"S": key}, **values}
         arguments: dict[str, Any] = {"TableName": self.table_name, "Item": item}
         if sequencer:
             item["sortSequencer"] = {"S": sequencer_sort_key(sequencer)}
@@ -170,7 +162,7 @@ class ListingStore:
     def authors(self) -> list[AuthorProfile]:
         profiles = []
         for item in self._all(AUTHORS, newest_first=False):
-            row = _plain(item)
+            row = plain(item)
             if row.get("removed"):
                 continue
             profiles.append(
@@ -297,7 +289,7 @@ def _term_key(listing: str) -> dict[str, Any]:
 
 
 def _term(item: Mapping[str, Any]) -> Term:
-    row = _plain(item)
+    row = plain(item)
     return Term(
         listing=row.get("listing") or f"{row['pk'].removeprefix('TERM#')}:{row['sk']}",
         name=row.get("name", row["sk"]),

@@ -152,7 +152,3 @@ class NotifyStage:
             )
         logger.info("announced on a webhook", extra={"channel": channel, "status": status})
         return {"channel": channel, "status": status}
-
-
-def detail_type_of(detail: PostPublished | PostRejected) -> DetailType:
-    return DetailType.POST_PUBLISHED if isinstance(detail, PostPublished) else DetailType.POST_REJECTED
