@@ -77,11 +77,11 @@ class CatalogueStore(Protocol):
 
     def owner_of(self, slug: str) -> str | None: ...
 
-    def publish(self, entry: CatalogueEntry, state: SourceState, release: bool) -> None:
+    def record_live(self, entry: CatalogueEntry, state: SourceState, release: bool) -> None:
         """Record the post live and the key's event; raises StaleEventError or SlugTakenError."""
         ...
 
-    def take_down(self, state: SourceState, release: bool) -> None:
+    def record_taken_down(self, state: SourceState, release: bool) -> None:
         """Record the key not live; raises StaleEventError."""
         ...
 
@@ -168,7 +168,7 @@ class StalePages(Protocol):
 
 
 class EventBus(Protocol):
-    def publish(self, detail_type: DetailType, detail: Contract) -> None: ...
+    def emit(self, detail_type: DetailType, detail: Contract) -> None: ...
 
 
 class Schedules(Protocol):
@@ -214,7 +214,7 @@ class RepublishFailureParking(Protocol):
 
 
 class AnnouncementChannel(Protocol):
-    def publish(self, announcement: Announcement) -> str:
+    def announce(self, announcement: Announcement) -> str:
         """Announce; returns the channel's message id."""
         ...
 

@@ -68,7 +68,7 @@ def entry(key: str, slug: str, sequencer: str | None = None) -> CatalogueEntry:
 
 
 def publish(catalogue: Catalogue, key: str, slug: str, sequencer: str | None, **changes: Any) -> None:
-    catalogue.publish(entry(key, slug, sequencer), live(key, slug, sequencer, **changes), release=False)
+    catalogue.record_live(entry(key, slug, sequencer), live(key, slug, sequencer, **changes), release=False)
 
 
 def withdrawn(key: str, sequencer: str | None, released_slug: str | None = None) -> SourceState:
@@ -84,7 +84,9 @@ def test_an_older_event_arriving_late_is_refused_and_the_newer_one_stands(catalo
     publish(catalogue, "posts/a.md", "a", "0000000000000002")
 
     with pytest.raises(StaleEventError):
-        catalogue.take_down(withdrawn("posts/a.md", "0000000000000001", released_slug="a"), release=True)
+        catalogue.record_taken_down(
+            withdrawn("posts/a.md", "0000000000000001", released_slug="a"), release=True
+        )
 
     assert catalogue.source_state("posts/a.md") == live("posts/a.md", "a", "0000000000000002")
     assert catalogue.owner_of("a") == "posts/a.md"
@@ -99,7 +101,7 @@ def test_the_same_event_again_is_applied_so_a_retry_can_finish(catalogue: Catalo
 
 def test_a_newer_event_is_applied(catalogue: Catalogue):
     publish(catalogue, "posts/a.md", "a", "0000000000000001")
-    catalogue.take_down(withdrawn("posts/a.md", "0000000000000002", released_slug="a"), release=True)
+    catalogue.record_taken_down(withdrawn("posts/a.md", "0000000000000002", released_slug="a"), release=True)
 
     assert catalogue.source_state("posts/a.md") == withdrawn("posts/a.md", "0000000000000002", "a")
     assert catalogue.owner_of("a") is None
@@ -128,7 +130,7 @@ def test_an_event_without_a_sequencer_is_always_applied(catalogue: Catalogue):
 def test_everything_a_retry_needs_is_recorded_with_the_event(catalogue: Catalogue, client: DynamoDBClient):
     pending = Pending(deletes=(("POST#old", "POST"),), stale=("index",))
     state = live("posts/a.md", "a", "0000000000000003", update=True, etag="abc", pending=pending)
-    catalogue.publish(entry("posts/a.md", "a"), state, release=False)
+    catalogue.record_live(entry("posts/a.md", "a"), state, release=False)
 
     assert catalogue.source_state("posts/a.md") == state
     item = client.get_item(TableName=TABLE, Key={"pk": {"S": "SOURCE#posts/a.md"}, "sk": {"S": "SOURCE"}})[
@@ -157,7 +159,7 @@ def test_a_key_cannot_take_down_a_page_another_key_owns(catalogue: Catalogue):
     publish(catalogue, "posts/first.md", "hello", "01")
 
     with pytest.raises(ClientError) as refused:
-        catalogue.take_down(withdrawn("posts/second.md", "01", released_slug="hello"), release=True)
+        catalogue.record_taken_down(withdrawn("posts/second.md", "01", released_slug="hello"), release=True)
 
     assert refused.value.response["Error"]["Code"] == "TransactionCanceledException"
     assert catalogue.owner_of("hello") == "posts/first.md"
@@ -170,7 +172,7 @@ def test_a_rename_whose_old_slug_another_key_now_owns_is_not_reported_as_the_new
     publish(catalogue, "posts/other.md", "old", "01")
 
     with pytest.raises(ClientError) as refused:
-        catalogue.publish(
+        catalogue.record_live(
             entry("posts/a.md", "new"), live("posts/a.md", "new", "02", released_slug="old"), release=True
         )
 
@@ -180,7 +182,7 @@ def test_a_rename_whose_old_slug_another_key_now_owns_is_not_reported_as_the_new
 
 def test_a_renamed_post_releases_its_old_slug_when_it_takes_the_new_one(catalogue: Catalogue):
     publish(catalogue, "posts/a.md", "old", "01")
-    catalogue.publish(
+    catalogue.record_live(
         entry("posts/a.md", "new"), live("posts/a.md", "new", "02", released_slug="old"), release=True
     )
 
@@ -189,7 +191,7 @@ def test_a_renamed_post_releases_its_old_slug_when_it_takes_the_new_one(catalogu
 
 def test_without_release_the_old_slug_stays(catalogue: Catalogue):
     publish(catalogue, "posts/a.md", "old", "01")
-    catalogue.publish(
+    catalogue.record_live(
         entry("posts/a.md", "new"), live("posts/a.md", "new", "02", released_slug="old"), release=False
     )
 
@@ -197,7 +199,7 @@ def test_without_release_the_old_slug_stays(catalogue: Catalogue):
 
 
 def test_releasing_a_slug_nobody_holds_any_more_is_not_an_error(catalogue: Catalogue):
-    catalogue.take_down(withdrawn("posts/a.md", "01", released_slug="gone"), release=True)
+    catalogue.record_taken_down(withdrawn("posts/a.md", "01", released_slug="gone"), release=True)
 
     assert catalogue.source_state("posts/a.md") == withdrawn("posts/a.md", "01", "gone")
 

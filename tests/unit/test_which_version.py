@@ -143,7 +143,7 @@ def test_reconsidering_a_post_overtaken_by_a_newer_event_meanwhile_does_nothing(
     def overtaken(*_args: object, **_kwargs: object) -> None:
         raise StaleEventError("a newer event for posts/hello.md was applied")
 
-    monkeypatch.setattr(world.catalogue, "publish", overtaken)
+    monkeypatch.setattr(world.catalogue, "record_live", overtaken)
 
     assert world.render.reconsider("hello", NOW) is False
 

@@ -200,7 +200,7 @@ class MemoryCatalogue:
         if slug and self.owner_of(slug) in (None, owner):
             self.posts.pop(slug, None)
 
-    def publish(self, entry: CatalogueEntry, state: SourceState, release: bool) -> None:
+    def record_live(self, entry: CatalogueEntry, state: SourceState, release: bool) -> None:
         self._check_order(state)
         owner = self.owner_of(entry.slug)
         if owner is not None and owner != entry.source_key:
@@ -210,7 +210,7 @@ class MemoryCatalogue:
             self._release(state.released_slug, entry.source_key)
         self._record(state)
 
-    def take_down(self, state: SourceState, release: bool) -> None:
+    def record_taken_down(self, state: SourceState, release: bool) -> None:
         self._check_order(state)
         if release:
             self._release(state.released_slug, state.key)
@@ -363,7 +363,7 @@ class MemoryBus:
     def __init__(self) -> None:
         self.events: list[tuple[DetailType, Contract]] = []
 
-    def publish(self, detail_type: DetailType, detail: Contract) -> None:
+    def emit(self, detail_type: DetailType, detail: Contract) -> None:
         json.loads(detail.to_json())  # what EventBridge carries must be JSON
         self.events.append((detail_type, detail))
 
@@ -480,7 +480,7 @@ class MemoryTopic:
     def __init__(self) -> None:
         self.announcements: list[Announcement] = []
 
-    def publish(self, announcement: Announcement) -> str:
+    def announce(self, announcement: Announcement) -> str:
         self.announcements.append(announcement)
         return f"m{len(self.announcements)}"
 

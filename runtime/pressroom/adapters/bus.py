@@ -24,7 +24,7 @@ class EventPublisher:
         self.bus_name = bus_name
         self.source = source
 
-    def publish(self, detail_type: DetailType, detail: Contract) -> None:
+    def emit(self, detail_type: DetailType, detail: Contract) -> None:
         body = detail.to_json()
         if len(body.encode("utf-8")) > MAX_DETAIL_BYTES:
             raise EventPublishError(

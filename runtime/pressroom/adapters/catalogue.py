@@ -105,7 +105,7 @@ class Catalogue:
             put["ExpressionAttributeValues"] = {":seq": {"S": sequencer_sort_key(state.sequencer)}}
         return {"Put": put}  # type: ignore[typeddict-item]
 
-    def publish(self, entry: CatalogueEntry, state: SourceState, release: bool) -> None:
+    def record_live(self, entry: CatalogueEntry, state: SourceState, release: bool) -> None:
         """Record `entry` as live and `state` as its key's latest event, in one transaction.
 
         With `release`, the post entry of `state.released_slug` (the key's previous slug) goes too.
@@ -237,7 +237,7 @@ class Catalogue:
                 return items
             arguments["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
-    def take_down(self, state: SourceState, release: bool) -> None:
+    def record_taken_down(self, state: SourceState, release: bool) -> None:
         """Record `state` (not live) as its key's latest event; with `release`, drop its post entry."""
         actions = [self._source_put(state), self._status_row(state)]
         if release and state.released_slug:

@@ -16,7 +16,7 @@ class AnnouncementTopic:
         self.client = client
         self.topic_arn = topic_arn
 
-    def publish(self, announcement: Announcement) -> str:
+    def announce(self, announcement: Announcement) -> str:
         """Publish to every subscriber; returns SNS's message id.
 
         E-mail gets the readable text; queues, functions and HTTP endpoints get JSON (subject,

@@ -135,7 +135,7 @@ class AggregateStage:
         if self.bus is None:
             logger.warning("the navigation changed, but this stage cannot ask for a republish")
             return
-        self.bus.publish(
+        self.bus.emit(
             DetailType.REPUBLISH_REQUESTED,
             RepublishRequested(reason="the site navigation changed: a page joined, left or moved in it"),
         )

@@ -131,7 +131,7 @@ class NotifyStage:
         """Announce on one channel. Raises WebhookRejectedError (4xx) or another error to retry."""
         announcement = compose(detail)
         if channel == SNS_CHANNEL:
-            message_id = self.topic.publish(announcement)
+            message_id = self.topic.announce(announcement)
             logger.info("announced on SNS", extra={"kind": announcement.kind.value, "message_id": message_id})
             return {"channel": channel, "messageId": message_id}
         hook = self.webhooks.find(channel)

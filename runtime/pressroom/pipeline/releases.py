@@ -45,7 +45,7 @@ class SlugReleases:
         )
         logger.info("the slug is released to the upload that waited for it",
                     extra={"slug": slug, "waiting": waiting.correlation_id})  # fmt: skip
-        self.bus.publish(DetailType.SLUG_RELEASED, SlugReleased(source=waiting, slug=slug, handover=handover))
+        self.bus.emit(DetailType.SLUG_RELEASED, SlugReleased(source=waiting, slug=slug, handover=handover))
 
     def remove_page_if_unowned(self, slug: str | None, kind: PostKind) -> None:
         """Delete a released slug's page, unless another post has claimed the slug since."""

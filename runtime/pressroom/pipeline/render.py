@@ -291,7 +291,7 @@ class RenderStage:
 
     def _carry_out(self, request: PublishRequest, plan: PublishPlan, page: str) -> DetailType | None:
         source, post = request.source, request.post
-        self.catalogue.publish(
+        self.catalogue.record_live(
             plan.entry, plan.state, release=self.releases.still_owned(plan.released, source.key)
         )
         self.listings.put(plan.listing_entry, plan.entry.listings, self.page_size)
@@ -306,7 +306,7 @@ class RenderStage:
         )
         if not plan.announce:
             return None  # the same version, shown again: nothing to announce
-        self.bus.publish(
+        self.bus.emit(
             DetailType.POST_PUBLISHED,
             PostPublished(
                 source=source,
@@ -343,7 +343,7 @@ class RenderStage:
             released_slug=live_slug,
             pending=pending,
         )
-        self.catalogue.take_down(state, release=self.releases.still_owned(live_slug, source.key))
+        self.catalogue.record_taken_down(state, release=self.releases.still_owned(live_slug, source.key))
         if not live_slug:
             return None
         self.listings.delete(pending.deletes)
@@ -351,7 +351,7 @@ class RenderStage:
         self.stale_pages.send(
             pending.stale, cause=f"{source.key}@{source.sequencer}", correlation_id=source.correlation_id
         )
-        self.bus.publish(
+        self.bus.emit(
             DetailType.POST_UNPUBLISHED,
             PostUnpublished(
                 source=source,
@@ -373,7 +373,7 @@ class RenderStage:
         self, source: SourceObject, problems: Sequence[Problem], waiter: SlugWaiter | None = None
     ) -> DetailType:
         reasons = [Reason.of(problem) for problem in problems]
-        self.bus.publish(DetailType.POST_REJECTED, PostRejected(source=source, reasons=reasons))
+        self.bus.emit(DetailType.POST_REJECTED, PostRejected(source=source, reasons=reasons))
         self.catalogue.record_rejection(
             source.key, source.sequencer, [reason.describe() for reason in reasons], waiter
         )

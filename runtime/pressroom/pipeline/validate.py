@@ -106,9 +106,7 @@ class ValidateStage:
             return None
         if isinstance(result, Rejection):
             return self._reject(source, result.problems)
-        self.bus.publish(
-            DetailType.POST_VALIDATED, PostValidated(source=source, post=PostMetadata.of(result))
-        )
+        self.bus.emit(DetailType.POST_VALIDATED, PostValidated(source=source, post=PostMetadata.of(result)))
         return DetailType.POST_VALIDATED
 
     def _version_left(self, change: UploadChange) -> SourceObject | None:
@@ -120,7 +118,7 @@ class ValidateStage:
             return source
         current = self.uploads.current(source.bucket, source.key)
         if current is None:
-            self.bus.publish(DetailType.POST_WITHDRAWN, PostWithdrawn(source=source))
+            self.bus.emit(DetailType.POST_WITHDRAWN, PostWithdrawn(source=source))
             return None
         return source.replace(version_id=current.version_id, etag=current.etag, size=current.size)
 
@@ -135,7 +133,7 @@ class ValidateStage:
         profile = validate_profile(source.key, data, self.rules.max_bytes)
         if isinstance(profile, Rejection):
             return self._reject(source, profile.problems)
-        self.bus.publish(
+        self.bus.emit(
             DetailType.AUTHOR_VALIDATED,
             AuthorValidated(
                 source=source,
@@ -173,7 +171,7 @@ class ValidateStage:
                 return self._reject(source, tuple(Problem(problem, field="theme") for problem in problems))
         verb = "removed" if change.kind is UploadChangeKind.REMOVED else "uploaded"
         what = "stylesheet" if stylesheet else "snippet" if snippet else "template"
-        self.bus.publish(
+        self.bus.emit(
             DetailType.REPUBLISH_REQUESTED,
             RepublishRequested(reason=f"theme {what} {name} {verb}", source=source),
         )
@@ -181,7 +179,7 @@ class ValidateStage:
 
     def _reject(self, source: SourceObject, problems: tuple[Problem, ...]) -> DetailType:
         logger.info("post rejected", extra={"key": source.key, "problems": [p.describe() for p in problems]})
-        self.bus.publish(
+        self.bus.emit(
             DetailType.POST_REJECTED,
             PostRejected(source=source, reasons=[Reason.of(problem) for problem in problems]),
         )
