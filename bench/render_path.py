@@ -26,11 +26,11 @@ import nh3
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
-from pressroom.markdown import MarkdownRenderer
 from pressroom.model import Post
 from pressroom.pipeline.pages import PostPages
+from pressroom.reading.markdown import MarkdownRenderer
+from pressroom.reading.validation import ValidationRules, validate_post
 from pressroom.theme import Theme
-from pressroom.validation import ValidationRules, validate_post
 from pressroom.views import SiteInfo
 
 NOW = datetime.now(UTC)

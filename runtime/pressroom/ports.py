@@ -20,7 +20,7 @@ from pressroom.events import Contract, DetailType, SourceObject
 from pressroom.webhooks import Webhook
 
 if TYPE_CHECKING:
-    from pressroom.profiles import AuthorProfile  # the profiles' reading needs the render layer
+    from pressroom.reading.profiles import AuthorProfile  # the profiles' reading needs the render layer
 
 
 @dataclass(frozen=True)

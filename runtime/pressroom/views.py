@@ -12,7 +12,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pressroom.markdown import Heading
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading of a post's body, for its table of contents: its level (2 for ##), the id its
+    anchor links to, and its text."""
+
+    level: int
+    id: str
+    text: str
 
 
 @dataclass(frozen=True)

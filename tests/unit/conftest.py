@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from pressroom.reading.validation import ValidationRules
 from pressroom.theme import Theme
-from pressroom.validation import ValidationRules
 
 
 @pytest.fixture

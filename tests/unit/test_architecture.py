@@ -2,8 +2,9 @@
 floor above, and stages small enough to read.
 
 From the ground up: the domain (pressroom's root modules: posts, slugs, events, the catalogue's
-types…), the theme, the ports the domain owns, the stages (pipeline), the adapters that implement
-the ports over AWS, and the wiring that builds a function's stages. A module may import its own
+types…), reading an upload (reading/: front matter to a Post or a Rejection), the theme, the
+ports the domain owns, the stages (pipeline), the adapters that implement the ports over AWS,
+and the wiring that builds a function's stages. A module may import its own
 floor and the floors below it; imports under `if TYPE_CHECKING:` are annotations, not imports.
 """
 
@@ -17,7 +18,7 @@ import pytest
 from helpers import REPO
 
 PACKAGE = REPO / "runtime" / "pressroom"
-FLOORS = ["domain", "theme", "ports", "pipeline", "adapters", "wiring"]
+FLOORS = ["domain", "reading", "theme", "ports", "pipeline", "adapters", "wiring"]
 MAX_PARAMETERS = 7
 MAX_LINES = 60
 

@@ -9,7 +9,7 @@ from pressroom.aggregates import Stale
 from pressroom.events import AuthorMetadata, AuthorValidated, DetailType, PostPublished, PostWithdrawn
 from pressroom.model import Rejection
 from pressroom.pipeline.validate import UploadChange, UploadChangeKind, ValidateStage
-from pressroom.profiles import AuthorProfile, resolve, validate_profile
+from pressroom.reading.profiles import AuthorProfile, resolve, validate_profile
 
 CMS_ID = "4dBOgUlI09p9cQ3p5W2EtI"
 ADA = f"""---

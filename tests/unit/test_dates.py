@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from pressroom.dates import DATE_FORMAT_HINT, DateError, parse_date, read_date
+from pressroom.reading.dates import DATE_FORMAT_HINT, DateError, parse_date, read_date
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -15,7 +15,7 @@ import pytest
 from world import NOW, RULES, lines_missing, published_case
 
 from pressroom.model import Post
-from pressroom.validation import validate_post
+from pressroom.reading.validation import validate_post
 
 CASES = Path(__file__).parent / "fixtures" / "dialects"
 POSTS = sorted(CASES.glob("*.md"))

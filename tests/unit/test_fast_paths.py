@@ -19,13 +19,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_validation_fuzz import TIDY_DOCUMENTS, WILD_DOCUMENTS
 
-from pressroom import front_matter
-from pressroom.markdown import MarkdownRenderer
 from pressroom.model import Post
 from pressroom.pipeline.pages import PostPages, page_fingerprint
+from pressroom.reading import front_matter
+from pressroom.reading.markdown import MarkdownRenderer
+from pressroom.reading.validation import ValidationRules, validate_post
 from pressroom.theme import Theme
 from pressroom.theme.body import excerpt, excerpt_of_text, table_of_contents
-from pressroom.validation import ValidationRules, validate_post
 from pressroom.views import Link, SiteInfo
 
 FIXTURES = Path(__file__).parent / "fixtures"

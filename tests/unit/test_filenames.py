@@ -6,8 +6,8 @@ import pytest
 
 from pressroom.filenames import is_markdown, markdown_stem
 from pressroom.pipeline.validate import is_theme_file
-from pressroom.profiles import is_profile_key, profile_key
-from pressroom.validation import is_post_key
+from pressroom.reading.profiles import is_profile_key, profile_key
+from pressroom.reading.validation import is_post_key
 
 
 @pytest.mark.parametrize(

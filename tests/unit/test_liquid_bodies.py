@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pressroom.liquid_bodies import is_jekyll_post, render, site_path
+from pressroom.reading.liquid_bodies import is_jekyll_post, render, site_path
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 import yaml
 
-from pressroom.front_matter import split_post
-from pressroom.markdown import ALLOWED_URL_SCHEMES, render_markdown, sanitize_html
+from pressroom.reading.front_matter import split_post
+from pressroom.reading.markdown import ALLOWED_URL_SCHEMES, render_markdown, sanitize_html
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASES: dict[str, dict[str, Any]] = yaml.safe_load(

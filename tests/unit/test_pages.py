@@ -9,7 +9,7 @@ from world import BUCKET, NOW, RULES, World, post_file
 from pressroom.aggregates import ALL, Stale
 from pressroom.events import DetailType, PostPublished, PostUnpublished, PostWithdrawn, RepublishRequested
 from pressroom.model import MenuEntry, Post, PostKind, Rejection
-from pressroom.validation import validate_post
+from pressroom.reading.validation import validate_post
 
 
 def page_file(title: str = "About", extra: str = "", body: str = "Who we are.") -> bytes:

@@ -22,7 +22,7 @@ from pressroom.pipeline.publishing import (
     resolve_publication,
     take_down_changes,
 )
-from pressroom.validation import validate_post
+from pressroom.reading.validation import validate_post
 
 KEY = "posts/hello.md"
 RECORDED_WORK = Pending(deletes=(("LIST#all", "2024-05-01#old"),), stale=("feeds",))

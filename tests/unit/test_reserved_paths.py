@@ -10,8 +10,8 @@ import pytest
 from world import NOW, RULES, World, post_file
 
 from pressroom.model import Rejection
+from pressroom.reading.validation import validate_post
 from pressroom.slugs import RESERVED_SLUGS, slug_problem
-from pressroom.validation import validate_post
 
 # The site's own top-level names: home, listings, feeds, sitemap, assets, the error page, the
 # theme's files, robots.txt, and the sections a page or a search could want.

@@ -1,6 +1,6 @@
 """The sanitiser's allowlist, stated literally: what raw HTML in a post keeps, and what it loses.
 
-mutmut does not mutate module-level constants, so the lists in pressroom.markdown are pinned
+mutmut does not mutate module-level constants, so the lists in pressroom.reading.markdown are pinned
 here, entry by entry, in the words of what an author sees on the page.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from pressroom.markdown import MarkdownRenderer, sanitize_html
+from pressroom.reading.markdown import MarkdownRenderer, sanitize_html
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import pytest
 from world import RULES, post_file
 
 from pressroom.model import Post, PostStatus
-from pressroom.validation import validate_post
+from pressroom.reading.validation import validate_post
 
 DATE = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 EXPIRY = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pressroom.shortcodes import expand
+from pressroom.reading.shortcodes import expand
 
 
 def test_a_body_without_shortcodes_is_returned_as_it_is():

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from pressroom.markdown import Heading
 from pressroom.theme import Theme
 from pressroom.views import (
     EntryView,
+    Heading,
     ImageView,
     Link,
     ListingView,

@@ -8,9 +8,10 @@ from datetime import UTC, datetime
 import pytest
 from theme_fixtures import HOSTILE, IMAGE, Node, json_ld, make_post, meta, parse
 
-from pressroom.markdown import Heading, MarkdownRenderer
+from pressroom.reading.markdown import MarkdownRenderer
 from pressroom.theme import Theme
 from pressroom.views import (
+    Heading,
     ImageView,
     Link,
 )

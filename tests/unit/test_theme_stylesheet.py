@@ -10,7 +10,7 @@ from theme_fixtures import SITE, THEME_DIR, parse
 
 import pressroom
 import pressroom.theme.stylesheet
-from pressroom.markdown import code_stylesheet
+from pressroom.reading.markdown import code_stylesheet
 from pressroom.theme import DARK_CODE_STYLE, LIGHT_CODE_STYLE, Theme, build_stylesheet
 from pressroom.theme.rendering import STYLESHEET_RECHECK_SECONDS
 from pressroom.theme.stylesheet import MAX_STYLESHEET_BYTES, site_css, stylesheet_problems

@@ -13,11 +13,11 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from pressroom.markdown import MarkdownRenderer
 from pressroom.model import Rejection
+from pressroom.reading.markdown import MarkdownRenderer
+from pressroom.reading.validation import ValidationRules, validate_post
 from pressroom.theme import Theme, packaged_templates
 from pressroom.theme.sandbox import TemplateRefusedError
-from pressroom.validation import ValidationRules, validate_post
 from pressroom.views import PostView, SiteInfo
 
 SITE = SiteInfo(title="Field Notes", base_url="https://blog.example.com")

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from pressroom.model import Image, Post, Problem, Rejection
-from pressroom.validation import ValidationRules, validate_post
+from pressroom.reading.validation import ValidationRules, validate_post
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validation"
 CASES: dict[str, dict[str, Any]] = yaml.safe_load((FIXTURES / "cases.yaml").read_text(encoding="utf-8"))

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from pressroom.events import PostRejected, Reason, SourceObject
 from pressroom.model import Post, Rejection
+from pressroom.reading.validation import ValidationRules, validate_post
 from pressroom.slugs import slug_problem
-from pressroom.validation import ValidationRules, validate_post
 
 # Module constants rather than fixtures: Hypothesis re-runs the test body, not the fixtures.
 NOW = datetime(2026, 1, 1, tzinfo=UTC)

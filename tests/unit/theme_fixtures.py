@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pressroom
 import pressroom.theme.stylesheet
-from pressroom.markdown import Heading
 from pressroom.theme import Theme
 from pressroom.views import (
     EntryView,
+    Heading,
     ImageView,
     Link,
     ListingView,

@@ -14,15 +14,15 @@ from zoneinfo import ZoneInfo
 from jinja2 import BaseLoader
 
 from pressroom.events import DetailType, PostMetadata, PostValidated, SourceObject
-from pressroom.markdown import MarkdownRenderer
 from pressroom.model import Post
 from pressroom.pipeline.aggregate import AggregateStage
 from pressroom.pipeline.pages import PostPages
 from pressroom.pipeline.render import Publication, RenderPorts
 from pressroom.pipeline.rendering import Rendering
 from pressroom.pipeline.republish import RepublishStage
+from pressroom.reading.markdown import MarkdownRenderer
+from pressroom.reading.validation import ValidationRules, validate_post
 from pressroom.theme import Theme
-from pressroom.validation import ValidationRules, validate_post
 from pressroom.views import SiteInfo
 from pressroom_tools.memory import (
     MemoryBus,

@@ -28,7 +28,6 @@ from pressroom.events import (
     PostDue,
 )
 from pressroom.filenames import is_markdown
-from pressroom.markdown import DEFAULT_EMBED_PREFIXES, MarkdownRenderer
 from pressroom.model import Post, PostStatus
 from pressroom.pipeline.aggregate import AggregateStage
 from pressroom.pipeline.assets import AssetsStage
@@ -36,9 +35,10 @@ from pressroom.pipeline.pages import PostPages, navigation_links, page_fingerpri
 from pressroom.pipeline.render import Publication, RenderPorts
 from pressroom.pipeline.rendering import Rendering
 from pressroom.pipeline.validate import UploadChange, UploadChangeKind, ValidateStage
+from pressroom.reading.markdown import DEFAULT_EMBED_PREFIXES, MarkdownRenderer
+from pressroom.reading.validation import ValidationRules, validate_post
 from pressroom.theme import Theme
 from pressroom.theme.sandbox import TemplateRefusedError
-from pressroom.validation import ValidationRules, validate_post
 from pressroom.views import Link, SiteInfo
 from pressroom_tools.clock import clock_from_environment
 from pressroom_tools.local.report import OutcomeBook, PostOutcome

@@ -40,7 +40,7 @@ from pressroom.catalogue import (
 )
 from pressroom.events import Contract, DetailType, SourceObject
 from pressroom.ports import CurrentVersion
-from pressroom.profiles import AuthorProfile
+from pressroom.reading.profiles import AuthorProfile
 from pressroom.webhooks import Webhook, WebhookRejectedError
 
 # --------------------------------------------------------------------------- the uploads bucket

@@ -34,7 +34,7 @@ from pressroom.aggregates import (
 )
 from pressroom.catalogue import StaleEventError
 from pressroom.ordering import sequencer_sort_key
-from pressroom.profiles import AuthorProfile
+from pressroom.reading.profiles import AuthorProfile
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

@@ -37,7 +37,7 @@ from pressroom.model import post_path
 from pressroom.pipeline.pages import navigation_links
 from pressroom.pipeline.stylesheet import LinkedStylesheet
 from pressroom.ports import EventBus, Invalidations, Listings, Site
-from pressroom.profiles import AuthorProfile
+from pressroom.reading.profiles import AuthorProfile
 from pressroom.theme import Theme
 from pressroom.theme.refusals import TemplateRefusedError
 from pressroom.urls import absolute

@@ -18,7 +18,7 @@ from pressroom.catalogue import StaleEventError
 from pressroom.events import AuthorValidated, PostWithdrawn, SourceObject
 from pressroom.model import Rejection
 from pressroom.pipeline.render import RenderStage, log_stale
-from pressroom.profiles import AuthorProfile, profile_key, validate_profile
+from pressroom.reading.profiles import AuthorProfile, profile_key, validate_profile
 
 logger = Logger(child=True)
 

@@ -12,13 +12,13 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 
 from pressroom.aggregates import SitePage, author_listing, listing_path, menu_of, tag_listing
-from pressroom.liquid_bodies import holds_liquid, is_jekyll_post
-from pressroom.markdown import Heading, MarkdownRenderer
 from pressroom.model import Image, Post, PostKind
-from pressroom.shortcodes import expand
+from pressroom.reading.liquid_bodies import holds_liquid, is_jekyll_post
+from pressroom.reading.markdown import MarkdownRenderer
+from pressroom.reading.shortcodes import expand
 from pressroom.theme import Theme
 from pressroom.urls import absolute
-from pressroom.views import ImageView, Link, PostView
+from pressroom.views import Heading, ImageView, Link, PostView
 
 
 def navigation_links(pages: Iterable[SitePage]) -> tuple[Link, ...]:
@@ -57,7 +57,7 @@ class PostPages:
             return expand(post.body).body
         if not holds_liquid(post.body):
             return post.body
-        from pressroom.liquid_bodies import render
+        from pressroom.reading.liquid_bodies import render
 
         site = self.theme.site
         values = {"title": site.title, "url": site.base_url, "description": site.description, "baseurl": ""}

@@ -66,9 +66,9 @@ from pressroom.pipeline.releases import SlugReleases
 from pressroom.pipeline.stylesheet import LinkedStylesheet
 from pressroom.pipeline.versions import judge_version
 from pressroom.ports import CatalogueStore, EventBus, Listings, Schedules, Site, StalePages, Uploads
-from pressroom.profiles import resolve
+from pressroom.reading.profiles import resolve
+from pressroom.reading.validation import ValidationRules
 from pressroom.theme.refusals import TemplateRefusedError
-from pressroom.validation import ValidationRules
 
 logger = Logger(child=True)
 

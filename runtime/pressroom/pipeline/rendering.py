@@ -28,7 +28,7 @@ from pressroom.pipeline.handover import SlugHandoverStage
 from pressroom.pipeline.pages import PostPages
 from pressroom.pipeline.render import Publication, RenderPorts, RenderStage
 from pressroom.pipeline.republish import RepublishStage
-from pressroom.profiles import is_profile_key
+from pressroom.reading.profiles import is_profile_key
 
 
 class UnhandledEventError(ValueError):

@@ -29,9 +29,9 @@ from pressroom.events import (
 from pressroom.model import Problem, Rejection
 from pressroom.pipeline.versions import judge_version
 from pressroom.ports import EventBus, Uploads
-from pressroom.profiles import is_profile_key, validate_profile
+from pressroom.reading.profiles import is_profile_key, validate_profile
+from pressroom.reading.validation import ValidationRules, is_post_key, size_problem
 from pressroom.theme import STYLESHEET_OVERRIDE, THEME_PREFIX
-from pressroom.validation import ValidationRules, is_post_key, size_problem
 
 logger = Logger(child=True)
 # Snippets for Jekyll's `{% include %}` in posts (theme/includes/<name>): Liquid, not Jinja2.
@@ -192,7 +192,7 @@ def _snippet_problems(name: str, data: bytes) -> list[str]:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return [f"{name}: a snippet must be UTF-8 text"]
-    from pressroom.liquid_bodies import parse_problem  # python-liquid: only for snippet uploads
+    from pressroom.reading.liquid_bodies import parse_problem  # python-liquid: only for snippet uploads
 
     problem = parse_problem(text)
     return [f"{name}: {problem}"] if problem else []

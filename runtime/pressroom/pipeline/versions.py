@@ -8,7 +8,7 @@ from datetime import datetime
 from pressroom.events import SourceObject
 from pressroom.model import Post, Rejection
 from pressroom.ports import Uploads
-from pressroom.validation import ValidationRules, validate_post
+from pressroom.reading.validation import ValidationRules, validate_post
 
 
 def judge_version(

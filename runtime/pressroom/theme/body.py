@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from html.parser import HTMLParser
 
-from pressroom.markdown import Heading
 from pressroom.theme.filters import one_line
+from pressroom.views import Heading
 
 # A post without a summary is described by the start of its text, about this long.
 EXCERPT_LENGTH = 300

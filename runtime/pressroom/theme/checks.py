@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 
 from jinja2 import ChoiceLoader, FunctionLoader, TemplateSyntaxError
 
-from pressroom.markdown import Heading
 from pressroom.theme.loaders import THEME_PREFIX, packaged_templates
 from pressroom.theme.rendering import Theme
 from pressroom.theme.sandbox import RenderLimits, TemplateRefusedError, bounded, refusal, static_problems
 from pressroom.views import (
     EntryView,
+    Heading,
     Link,
     ListingView,
     Pagination,

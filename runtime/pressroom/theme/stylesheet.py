@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from importlib.resources import files
 
-from pressroom.markdown import code_stylesheet
+from pressroom.reading.markdown import code_stylesheet
 from pressroom.theme.loaders import STYLESHEET_OVERRIDE
 
 STYLESHEET_KEY_PREFIX = "assets/theme/style."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pressroom.markdown import DEFAULT_EMBED_PREFIXES, MarkdownRenderer
+from pressroom.reading.markdown import DEFAULT_EMBED_PREFIXES, MarkdownRenderer
 from pressroom.settings import PostRules, RenderSettings, SitePages
 from pressroom.theme import Theme, packaged_templates
 from pressroom.views import SiteInfo
@@ -13,12 +13,12 @@ from pressroom.wiring import clients
 if TYPE_CHECKING:
     from jinja2 import BaseLoader
 
-    from pressroom.validation import ValidationRules
+    from pressroom.reading.validation import ValidationRules
 
 
 def validation_rules(settings: PostRules) -> ValidationRules:
     # Imported here, with the YAML it reads posts by: AggregateFunction reads no posts.
-    from pressroom.validation import ValidationRules
+    from pressroom.reading.validation import ValidationRules
 
     return ValidationRules(timezone=settings.timezone(), max_bytes=settings.max_post_bytes)
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pressroom.filenames import is_markdown
 from pressroom.model import Post, Problem, Rejection
-from pressroom.validation import ValidationRules, validate_post
+from pressroom.reading.validation import ValidationRules, validate_post
 from pressroom_tools.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from pressroom_tools.clock import clock_from_environment
 

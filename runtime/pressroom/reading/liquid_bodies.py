@@ -25,7 +25,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, TextIO
 
 from pressroom.model import Problem
-from pressroom.shortcodes import fenced_code, site_path
+from pressroom.reading.shortcodes import fenced_code, site_path
 from pressroom.slugs import split_file_name
 
 __all__ = ["Evaluated", "holds_liquid", "is_jekyll_post", "render", "site_path", "warnings_in"]

@@ -9,10 +9,7 @@ from datetime import datetime, tzinfo
 from pathlib import PurePosixPath
 from typing import Any
 
-from pressroom.dates import DATE_FORMAT_HINT, DateError, DateReading, parse_date, read_date
 from pressroom.filenames import is_markdown, markdown_stem
-from pressroom.front_matter import FrontMatterError, split_post
-from pressroom.liquid_bodies import holds_liquid, is_jekyll_post
 from pressroom.model import (
     UNDATED,
     Image,
@@ -25,7 +22,10 @@ from pressroom.model import (
     kind_of_key,
     quoted,
 )
-from pressroom.shortcodes import warnings_in as shortcode_warnings
+from pressroom.reading.dates import DATE_FORMAT_HINT, DateError, DateReading, parse_date, read_date
+from pressroom.reading.front_matter import FrontMatterError, split_post
+from pressroom.reading.liquid_bodies import holds_liquid, is_jekyll_post
+from pressroom.reading.shortcodes import warnings_in as shortcode_warnings
 from pressroom.slugs import slug_problem, slugify, split_file_name
 from pressroom.urls import MAX_URL_LENGTH, url_fields, url_problem
 
@@ -137,7 +137,7 @@ def _body_warnings(source_key: str, body: str) -> list[Problem]:
     if is_jekyll_post(source_key):
         if not holds_liquid(body):
             return []
-        from pressroom.liquid_bodies import warnings_in as liquid_warnings  # python-liquid: only then
+        from pressroom.reading.liquid_bodies import warnings_in as liquid_warnings  # python-liquid: only then
 
         return liquid_warnings(body)
     return shortcode_warnings(body)

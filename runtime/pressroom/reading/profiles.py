@@ -58,7 +58,7 @@ def profile_key(source_key: str) -> str:
 
 def validate_profile(source_key: str, data: bytes, max_bytes: int) -> AuthorProfile | Rejection:
     """Check an uploaded profile; every problem found, or the profile."""
-    from pressroom.front_matter import FrontMatterError, split_post  # YAML: the render layer's
+    from pressroom.reading.front_matter import FrontMatterError, split_post  # YAML: the render layer's
 
     if len(data) > max_bytes:
         return Rejection(

@@ -18,6 +18,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from pressroom.slugs import slugify
+from pressroom.views import Heading
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -64,13 +65,6 @@ _EXTRA_ATTRIBUTES: dict[str, set[str]] = {
 }
 _EMPTY_IFRAME = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>\s*</iframe>")
 _CLASS_OF_CODE = re.compile(r"^language-[A-Za-z0-9_+#-]{1,40}$")
-
-
-@dataclass(frozen=True)
-class Heading:
-    level: int
-    id: str
-    text: str
 
 
 @dataclass(frozen=True)
