@@ -64,6 +64,18 @@ def test_after_each_reading_the_clock_is_read_again_a_thousand_steps_later():
     )
 
 
+def test_between_two_readings_the_clock_is_not_read():
+    # Reading the clock costs more than a step: a loop that overruns after its 1,000th turn and
+    # ends before its 2,000th is never seen to, and renders.
+    def slow_at_turn_1500() -> Iterator[int]:
+        for turn in range(1, 1_601):
+            if turn == 1_500:
+                time.sleep(0.3)
+            yield turn
+
+    assert render(LOOP, RenderLimits(seconds=0.2), items=slow_at_turn_1500()) == ""
+
+
 def test_a_template_rendered_with_its_values_in_one_mapping_gets_them_all():
     # Jinja's render({...}) form, which themes' own tooling uses as often as render(key=value)
     template = ThemeSandbox(loader=DictLoader({NAME: "{{ title }} by {{ author }}"})).get_template(NAME)
