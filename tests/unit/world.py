@@ -17,7 +17,7 @@ from pressroom.events import DetailType, PostMetadata, PostValidated, SourceObje
 from pressroom.model import Post
 from pressroom.pipeline.aggregate import AggregateStage
 from pressroom.pipeline.pages import PostPages
-from pressroom.pipeline.render import Publication, RenderPorts
+from pressroom.pipeline.publishing import Publication, RenderPorts
 from pressroom.pipeline.rendering import Rendering
 from pressroom.pipeline.republish import RepublishStage
 from pressroom.reading.markdown import MarkdownRenderer

@@ -32,7 +32,7 @@ from pressroom.model import Post, PostStatus
 from pressroom.pipeline.aggregate import AggregateStage
 from pressroom.pipeline.assets import AssetsStage
 from pressroom.pipeline.pages import PostPages, navigation_links, page_fingerprint
-from pressroom.pipeline.render import Publication, RenderPorts
+from pressroom.pipeline.publishing import Publication, RenderPorts
 from pressroom.pipeline.rendering import Rendering
 from pressroom.pipeline.validate import UploadChange, UploadChangeKind, ValidateStage
 from pressroom.reading.markdown import DEFAULT_EMBED_PREFIXES, MarkdownRenderer

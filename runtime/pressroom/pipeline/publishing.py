@@ -1,4 +1,5 @@
-"""What publishing or taking down one version does, decided before anything is written.
+"""What publishing or taking down one version does, decided before anything is written; and the
+ports and rules the stages that carry it out are given.
 
 Pure functions over the catalogue's state as read: the render stage reads that state, asks here
 for a plan, and carries the plan out. A retry of an event the catalogue already recorded resumes
@@ -22,6 +23,31 @@ from pressroom.aggregates import (
 from pressroom.catalogue import CatalogueEntry, Pending, PostRecord, SourceState, SourceStateKind
 from pressroom.events import SourceObject
 from pressroom.model import Post, PostKind, content_page_key
+from pressroom.ports import CatalogueStore, EventBus, Listings, Schedules, Site, StalePages, Uploads
+from pressroom.reading.validation import ValidationRules
+
+
+@dataclass(frozen=True)
+class RenderPorts:
+    """What the render stage reads and writes."""
+
+    uploads: Uploads
+    site: Site
+    catalogue: CatalogueStore
+    listings: Listings
+    stale_pages: StalePages
+    bus: EventBus
+    schedules: Schedules
+
+
+@dataclass(frozen=True)
+class Publication:
+    """How the site judges and lists posts: the rules a version is judged by, the listings' page
+    size, and the bucket the uploads are read from."""
+
+    rules: ValidationRules
+    page_size: int
+    uploads_bucket: str = ""
 
 
 @dataclass(frozen=True)

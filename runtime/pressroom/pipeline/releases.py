@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from aws_lambda_powertools import Logger
 
+from pressroom.catalogue import PostRecord
 from pressroom.events import DetailType, SlugReleased, SourceObject
 from pressroom.model import PostKind, content_page_key, kind_of_key
 from pressroom.ports import CatalogueStore, EventBus, Site
@@ -51,6 +52,13 @@ class SlugReleases:
         """Delete a released slug's page, unless another post has claimed the slug since."""
         if slug is not None and self.catalogue.owner_of(slug) is None:
             self.site.delete(content_page_key(kind, slug))
+
+    def record_owned(self, slug: str | None, key: str) -> PostRecord | None:
+        """The catalogue's record of `slug`, if `key` still owns it."""
+        if slug is None:
+            return None
+        record = self.catalogue.post_record(slug)
+        return record if record is not None and record.source_key == key else None
 
     def still_owned(self, slug: str | None, key: str) -> bool:
         return slug is not None and self.catalogue.owner_of(slug) == key

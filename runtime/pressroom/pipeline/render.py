@@ -9,7 +9,7 @@ how many posts the site has.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 
 from aws_lambda_powertools import Logger
@@ -18,11 +18,9 @@ from pressroom.aggregates import (
     listings_for,
 )
 from pressroom.catalogue import (
-    Pending,
     PostRecord,
     SlugTakenError,
     SlugWaiter,
-    SourceState,
     SourceStateKind,
     StaleEventError,
 )
@@ -32,7 +30,6 @@ from pressroom.events import (
     PostMetadata,
     PostPublished,
     PostRejected,
-    PostUnpublished,
     PostValidated,
     PostWithdrawn,
     Reason,
@@ -44,30 +41,27 @@ from pressroom.model import (
     PostStatus,
     Problem,
     Rejection,
-    content_path,
-    kind_of_key,
 )
 from pressroom.pipeline.pages import PostPages, navigation_links
 from pressroom.pipeline.publishing import (
     Fresh,
+    Publication,
     PublishPlan,
     PublishRequest,
+    RenderPorts,
     Resumed,
     Unchanged,
-    is_retry,
     listing_changes,
     page_changes,
     publish_plan,
     resolve_publication,
     site_page,
-    take_down_changes,
 )
 from pressroom.pipeline.releases import SlugReleases
 from pressroom.pipeline.stylesheet import LinkedStylesheet
+from pressroom.pipeline.takedown import TakeDown
 from pressroom.pipeline.versions import judge_version
-from pressroom.ports import CatalogueStore, EventBus, Listings, Schedules, Site, StalePages, Uploads
 from pressroom.reading.profiles import resolve
-from pressroom.reading.validation import ValidationRules
 from pressroom.theme.refusals import TemplateRefusedError
 
 logger = Logger(child=True)
@@ -77,29 +71,6 @@ _TAKEN_DOWN_AS = {
     PostStatus.SCHEDULED: SourceStateKind.SCHEDULED,
     PostStatus.EXPIRED: SourceStateKind.EXPIRED,
 }
-
-
-@dataclass(frozen=True)
-class RenderPorts:
-    """What the render stage reads and writes."""
-
-    uploads: Uploads
-    site: Site
-    catalogue: CatalogueStore
-    listings: Listings
-    stale_pages: StalePages
-    bus: EventBus
-    schedules: Schedules
-
-
-@dataclass(frozen=True)
-class Publication:
-    """How the site judges and lists posts: the rules a version is judged by, the listings' page
-    size, and the bucket the uploads are read from."""
-
-    rules: ValidationRules
-    page_size: int
-    uploads_bucket: str = ""
 
 
 class RenderStage:
@@ -119,6 +90,7 @@ class RenderStage:
         self.page_size = publication.page_size
         self.uploads_bucket = publication.uploads_bucket
         self.releases = SlugReleases(ports.catalogue, ports.site, ports.bus, publication.uploads_bucket)
+        self.take_down = TakeDown(ports, self.releases, publication.page_size)
         self.stylesheet = LinkedStylesheet(pages.theme, ports.site)
 
     def on_validated(self, event: PostValidated, now: datetime) -> DetailType | None:
@@ -197,7 +169,7 @@ class RenderStage:
     def on_withdrawn(self, event: PostWithdrawn, now: datetime) -> DetailType | None:  # noqa: ARG002 - a route's shape
         """The post's file was deleted: its page and rows go, and it is announced as unpublished."""
         try:
-            outcome = self._take_down(event.source, SourceStateKind.WITHDRAWN)
+            outcome = self.take_down(event.source, SourceStateKind.WITHDRAWN)
         except StaleEventError:
             log_stale(event.source)
             return None
@@ -225,7 +197,7 @@ class RenderStage:
                 post = self._with_profiles(post)
                 outcome = self._publish(PublishRequest(source, post, succeeds_live_page=succeeds_live_page))
             else:
-                outcome = self._take_down(source, _TAKEN_DOWN_AS[post.status])
+                outcome = self.take_down(source, _TAKEN_DOWN_AS[post.status])
         except StaleEventError:
             log_stale(source)
             return None
@@ -285,7 +257,7 @@ class RenderStage:
             else:
                 listings[listing] = self.listings.allocate(listing, name)
                 opened.append(listing)
-        released = self._record_of(fresh.released, source.key)
+        released = self.releases.record_owned(fresh.released, source.key)
         pending = listing_changes(post, ours, released, listings, opened, self.page_size)
         return publish_plan(request, fresh.update, fresh.released, listings, pending)
 
@@ -317,57 +289,6 @@ class RenderStage:
             ),
         )
         return DetailType.POST_PUBLISHED
-
-    def _take_down(self, source: SourceObject, state_kind: SourceStateKind) -> DetailType | None:
-        """Record the key as not live; remove its page and rows if it had them (raises StaleEventError)."""
-        kind = kind_of_key(source.key)
-        previous = self.catalogue.source_state(source.key)
-        if previous is not None and previous.state is state_kind and is_retry(previous, source):
-            live_slug, pending = previous.released_slug, previous.pending
-            if live_slug and self.catalogue.owner_of(live_slug) not in (None, source.key):
-                # Handed over since: the rows under those keys are the new owner's (same slug, and
-                # for a moved file the same date), so this retry must not delete them.
-                pending = replace(pending, deletes=())
-        else:
-            live_slug = previous.slug if previous and previous.state is SourceStateKind.LIVE else None
-            record = self._record_of(live_slug, source.key)
-            pending = Pending()
-            if record is not None:
-                pages = self.listings.site_pages() if kind is PostKind.PAGE else ()
-                pending = take_down_changes(kind, record, pages, self.page_size)
-        state = SourceState(
-            key=source.key,
-            state=state_kind,
-            slug=None,
-            sequencer=source.sequencer,
-            released_slug=live_slug,
-            pending=pending,
-        )
-        self.catalogue.record_taken_down(state, release=self.releases.still_owned(live_slug, source.key))
-        if not live_slug:
-            return None
-        self.listings.delete(pending.deletes)
-        self.releases.let_go(live_slug, kind)
-        self.stale_pages.send(
-            pending.stale, cause=f"{source.key}@{source.sequencer}", correlation_id=source.correlation_id
-        )
-        self.bus.emit(
-            DetailType.POST_UNPUBLISHED,
-            PostUnpublished(
-                source=source,
-                slug=live_slug,
-                path=content_path(kind, live_slug),
-                reason=state_kind.value,
-            ),
-        )
-        return DetailType.POST_UNPUBLISHED
-
-    def _record_of(self, slug: str | None, key: str) -> PostRecord | None:
-        """The catalogue's record of `slug`, if this key still owns it."""
-        if slug is None:
-            return None
-        record = self.catalogue.post_record(slug)
-        return record if record is not None and record.source_key == key else None
 
     def _reject(
         self, source: SourceObject, problems: Sequence[Problem], waiter: SlugWaiter | None = None

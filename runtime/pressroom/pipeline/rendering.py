@@ -26,7 +26,8 @@ from pressroom.events import (
 from pressroom.pipeline.authors import AuthorStage
 from pressroom.pipeline.handover import SlugHandoverStage
 from pressroom.pipeline.pages import PostPages
-from pressroom.pipeline.render import Publication, RenderPorts, RenderStage
+from pressroom.pipeline.publishing import Publication, RenderPorts
+from pressroom.pipeline.render import RenderStage
 from pressroom.pipeline.republish import RepublishStage
 from pressroom.reading.profiles import is_profile_key
 

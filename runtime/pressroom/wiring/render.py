@@ -12,7 +12,8 @@ from pressroom.adapters.stale_pages import StalePagesQueue
 from pressroom.adapters.uploads import UploadStore
 from pressroom.events import EventSource
 from pressroom.pipeline.pages import PostPages
-from pressroom.pipeline.render import Publication, RenderPorts, RenderStage
+from pressroom.pipeline.publishing import Publication, RenderPorts
+from pressroom.pipeline.render import RenderStage
 from pressroom.pipeline.rendering import Rendering
 from pressroom.pipeline.republish import RepublishStage
 from pressroom.settings import RenderSettings, RepublishSettings, SettingsError
