@@ -8,7 +8,7 @@ import unicodedata
 from pressroom.model import quoted
 
 MAX_SLUG_LENGTH = 80
-SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # whole: fullmatch, as `$` passes a final newline
 # Names the site itself uses at the top level (where pages live too) or beside posts.
 RESERVED_SLUGS = frozenset(
     {
@@ -35,7 +35,7 @@ def slug_problem(slug: str) -> str | None:
         return "the slug is empty"
     if len(slug) > MAX_SLUG_LENGTH:
         return f"the slug is {len(slug)} characters long; the limit is {MAX_SLUG_LENGTH}"
-    if not SLUG_PATTERN.match(slug):
+    if not SLUG_PATTERN.fullmatch(slug):
         suggestion = slugify(slug)
         hint = f" such as {quoted(suggestion)}" if suggestion and not slug_problem(suggestion) else ""
         return (

@@ -71,3 +71,19 @@ def test_every_top_level_name_the_site_writes_is_reserved():
 
     assert own
     assert own <= set(RESERVED), f"not reserved: {sorted(own - set(RESERVED))}"
+
+
+@pytest.mark.parametrize("name", RESERVED)
+def test_a_reserved_name_with_a_line_break_after_it_is_no_slug(name: str):
+    # `slug: "tags\n"` in YAML: a pattern checked with `$` would let it through, onto /tags/.
+    verdict = validate_post("posts/mine.md", post_file("A post", extra=f'slug: "{name}\\n"'), RULES, NOW)
+
+    assert isinstance(verdict, Rejection)
+    (problem,) = verdict.problems
+    assert problem.field == "slug"
+    assert problem.message.startswith(f"'{name}\\n' is not a valid slug")
+
+
+@pytest.mark.parametrize("slug", ["hello\n", "hello\r", "\nhello", "hel\nlo", "hello-\n"])
+def test_a_slug_holding_a_line_break_anywhere_is_refused(slug: str):
+    assert slug_problem(slug) is not None

@@ -72,6 +72,7 @@ def test_links_may_use_web_mail_and_telephone_addresses(scheme_url: str):
         ('<form action="/x"><button>go</button></form>', "go"),
         ('<input type="text" value="x">', "<input>"),
         ('<code class="hljs evil">x</code>', "<code>x</code>"),
+        ('<code class="language-py\n">x</code>', "<code>x</code>"),  # a class is matched whole
         ('<span class="language-python">x</span>', '<span class="language-python">x</span>'),
         ('<iframe src="https://evil.example/embed/x"></iframe>', ""),
         ('<iframe src="https://www.youtube.com/watch?v=x"></iframe>', ""),

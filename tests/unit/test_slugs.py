@@ -69,7 +69,7 @@ def test_slugify_always_gives_a_usable_slug_or_nothing(text: str):
     slug = slugify(text)
 
     assert len(slug) <= MAX_SLUG_LENGTH
-    assert slug == "" or SLUG_PATTERN.match(slug)
+    assert slug == "" or SLUG_PATTERN.fullmatch(slug)
     assert slugify(slug) == slug
 
 

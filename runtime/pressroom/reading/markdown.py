@@ -64,7 +64,7 @@ _EXTRA_ATTRIBUTES: dict[str, set[str]] = {
     "time": {"datetime"},
 }
 _EMPTY_IFRAME = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>\s*</iframe>")
-_CLASS_OF_CODE = re.compile(r"^language-[A-Za-z0-9_+#-]{1,40}$")
+_CLASS_OF_CODE = re.compile(r"language-[A-Za-z0-9_+#-]{1,40}")
 
 
 @dataclass(frozen=True)
@@ -153,7 +153,7 @@ class MarkdownRenderer:
         if tag == "input" and attribute == "type":
             return value if value == "checkbox" else None
         if attribute == "class" and tag == "code":
-            return value if _CLASS_OF_CODE.match(value) else None
+            return value if _CLASS_OF_CODE.fullmatch(value) else None
         return value
 
 
