@@ -8,8 +8,11 @@ from typing import Any
 
 ALLOWED_SCHEMES = ("http", "https")
 MAX_URL_LENGTH = 2_048
-# Keys whose values are URLs, by the end of their name: featuredImage.url, images, canonicalURL…
-_URL_KEY = re.compile(r"(url|uri|href|src|link|image|images|canonical|thumbnail|cover|avatar|aliases)$", re.I)
+# Keys whose values are URLs, by the end of their name: featuredImage.url, images, canonicalURL,
+# image.path (Jekyll themes)…
+_URL_KEY = re.compile(
+    r"(url|uri|href|src|link|image|images|canonical|thumbnail|cover|avatar|aliases|path)$", re.I
+)
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]{0,31}):")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from world import NOW, RULES, post_file
 
+from pressroom.model import Rejection
+from pressroom.reading.validation import validate_post
 from pressroom.urls import absolute, url_fields, url_problem
 
 CONTROL_CHARACTERS = "a URL may not contain control characters or line breaks"
@@ -95,7 +98,7 @@ def test_every_url_field_is_found_by_its_name_in_nested_mappings_and_lists():
 
 
 @pytest.mark.parametrize(
-    "key", ["url", "uri", "href", "src", "link", "image", "canonical", "thumbnail", "cover", "avatar"]
+    "key", ["url", "uri", "href", "src", "link", "image", "canonical", "thumbnail", "cover", "avatar", "path"]
 )
 def test_each_kind_of_url_field_is_checked(key: str):
     assert list(url_fields({"author": {key: "/x"}})) == [(f"author.{key}", "/x")]
@@ -117,3 +120,18 @@ def test_an_address_is_made_absolute_against_the_site(url: str, expected: str):
 def test_only_slashes_are_trimmed_where_the_site_address_and_the_path_meet():
     assert absolute("Xmas/tree.png", "https://example.com/TeX/") == "https://example.com/TeX/Xmas/tree.png"
     assert absolute("/Xmas/tree.png", "https://example.com/TeX") == "https://example.com/TeX/Xmas/tree.png"
+
+
+@pytest.mark.parametrize("field", ["image", "featuredImage", "cover"])
+@pytest.mark.parametrize("key", ["path", "url", "src"])
+def test_a_featured_image_given_by_any_key_is_scheme_checked(field: str, key: str):
+    # Jekyll themes write `image: {path: …}`; the image reaches <img src>, og:image and JSON-LD.
+    data = post_file("A post", extra=f'{field}:\n  {key}: "javascript:alert(1)"')
+
+    verdict = validate_post("posts/a.md", data, RULES, NOW)
+
+    assert isinstance(verdict, Rejection)
+    assert [(problem.field, problem.message) for problem in verdict.problems] == [
+        (f"{field}.{key}", "javascript: URLs are not allowed; use an http(s) URL, a protocol-relative "
+         "one (//host/…) or a path on this site")
+    ]  # fmt: skip
