@@ -126,18 +126,23 @@ def payload(webhook: Webhook, announcement: Announcement) -> bytes:
     data = announcement.data
     link = data.get("url")
     if webhook.kind is WebhookKind.SLACK:
-        text = (
-            f"*{announcement.subject}*\n{link}" if link else f"*{announcement.subject}*\n{announcement.text}"
-        )
-        body: dict[str, Any] = {"text": text}
+        detail = link if link else announcement.text
+        body: dict[str, Any] = {"text": f"*{_slack_text(announcement.subject)}*\n{_slack_text(detail)}"}
     elif webhook.kind is WebhookKind.DISCORD:
         embed = {"title": data.get("title") or announcement.subject, "description": announcement.text[:4000]}
         if link:
             embed["url"] = link
-        body = {"content": announcement.subject[:2000], "embeds": [embed]}
+        # A title may say @everyone or <@id>: shown as written, it notifies no one.
+        body = {"content": announcement.subject[:2000], "embeds": [embed], "allowed_mentions": {"parse": []}}
     else:
         body = {"subject": announcement.subject, "text": announcement.text, **data}
     return json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
+def _slack_text(text: str) -> str:
+    """Text as Slack shows it literally: it reads <…> as a link or a mention (<!channel>) and & as
+    the start of an entity, so those three are escaped, as Slack's formatting guide says."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def sign(secret: str, body: bytes, timestamp: int) -> str:

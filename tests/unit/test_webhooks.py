@@ -134,3 +134,43 @@ def test_a_signature_verifies_only_with_the_secret_the_body_and_a_fresh_timestam
     assert not verify_signature(SECRET, body + b" ", header, now=1_700_000_100)
     assert not verify_signature(SECRET, body, header, now=1_700_000_000 + 3600)  # a replay, an hour later
     assert not verify_signature(SECRET, body, "v1=deadbeef", now=1_700_000_000)
+
+
+HOSTILE_TITLE = "<!channel> @everyone <https://evil.example/login|Sign in again> & <@U123>"
+HOSTILE = Announcement(
+    kind=AnnouncementKind.PUBLISHED,
+    subject=f"New post: {HOSTILE_TITLE}",
+    text=f"{HOSTILE_TITLE}\n\nhttps://blog.example.com/posts/a/?x=1&y=2\n",
+    data={"kind": "published", "title": HOSTILE_TITLE, "url": "https://blog.example.com/posts/a/?x=1&y=2"},
+)
+
+
+def test_a_title_cannot_ping_a_slack_channel_or_disguise_a_link():
+    slack = json.loads(payload(Webhook("s", WebhookKind.SLACK, "https://s.example/"), HOSTILE))
+
+    # Slack reads <…> as a mention or a link and & as the start of an entity: all three escaped
+    assert slack == {
+        "text": "*New post: &lt;!channel&gt; @everyone &lt;https://evil.example/login|Sign in again&gt; "
+        "&amp; &lt;@U123&gt;*\nhttps://blog.example.com/posts/a/?x=1&amp;y=2"
+    }
+
+
+def test_a_rejected_file_name_cannot_ping_a_slack_channel_either():
+    rejected = Announcement(
+        kind=AnnouncementKind.REJECTED,
+        subject="Not published: <!here>.md",
+        text="posts/<!here>.md was not published.\n",
+        data={"kind": "rejected"},
+    )
+
+    slack = json.loads(payload(Webhook("s", WebhookKind.SLACK, "https://s.example/"), rejected))
+
+    assert "<!here>" not in slack["text"]
+    assert slack["text"] == "*Not published: &lt;!here&gt;.md*\nposts/&lt;!here&gt;.md was not published.\n"
+
+
+def test_a_discord_announcement_mentions_no_one_whatever_it_says():
+    discord = json.loads(payload(Webhook("d", WebhookKind.DISCORD, "https://d.example/"), HOSTILE))
+
+    assert discord["allowed_mentions"] == {"parse": []}
+    assert discord["content"] == HOSTILE.subject  # shown as written, pinging no one
