@@ -52,6 +52,7 @@ def test_a_delete_in_the_versioned_uploads_bucket_notifies_a_delete_marker(stack
         ("posts/A.MD", True, False),  # EventBridge matches the extension in any case
         ("pages/About.Markdown", True, False),
         ("authors/Ada.mD", True, False),
+        ("authors/grace.markdown", True, False),  # a profile in either extension
         ("theme/post.html.j2", True, False),
         ("posts/notes.txt", False, False),
         ("posts/a/IMG_0001.JPG", False, True),
