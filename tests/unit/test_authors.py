@@ -193,3 +193,12 @@ def test_an_older_profile_arriving_late_changes_nothing(world: World):
     world.authors.on_author_validated(event, now=NOW)
 
     assert [profile.name for profile in world.listings.authors()] == ["Augusta Ada King"]
+
+
+def test_a_profile_with_half_a_surrogate_pair_is_refused_naming_the_field():
+    verdict = validate_profile(
+        "authors/ada.md", b'---\nname: "Ada \\ud800"\n---\n\nHello.\n', RULES.max_bytes
+    )
+
+    assert isinstance(verdict, Rejection)
+    assert [problem.field for problem in verdict.problems] == ["name"]

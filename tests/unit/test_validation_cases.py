@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
+from world import NOW, RULES, post_file
 
 from pressroom.model import Image, Post, Problem, Rejection
 from pressroom.reading.validation import ValidationRules, validate_post
@@ -181,3 +182,60 @@ def test_problems_read_as_location_then_message(rules: ValidationRules, now: dat
     assert isinstance(by_line, Rejection)
     assert by_field.problems[0].describe().startswith("slug: 'tags' is reserved")
     assert by_line.problems[0].describe().startswith("line 6: the file contains a NUL byte")
+
+
+# ------------------------------------------------------------------ values no page can hold
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ('summary: "a\\udfffb"', "summary"),
+        ('tags: [news, "\\ud800"]', "tags[1]"),
+        ('featuredImage:\n  url: /a.png\n  alt: "\\ud83d"', "featuredImage.alt"),
+        ('"\\ud800key": x', "\\ud800key"),
+    ],
+)
+def test_a_lone_surrogate_anywhere_in_the_front_matter_is_refused_naming_its_field(extra: str, field: str):
+    # YAML's \u escapes can write half of a UTF-16 pair, which no UTF-8 page, event or table holds
+    verdict = validate_post("posts/a.md", post_file("A post", extra=extra), RULES, NOW)
+
+    assert isinstance(verdict, Rejection)
+    (problem,) = verdict.problems
+    assert problem.field == field.encode("utf-8", "backslashreplace").decode()
+    assert problem.message.endswith(
+        "is not a character (half of a UTF-16 surrogate pair, as a YAML \\u escape can write): remove it"
+    )
+
+
+def test_a_lone_surrogate_in_the_title_is_refused():
+    data = post_file("A post").replace(b'title: "A post"', b'title: "\\ud800"')
+
+    verdict = validate_post("posts/a.md", data, RULES, NOW)
+
+    assert isinstance(verdict, Rejection)
+    assert [problem.field for problem in verdict.problems] == ["title"]
+
+
+def test_an_image_size_beyond_any_screen_is_left_out_not_stored():
+    # DynamoDB stores at most 38 digits: a 45-digit width crashed RenderFunction after the slug was claimed
+    extra = (
+        "featuredImage:\n  url: /a.png\n  width: 123456789012345678901234567890123456789012345\n  height: 600"
+    )
+
+    post = validate_post("posts/a.md", post_file("A post", extra=extra), RULES, NOW)
+
+    assert isinstance(post, Post)
+    assert (post.images[0].width, post.images[0].height) == (None, 600)
+
+
+@pytest.mark.parametrize("weight", ["123456789012345678901234567890123456789012345", "-10000000000"])
+def test_a_menu_weight_beyond_a_billion_is_refused(weight: str):
+    extra = f"menu:\n  main:\n    weight: {weight}"
+
+    verdict = validate_post("pages/about.md", post_file("About", extra=extra), RULES, NOW)
+
+    assert isinstance(verdict, Rejection)
+    assert [(p.field, p.message) for p in verdict.problems] == [
+        ("menu", f"the menu weight must be a whole number from -1,000,000,000 to 1,000,000,000, not {weight}")
+    ]

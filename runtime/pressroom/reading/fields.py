@@ -7,7 +7,7 @@ so one upload is answered with every reason to refuse it at once.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -16,6 +16,7 @@ from pressroom.reading.dates import DateError, parse_date
 from pressroom.urls import url_fields, url_problem
 
 _TAG_SEPARATORS = re.compile(r"[,\s]+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # Limits that keep a post's metadata well inside EventBridge's 256 KB events and a reader's patience.
 MAX_SUMMARY_LENGTH = 3_000
 MAX_LIST_ENTRIES = 50
@@ -113,6 +114,38 @@ class FieldReader:
             elif text and text not in result:
                 result.append(text)
         return tuple(result)
+
+    def check_characters(self) -> None:
+        """Refuse half a UTF-16 surrogate pair anywhere in the front matter, names included: YAML's
+        \\u escapes can write one, and no UTF-8 page, event or table can hold it."""
+        for path, text in _strings(self.front_matter):
+            found = _SURROGATE.search(text)
+            if found:
+                self._refuse(
+                    printable(path),
+                    f"`{printable(found.group())}` is not a character (half of a UTF-16 surrogate pair, "
+                    "as a YAML \\u escape can write): remove it",
+                )
+
+
+def printable(text: str) -> str:
+    """Text safe to put in a message, an event or a page: a lone surrogate as its \\u escape."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _strings(value: object, path: str = "") -> Iterator[tuple[str, str]]:
+    """(field path, text) for every string in a YAML value, mapping keys included."""
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            name = f"{path}.{key}" if path else str(key)
+            if isinstance(key, str):
+                yield name, key
+            yield from _strings(item, name)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, f"{path}[{index}]")
+    elif isinstance(value, str):
+        yield path, value
 
 
 def kind_of(value: object) -> str:

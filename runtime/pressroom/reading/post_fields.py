@@ -21,6 +21,8 @@ MAX_TITLE_LENGTH = 300
 # The menu a page joins to appear in the site navigation (Hugo's name for it).
 MAIN_MENU = "main"
 MAX_MENU_NAME_LENGTH = 40
+MAX_MENU_WEIGHT = 1_000_000_000
+MAX_IMAGE_DIMENSION = 100_000  # pixels: a larger width or height is a typing slip, left out
 
 
 class PostFields(FieldReader):
@@ -126,6 +128,13 @@ class PostFields(FieldReader):
         weight = settings.get("weight", self.front_matter.get("weight", 0))
         if isinstance(weight, bool) or not isinstance(weight, int):
             self._refuse(field, f"the menu weight must be a whole number, not {quoted(weight)}")
+            return None
+        if abs(weight) > MAX_MENU_WEIGHT:  # DynamoDB stores at most 38 digits
+            self._refuse(
+                field,
+                f"the menu weight must be a whole number from {-MAX_MENU_WEIGHT:,} to {MAX_MENU_WEIGHT:,}, "
+                f"not {quoted(weight)}",
+            )
             return None
         return MenuEntry(name=name.strip(), weight=weight)
 
@@ -241,4 +250,6 @@ class PostFields(FieldReader):
 
 
 def _dimension(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_IMAGE_DIMENSION:
+        return value
+    return None

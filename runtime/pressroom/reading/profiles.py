@@ -15,6 +15,7 @@ from typing import Any
 
 from pressroom.filenames import is_markdown, markdown_stem
 from pressroom.model import Problem, Rejection, quoted
+from pressroom.reading.fields import MAX_PROBLEMS, FieldReader
 from pressroom.slugs import slugify
 from pressroom.urls import url_problem
 
@@ -71,6 +72,10 @@ def validate_profile(source_key: str, data: bytes, max_bytes: int) -> AuthorProf
     except FrontMatterError as error:
         return Rejection(source_key, (error.problem,))
     fields = split.front_matter
+    characters = FieldReader(fields, split.raw_front_matter)
+    characters.check_characters()
+    if characters.problems:  # alone: the other checks would quote those values back
+        return Rejection(source_key, tuple(characters.problems[:MAX_PROBLEMS]))
     problems: list[Problem] = []
     key = profile_key(source_key)
     if not key:

@@ -56,6 +56,9 @@ def validate_post(source_key: str, data: bytes, rules: ValidationRules, now: dat
 
     kind = kind_of_key(source_key)
     reader = PostFields(split.front_matter, split.raw_front_matter)
+    reader.check_characters()
+    if reader.problems:  # first, alone: the other checks would quote those values back
+        return Rejection(source_key, _at_most(reader.problems, MAX_PROBLEMS))
     title = reader.title()
     date_from_name, name_rest = split_file_name(_stem(source_key))
     if kind is PostKind.PAGE:
