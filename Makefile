@@ -111,7 +111,7 @@ test-later: setup ## Run `make test` with the clock moved to 2031-01-01 and to 2
 
 # Mutation testing (mutmut 3) of the modules listed in pyproject.toml's [tool.mutmut]: every mutant
 # the unit suite lets live is killed by a test or listed in tests/equivalent_mutants.toml.
-mutate: $(VENV)/.installed ## Mutation testing of the modules where a mistake hurts (~30 min); updates docs/TESTING.md
+mutate: $(VENV)/.installed ## Mutation testing of the modules where a mistake hurts (30-50 min on 2 cores); updates docs/TESTING.md
 	$(BIN)/python scripts/mutate
 
 mutate-changed: $(VENV)/.installed ## As mutate, only the modules the branch and uncommitted changes touch: run before committing
