@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 
+from aws_lambda_powertools import Logger
+
 from pressroom.aggregates import SitePage, author_listing, listing_path, menu_of, tag_listing
 from pressroom.model import Image, Post, PostKind
 from pressroom.reading.liquid_bodies import holds_liquid, is_jekyll_post
@@ -19,6 +21,8 @@ from pressroom.reading.shortcodes import expand
 from pressroom.theme import Theme
 from pressroom.urls import absolute
 from pressroom.views import Heading, ImageView, Link, PostView
+
+logger = Logger(child=True)
 
 
 def navigation_links(pages: Iterable[SitePage]) -> tuple[Link, ...]:
@@ -45,6 +49,8 @@ class PostPages:
         if page is not None:
             return page
         rendered = self.markdown.render(self.body(post))
+        for warning in rendered.warnings:  # the page is published, plainer where it says
+            logger.warning("Post body shown plainer", source_key=post.source_key, problem=warning.describe())
         view = self.view(post, rendered.reading_minutes, rendered.toc)
         if post.kind is PostKind.PAGE:
             return self.theme.render_page(view, rendered.html, rendered.text, menu=menu)

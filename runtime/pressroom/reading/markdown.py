@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import math
 import re
+import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from functools import cache, cached_property, partial
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from pressroom.budgets import OverBudgetError, time_limit
+from pressroom.model import Problem
 from pressroom.slugs import slugify
 from pressroom.views import Heading
 
@@ -38,6 +42,13 @@ DEFAULT_EMBED_PREFIXES = (
 WORDS_PER_MINUTE = 220
 # Larger code blocks are shown plain: highlighting them would cost more than they are worth.
 MAX_HIGHLIGHTED_CODE = 100_000
+# Time one body's code blocks may take to highlight, in all: a lexer that backtracks on a few
+# dozen characters (an open class of Pygments bugs) is stopped, and the blocks left are shown
+# without colours. See docs/limits.md for how these budgets fit the functions' timeouts.
+HIGHLIGHT_SECONDS = 1.0
+# Time parsing, rendering and sanitising one body may take; past it the body is published as
+# its plain text, in paragraphs. No body CommonMark reads in linear time comes near it.
+MARKDOWN_SECONDS = 6.0
 CODE_CSS_CLASS = "highlight"
 
 _EXTRA_TAGS = {
@@ -81,6 +92,7 @@ class RenderedBody:
     toc: tuple[Heading, ...] = ()
     words: int = 0
     text: str | None = None
+    warnings: tuple[Problem, ...] = ()
 
     @property
     def reading_minutes(self) -> int:
@@ -110,6 +122,7 @@ class MarkdownRenderer:
         parser.use(anchors_plugin, min_level=2, max_level=4, slug_func=_heading_slug)
         parser.core.ruler.push("pressroom_label_task_items", _label_task_items)
         parser.add_render_rule("list_item_open", _render_list_item_open)
+        parser.add_render_rule("fence", _render_fence)
         return parser
 
     @cached_property
@@ -132,15 +145,31 @@ class MarkdownRenderer:
         )
 
     def render(self, body: str) -> RenderedBody:
-        """Render a post body; entities such as `&#39;` come out as the characters they name."""
-        tokens = self._parser.parse(body)
-        html = self._parser.renderer.render(tokens, self._parser.options, {})
-        return RenderedBody(
-            html=self.sanitize(html),
-            toc=tuple(_headings(tokens)),
-            words=_count_words(tokens),
-            text=_paragraph_text(tokens),
-        )
+        """Render a post body; entities such as `&#39;` come out as the characters they name.
+
+        Work is bounded (HIGHLIGHT_SECONDS, MARKDOWN_SECONDS): what runs over is shown plainer,
+        and `warnings` says what and where.
+        """
+        highlighting = _Highlighting(remaining=HIGHLIGHT_SECONDS)
+        reset = _HIGHLIGHTING.set(highlighting)
+        try:
+            with time_limit(MARKDOWN_SECONDS, "rendering Markdown"):
+                tokens = self._parser.parse(body)
+                html = self._parser.renderer.render(tokens, self._parser.options, {})
+                rendered = RenderedBody(
+                    html=self.sanitize(html),
+                    toc=tuple(_headings(tokens)),
+                    words=_count_words(tokens),
+                    text=_paragraph_text(tokens),
+                    warnings=tuple(highlighting.warnings),
+                )
+        except OverBudgetError as over:
+            if over.step != "rendering Markdown":
+                raise
+            return _plain_body(body)
+        finally:
+            _HIGHLIGHTING.reset(reset)
+        return rendered
 
     def sanitize(self, html: str) -> str:
         """Keep only allowlisted tags, attributes, classes, URL schemes and embeds."""
@@ -193,17 +222,70 @@ def _lexer(language: str) -> Lexer | None:
         return None
 
 
+@dataclass
+class _Highlighting:
+    """One body's highlighting: the time its code blocks have left, the line of the block being
+    rendered, and the blocks shown without colours."""
+
+    remaining: float
+    line: int | None = None
+    warnings: list[Problem] = field(default_factory=list)
+
+
+_HIGHLIGHTING: ContextVar[_Highlighting | None] = ContextVar("pressroom_highlighting", default=None)
+
+
+def _render_fence(renderer: Any, tokens: Sequence[Token], index: int, options: Any, env: Any) -> str:
+    """The default fence rule, noting the block's line for a warning about its highlighting."""
+    highlighting = _HIGHLIGHTING.get()
+    token_map = tokens[index].map
+    if highlighting is not None and token_map:
+        highlighting.line = token_map[0] + 1
+    return str(type(renderer).fence(renderer, tokens, index, options, env))
+
+
 def _highlight(code: str, language: str, _attributes: Any) -> str:
     if not language or len(code) > MAX_HIGHLIGHTED_CODE or len(language) > 40:
         return ""
     lexer = _lexer(language.lower())
     if lexer is None:
         return ""
+    highlighting = _HIGHLIGHTING.get() or _Highlighting(remaining=HIGHLIGHT_SECONDS)
+    if highlighting.remaining <= 0:
+        return ""
     from pygments import highlight
 
-    spans = highlight(code, lexer, _formatter())
+    started = time.monotonic()
+    try:
+        with time_limit(highlighting.remaining, "highlighting code"):
+            spans = highlight(code, lexer, _formatter())
+    except OverBudgetError as over:
+        if over.step != "highlighting code":
+            raise
+        highlighting.remaining = 0
+        highlighting.warnings.append(
+            Problem(
+                f"this {language} code block took too long to highlight (over {HIGHLIGHT_SECONDS:g} s "
+                "for the post's code in all): it and the code blocks after it are shown without colours",
+                line=highlighting.line,
+            )
+        )
+        return ""
+    highlighting.remaining -= time.monotonic() - started
     language_class = escape(f"language-{language}", quote=True)
     return f'<pre class="{CODE_CSS_CLASS}"><code class="{language_class}">{spans}</code></pre>\n'
+
+
+def _plain_body(body: str) -> RenderedBody:
+    """A body that took too long to render, as its text: escaped, in paragraphs, no Markdown."""
+    paragraphs = [" ".join(part.split()) for part in re.split(r"\n\s*\n", body)]
+    html = "".join(f"<p>{escape(text)}</p>\n" for text in paragraphs if text)
+    warning = Problem(
+        f"this post's Markdown took too long to render (over {MARKDOWN_SECONDS:g} s): "
+        "it is shown as plain text; look for very long runs of brackets, list items or HTML tags"
+    )
+    words = sum(len(text.split()) for text in paragraphs)
+    return RenderedBody(html=html, words=words, warnings=(warning,))
 
 
 def _heading_slug(text: str) -> str:
@@ -224,7 +306,8 @@ def _label_task_items(state: StateCore) -> None:
     tokens = state.tokens
     for index, token in enumerate(tokens):
         if token.type == "list_item_open" and token.meta and "checked" in token.meta:
-            inline = next((t for t in tokens[index + 1 :] if t.type == "inline"), None)
+            following = (tokens[at] for at in range(index + 1, len(tokens)))  # not a slice: linear
+            inline = next((t for t in following if t.type == "inline"), None)
             token.meta["label"] = _plain_text(inline)[:200] if inline is not None else ""
 
 
