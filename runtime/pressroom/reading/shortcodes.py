@@ -9,6 +9,10 @@ with a warning naming it and its line; a paired one keeps what it encloses.
 
 Inside fenced code blocks shortcodes are shown as written, except that Hugo's escaped form
 `{{</* name */>}}` becomes `{{< name >}}` there and everywhere else, as in Hugo.
+
+The body comes from an upload, so the work stays in proportion to its size: each part of the
+text is read a bounded number of times, without recursion, and shortcodes nested more than
+MAX_SHORTCODE_DEPTH deep are left in the page as written, with a warning naming the line.
 """
 
 from __future__ import annotations
@@ -25,20 +29,36 @@ from pressroom.slugs import slugify, split_file_name
 
 RENDERED = ("figure", "youtube", "vimeo", "highlight", "ref", "relref", "details")
 PAIRED = frozenset({"highlight", "details"})
+MAX_SHORTCODE_DEPTH = 20  # Hugo sites nest two or three deep
 
-_SHORTCODE = re.compile(r"\{\{(?:<(?P<angle>.*?)>|%(?P<percent>.*?)%)\}\}", re.DOTALL)
-_ESCAPED = re.compile(r"\{\{(?:</\*(?P<angle>.*?)\*/>|%/\*(?P<percent>.*?)\*/%)\}\}", re.DOTALL)
-_NAME = re.compile(r"\s*(?P<closing>/)?\s*(?P<name>[A-Za-z][\w.-]*)(?P<arguments>.*)", re.DOTALL)
-_ARGUMENT = re.compile(
-    r"""(?:(?P<key>[A-Za-z_][\w-]*)=)?(?P<value>"(?:[^"\\]|\\.)*"|`[^`]*`|[^\s"`]+)""", re.DOTALL
-)
+# Openings, each with what closes it; what lies between is the shortcode's inside.
+_TAGS = {"{{<": ">}}", "{{%": "%}}"}
+_ESCAPED = {"{{</*": "*/>}}", "{{%/*": "*/%}}"}
+_NAME = re.compile(r"\s*+(?:(?P<closing>/)\s*+)?(?P<name>[A-Za-z][\w.-]*+)(?P<arguments>.*)", re.DOTALL)
+_NOT_SPACE = re.compile(r"\S")
 _FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
+_BACKTICKS = re.compile(r"`+")
 _YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{6,20}$")
 _VIMEO_ID = re.compile(r"^[0-9]{1,12}$")
 _LANGUAGE = re.compile(r"^[A-Za-z0-9_+#.-]{1,40}$")
 
 
-@dataclass(frozen=True)
+def _argument_pattern(quoted: bool, backticked: bool) -> re.Pattern[str]:
+    values = [r'"[^"\\]*+(?:\\.[^"\\]*+)*+"'] * quoted + ["`[^`]*+`"] * backticked + [r'[^\s"`]++']
+    return re.compile(rf"\s*+(?:(?P<key>[A-Za-z_][\w-]*+)=)?(?P<value>{'|'.join(values)})", re.DOTALL)
+
+
+# An argument is key=value or a value: "quoted" (with \ escapes), in `backticks`, or bare. Once a
+# quote or backtick has been found to have none closing it, no later one has, so the patterns
+# without that form are used from there on.
+_ARGUMENT = {
+    (quoted, backticked): _argument_pattern(quoted, backticked)
+    for quoted in (True, False)
+    for backticked in (True, False)
+}
+
+
+@dataclass(frozen=True, slots=True)
 class Shortcode:
     name: str
     closing: bool
@@ -72,7 +92,7 @@ def expand(body: str) -> Expansion:
     lines_before = 0
     for text, in_code in _segments(body):
         if in_code:
-            parts.append(_unescape(text))
+            parts.append(_unescape(text, 0, len(text)))
         else:
             expanded, found = _expand_prose(text, line_offset=lines_before)
             parts.append(expanded)
@@ -112,99 +132,209 @@ def _closes(line: str, fence: str) -> bool:
     return len(stripped) >= len(fence) and set(stripped) == {fence[0]}
 
 
-def _unescape(text: str) -> str:
-    return _ESCAPED.sub(
-        lambda m: "{{<" + m["angle"] + ">}}" if m["angle"] is not None else "{{%" + m["percent"] + "%}}", text
-    )
+def _delimited(text: str, start: int, end: int, tags: dict[str, str]) -> Iterator[tuple[int, int, str]]:
+    """(start, end, opening) of each tag in text[start:end] that opens with one of `tags` and ends
+    with the first closing after it, left to right, as a lazy regular expression finds them.
+
+    Each character is read once or twice: an opening with no closing after it is not searched
+    for again, since no later one can have one either.
+    """
+    unclosed: set[str] = set()
+    position = text.find("{{", start, end)
+    while position >= 0:
+        after = position + 1
+        for opening, closing in tags.items():
+            if text.startswith(opening, position, end) and opening not in unclosed:
+                close = text.find(closing, position + len(opening), end)
+                if close < 0:
+                    unclosed.add(opening)
+                else:
+                    after = close + len(closing)
+                    yield position, after, opening
+                break
+        position = text.find("{{", after, end)
+
+
+def _unescape(text: str, start: int, end: int) -> str:
+    """text[start:end] with Hugo's escaped shortcodes as what they write: `{{</* x */>}}` as `{{< x >}}`."""
+    parts: list[str] = []
+    position = start
+    for tag_start, tag_end, opening in _delimited(text, start, end, _ESCAPED):
+        inside = text[tag_start + len(opening) : tag_end - len(_ESCAPED[opening])]
+        parts += (text[position:tag_start], opening[:3], inside, _TAGS[opening[:3]])
+        position = tag_end
+    parts.append(text[position:end])
+    return "".join(parts)
+
+
+@dataclass
+class _Enclosing:
+    """A paired shortcode being expanded (None: the whole text), up to the index of its closing one."""
+
+    opener: Shortcode | None
+    closer: int
+    depth: int
+    parts: list[str] = field(default_factory=list)
+    position: int = 0  # how much of the text `parts` has taken in
 
 
 def _expand_prose(text: str, line_offset: int) -> tuple[str, list[Problem]]:
+    """Prose with its shortcodes expanded, innermost first, with a stack of the paired ones open
+    around the current one instead of recursion."""
     warnings: list[Problem] = []
-    shortcodes = list(_shortcodes(text, line_offset))
-    out: list[str] = []
-    position = 0
+    shortcodes = _shortcodes(text, line_offset)
+    closers = _closers(shortcodes)
+    stack = [_Enclosing(None, len(shortcodes), depth=0)]
     index = 0
-    while index < len(shortcodes):
+    while True:
+        enclosing = stack[-1]
+        if index == enclosing.closer:
+            ends_at = shortcodes[index].start if enclosing.opener else len(text)
+            enclosing.parts.append(_unescape(text, enclosing.position, ends_at))
+            if enclosing.opener is None:
+                return "".join(enclosing.parts), warnings
+            stack.pop()
+            stack[-1].parts.append(_rendered(enclosing.opener, "".join(enclosing.parts), warnings))
+            stack[-1].position = shortcodes[index].end
+            index += 1
+            continue
         code = shortcodes[index]
-        out.append(_unescape(text[position : code.start]))
-        position = code.end
+        enclosing.parts.append(_unescape(text, enclosing.position, code.start))
+        enclosing.position = code.end
+        closer = closers[index]
+        if closer is not None and closer >= enclosing.closer:  # closed only outside what encloses it
+            closer = None
         index += 1
         if code.closing:
             warnings.append(
                 _warning(code, f"`{{{{< /{code.name} >}}}}` closes a shortcode that was never opened")
             )
-            continue
-        inner = None
-        closer = _closer(shortcodes, index, code.name)
-        if closer is not None:
-            inner = text[code.end : shortcodes[closer].start]
-            if code.name == "highlight":
-                inner = _unescape(inner)  # code, shown as written
-            else:
-                inner, enclosed = _expand_prose(inner, line_offset + text[: code.end].count("\n"))
-                warnings += enclosed
-            position = shortcodes[closer].end
+        elif enclosing.depth >= MAX_SHORTCODE_DEPTH:
+            ends_at = code.end if closer is None else shortcodes[closer].end
+            enclosing.parts.append(_unescape(text, code.start, ends_at))
+            enclosing.position = ends_at
+            if closer is not None:
+                index = closer + 1
+            warnings.append(_warning(code, _too_deep(code, encloses=closer is not None)))
+        elif closer is not None and code.name == "highlight":
+            inner = _unescape(text, code.end, shortcodes[closer].start)  # code, shown as written
+            enclosing.parts.append(_rendered(code, inner, warnings))
+            enclosing.position = shortcodes[closer].end
             index = closer + 1
+        elif closer is not None:
+            stack.append(_Enclosing(code, closer, enclosing.depth + 1, position=code.end))
         elif code.name in PAIRED:
             warnings.append(_warning(code, f"`{code.name}` has no closing `{{{{< /{code.name} >}}}}`"))
-            inner = ""
-        rendered, problem = _render(code, inner)
-        if problem:
-            warnings.append(_warning(code, problem))
-        out.append(rendered)
-    out.append(_unescape(text[position:]))
-    return "".join(out), warnings
+            enclosing.parts.append(_rendered(code, "", warnings))
+        else:
+            enclosing.parts.append(_rendered(code, None, warnings))
 
 
-def _shortcodes(text: str, line_offset: int) -> Iterator[Shortcode]:
-    escaped = [(m.start(), m.end()) for m in _ESCAPED.finditer(text)]
-    for match in _SHORTCODE.finditer(text):
-        if any(start <= match.start() < end for start, end in escaped):
+def _rendered(code: Shortcode, inner: str | None, warnings: list[Problem]) -> str:
+    rendered, problem = _render(code, inner)
+    if problem:
+        warnings.append(_warning(code, problem))
+    return rendered
+
+
+def _too_deep(code: Shortcode, encloses: bool) -> str:
+    return (
+        f"`{code.name}` is nested inside {MAX_SHORTCODE_DEPTH} other shortcodes, and pressroom expands "
+        f"shortcodes at most {MAX_SHORTCODE_DEPTH} deep: it was left in the page as written"
+        f"{', with what it encloses' if encloses else ''}; nest the shortcodes less deeply"
+    )
+
+
+def _shortcodes(text: str, line_offset: int) -> list[Shortcode]:
+    """The shortcodes in prose, in order; not those in Hugo's escaped form or in an inline code span."""
+    found: list[Shortcode] = []
+    escapes = _delimited(text, 0, len(text), _ESCAPED)
+    escape = next(escapes, None)
+    lines = _LineReader(text, line_offset)
+    for start, end, opening in _delimited(text, 0, len(text), _TAGS):
+        while escape is not None and escape[1] <= start:
+            escape = next(escapes, None)
+        if escape is not None and escape[0] <= start:
             continue
-        if _in_code_span(text, match.start()):
+        lines.move_to(start)
+        if lines.in_code_span:
             continue
-        inside = match["angle"] if match["angle"] is not None else match["percent"]
-        parsed = _NAME.fullmatch(inside)
+        parsed = _NAME.fullmatch(text, start + len(opening), end - len(_TAGS[opening]))
         if parsed is None:
             continue
-        positional: list[str] = []
-        named: dict[str, str] = {}
-        for argument in _ARGUMENT.finditer(parsed["arguments"]):
-            value = _unquote(argument["value"])
-            if argument["key"]:
-                named[argument["key"]] = value
-            else:
-                positional.append(value)
-        yield Shortcode(
-            name=parsed["name"],
-            closing=bool(parsed["closing"]),
-            positional=tuple(positional),
-            named=named,
-            start=match.start(),
-            end=match.end(),
-            line=line_offset + text[: match.start()].count("\n") + 1,
+        positional, named = _arguments(parsed["arguments"])
+        found.append(
+            Shortcode(
+                name=parsed["name"],
+                closing=bool(parsed["closing"]),
+                positional=positional,
+                named=named,
+                start=start,
+                end=end,
+                line=lines.line,
+            )
         )
+    return found
 
 
-def _in_code_span(text: str, offset: int) -> bool:
-    """Whether `offset` is inside an inline code span on its line (an odd number of backticks before)."""
-    line_start = text.rfind("\n", 0, offset) + 1
-    return text[line_start:offset].count("`") % 2 == 1
+class _LineReader:
+    """The line number at an offset, and whether it is inside an inline code span (an odd number
+    of backticks before it on its line), for offsets that only grow: each character is read once."""
 
+    def __init__(self, text: str, line_offset: int) -> None:
+        self.text = text
+        self.line = line_offset + 1
+        self.offset = 0
+        self.backticks = 0  # on the line, before the offset
 
-def _closer(shortcodes: list[Shortcode], start: int, name: str) -> int | None:
-    depth = 0
-    for index in range(start, len(shortcodes)):
-        code = shortcodes[index]
-        if code.name != name:
-            continue
-        if not code.closing:
-            depth += 1
-        elif depth == 0:
-            return index
+    def move_to(self, offset: int) -> None:
+        newlines = self.text.count("\n", self.offset, offset)
+        if newlines:
+            self.line += newlines
+            self.backticks = self.text.count("`", self.text.rfind("\n", self.offset, offset) + 1, offset)
         else:
-            depth -= 1
-    return None
+            self.backticks += self.text.count("`", self.offset, offset)
+        self.offset = offset
+
+    @property
+    def in_code_span(self) -> bool:
+        return self.backticks % 2 == 1
+
+
+def _arguments(text: str) -> tuple[tuple[str, ...], dict[str, str]]:
+    """A shortcode's positional and named arguments. A quote or backtick that nothing closes is skipped."""
+    positional: list[str] = []
+    named: dict[str, str] = {}
+    closable = {'"': True, "`": True}
+    position = 0
+    while True:
+        argument = _ARGUMENT[closable['"'], closable["`"]].match(text, position)
+        if argument is None:
+            unclosed = _NOT_SPACE.search(text, position)  # a quote or backtick, if not the end
+            if unclosed is None:
+                return tuple(positional), named
+            closable[unclosed[0]] = False
+            position = unclosed.end()
+            continue
+        value = _unquote(argument["value"])
+        if argument["key"]:
+            named[argument["key"]] = value
+        else:
+            positional.append(value)
+        position = argument.end()
+
+
+def _closers(shortcodes: list[Shortcode]) -> list[int | None]:
+    """For each opening shortcode, the index of the first closing one of its name after it that
+    no opening one of that name in between claims, or None."""
+    closers: list[int | None] = [None] * len(shortcodes)
+    unclosed: dict[str, list[int]] = {}
+    for index, code in enumerate(shortcodes):
+        if not code.closing:
+            unclosed.setdefault(code.name, []).append(index)
+        elif unclosed.get(code.name):
+            closers[unclosed[code.name].pop()] = index
+    return closers
 
 
 def _unquote(value: str) -> str:
@@ -288,9 +418,8 @@ def fenced_code(code: str, language: str) -> str:
     Hugo's highlight shortcode and Jekyll's highlight tag alike. An unusable language is dropped."""
     language = language if _LANGUAGE.fullmatch(language) else ""
     source = code.strip("\n")
-    fence = "```"
-    while fence in source:
-        fence += "`"
+    longest_run = max((len(run) for run in _BACKTICKS.findall(source)), default=0)
+    fence = "`" * max(3, longest_run + 1)
     return f"\n\n{fence}{language}\n{source}\n{fence}\n\n"
 
 
