@@ -1,0 +1,324 @@
+"""Jekyll posts' Liquid from a hostile author: every way to make python-liquid work without end
+(loops, ranges, growing strings, huge numbers, nesting, includes, time) ends in the body published
+with its Liquid taken out and a warning naming the limit, never in an exception or gigabytes.
+
+Where the input that proves a limit would be large, the limit is patched smaller and the input
+sized to it: what is pinned is that the limit is checked before the work is done. The 1 MB cases
+run under BUDGET_SECONDS, as in test_shortcode_budget: well under a second here, and minutes or
+hours for a scanner that rescans the rest of the body for each opening.
+"""
+
+from __future__ import annotations
+
+import tracemalloc
+from collections.abc import Mapping
+from typing import Any
+
+import pytest
+
+from pressroom.budgets import OverBudgetError, time_limit
+from pressroom.reading import liquid_bodies
+from pressroom.reading.fields import MAX_PROBLEMS
+from pressroom.reading.liquid_bodies import Evaluated, render, warnings_in
+
+BUDGET_SECONDS = 5
+SNIPPETS = {
+    "loop.html": "{% for j in (1..200) %}{% endfor %}",
+    "self.html": "again {% include self.html %}",
+}
+LOOPS = "runs its loops more than 10,000 times in all (loop iteration limit reached)"
+RANGE = "makes a range of more than 100,000 numbers (range limit reached)"
+VALUES = "builds values of more than 1,000,000 bytes (value size limit reached)"
+NUMBER = "makes a number of more than 1,000 digits (number size limit reached)"
+OUTPUT = "writes more than 2,000,000 bytes (output limit reached)"
+NESTING = "nests blocks more than 30 deep (nesting limit reached)"
+TOO_DEEP = "is nested too deeply to evaluate (nesting limit reached)"
+INCLUDES = "includes snippets more than 10 deep, or nests loops and includes too deeply (depth limit reached)"
+TIME = "took too long to run (over 2 s)"
+
+
+def evaluate(liquid: str, page: Mapping[str, Any] | None = None) -> Evaluated:
+    """`liquid` evaluated on line 2 of a body, between two lines of text."""
+    return render(f"Before.\n{liquid}\nAfter.", {"title": "Site"}, page or {}, includes=SNIPPETS.get)
+
+
+def taken_out(limit: str) -> str:
+    return f"this post's Liquid {limit}: it was taken out of the page"
+
+
+def assert_taken_out(evaluated: Evaluated, limit: str, line: int | None = 2) -> None:
+    assert evaluated.body.startswith("Before.\n")
+    assert evaluated.body.endswith("\nAfter.")
+    assert "{%" not in evaluated.body
+    assert "{{" not in evaluated.body
+    assert [(warning.message, warning.field, warning.line) for warning in evaluated.warnings] == [
+        (taken_out(limit), "body", line)
+    ]
+
+
+@pytest.mark.parametrize(
+    "liquid",
+    [
+        pytest.param(
+            "{% for a in (1..100) %}"
+            "{% for b in (1..100) %}{% endfor %}{% for c in (1..100) %}{% endfor %}"
+            "{% endfor %}",
+            id="loops-one-after-another-inside-a-loop",
+        ),
+        pytest.param("{% for i in (1..4000) %}{% endfor %}" * 3, id="loops-one-after-another"),
+        pytest.param(
+            "{% tablerow a in (1..200) %}{% tablerow b in (1..200) %}{% endtablerow %}{% endtablerow %}",
+            id="tablerow-in-tablerow",
+        ),
+        pytest.param(
+            "{% tablerow a in (1..200) %}{% for b in (1..200) %}{% endfor %}{% endtablerow %}",
+            id="for-in-tablerow",
+        ),
+        pytest.param(
+            "{% for i in (1..100) %}{% include loop.html %}{% endfor %}", id="a-looping-include-in-a-loop"
+        ),
+    ],
+)
+def test_loop_iterations_are_counted_in_all_wherever_the_loops_are(liquid: str):
+    assert_taken_out(evaluate(liquid), LOOPS)
+
+
+@pytest.mark.parametrize(
+    "liquid",
+    [
+        '{{ (1..5000) | join: "," }}',
+        "{{ (1..5000) | sort | size }}",
+        "{{ (1..5000) | reverse | first }}",
+        "{% for i in (1..5000) reversed %}{% break %}{% endfor %}",
+        "{% tablerow i in (1..5000) limit: 1 %}{% endtablerow %}",
+        "{% assign numbers = (1..5000) %}{{ numbers.size }}",
+        "{% assign n = 5000 %}{% for i in (1..n) limit: 2 %}{{ i }}{% endfor %}",
+    ],
+)
+def test_a_range_past_the_limit_is_refused_before_a_filter_or_loop_builds_it(
+    liquid: str, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(
+        liquid_bodies, "RANGE_LIMIT", 1000
+    )  # (1..5000) is cheap: only the check can refuse it
+
+    assert_taken_out(evaluate(liquid), RANGE)
+
+
+@pytest.mark.parametrize(
+    "liquid",
+    [
+        "{% for i in (1..99999999999999999999) %}{% endfor %}",
+        "{% assign numbers = (1..99999999999999999999) %}{{ numbers.size }}",
+        "{% for i in (1..99999999999999999999) offset: 99999999999999999990 %}{{ i }}{% endfor %}",
+    ],
+)
+def test_a_range_past_what_python_can_count_is_a_warning_not_an_overflow(liquid: str):
+    assert_taken_out(evaluate(liquid), RANGE)
+
+
+@pytest.mark.parametrize(
+    ("liquid", "printed"),
+    [
+        ("{% for i in (1..5) offset: -1 limit: 2 %}{{ i }}{% endfor %}", "12"),
+        ("{% for i in (1..5) limit: -3 %}{{ i }}{% endfor %}", ""),
+        ("{% for i in (1..5) offset: 99999999999999999999 %}{{ i }}{% endfor %}", ""),
+        (
+            "{% for i in (1..5) limit: 2 %}{{ i }}{% endfor %}"
+            "{% for i in (1..5) offset: continue %}{{ i }}{% endfor %}",
+            "12345",
+        ),
+    ],
+)
+def test_a_loops_limit_and_offset_are_held_between_none_and_all(liquid: str, printed: str):
+    evaluated = evaluate(liquid)
+
+    assert evaluated.body == f"Before.\n{printed}\nAfter."
+    assert evaluated.warnings == []
+
+
+@pytest.mark.parametrize(
+    "liquid",
+    [
+        "{% assign s = 'x' %}{% for i in (1..30) %}{% capture s %}{{ s }}{{ s }}{% endcapture %}{% endfor %}",
+        "{% assign s = 'x' %}{% for i in (1..30) %}{% assign s = s | append: s %}{% endfor %}{{ s }}",
+    ],
+)
+def test_a_string_doubled_in_a_loop_stops_at_the_value_limit(liquid: str):
+    assert_taken_out(evaluate(liquid), VALUES)
+
+
+@pytest.mark.parametrize(
+    ("liquid", "page"),
+    [
+        pytest.param(
+            '{{ page.text | replace: "", page.insert }}',
+            {"text": "x" * 1000, "insert": "y" * 10_000},
+            id="replace-between-every-character",
+        ),
+        pytest.param(
+            '{% assign words = page.text | split: "," %}{{ words | join: page.separator }}',
+            {"text": "word," * 99 + "word", "separator": "y" * 100_000},
+            id="join-with-a-long-separator",
+        ),
+        pytest.param(
+            '{{ page.text | split: "" | size }}',
+            {"text": "я" * 20_000},  # each a string of its own, as Latin-1 letters are not
+            id="split-into-characters",
+        ),
+    ],
+)
+def test_a_filter_that_would_multiply_its_input_is_refused_before_it_builds_the_result(
+    liquid: str, page: dict[str, str], monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(liquid_bodies, "LOCAL_NAMESPACE_LIMIT", 10_000)  # each result would be 1.5 to 10 MB
+    evaluate("{{ 1 }}")  # python-liquid loaded before memory is traced
+
+    tracemalloc.start()
+    try:
+        evaluated = evaluate(liquid, page)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert_taken_out(evaluated, VALUES)
+    assert peak < 1_000_000
+
+
+def test_a_list_holding_one_string_many_times_counts_as_all_it_would_join_to(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(liquid_bodies, "LOCAL_NAMESPACE_LIMIT", 10_000)
+    doubling = (
+        "{% for i in (1..10) %}{% assign words = words | concat: words %}{% endfor %}"  # 1024 of one string
+    )
+
+    evaluated = evaluate(
+        '{% assign words = page.short | split: "," %}' + doubling + '{{ words | join: "" }}',
+        {"short": "x" * 1000},
+    )
+
+    assert_taken_out(evaluated, VALUES)
+
+
+def test_a_number_too_long_to_print_is_a_warning_not_a_crash():
+    squaring = "{% assign n = 10 %}{% for i in (1..13) %}{% assign n = n | times: n %}{% endfor %}{{ n }}"
+
+    assert_taken_out(evaluate(squaring), NUMBER)
+
+
+def test_output_past_the_limit_names_it():
+    liquid = "{% assign s = page.short %}{% for i in (1..2100) %}{{ s }}{% endfor %}"
+
+    assert_taken_out(evaluate(liquid, {"short": "x" * 1000}), OUTPUT)
+
+
+def test_blocks_nested_one_deeper_than_the_limit_are_a_warning_on_the_line_of_the_first_too_deep():
+    depth = 31
+
+    evaluated = evaluate("{% if true %}\n" * depth + "Deep." + "{% endif %}" * depth)
+
+    assert_taken_out(evaluated, NESTING, line=2 + 30)
+
+
+def test_blocks_nested_in_a_liquid_tag_count_line_by_line():
+    evaluated = evaluate("{% liquid\n" + "if true\n" * 200 + "echo 'Deep.'\n" + "endif\n" * 200 + "%}")
+
+    assert_taken_out(evaluated, NESTING, line=2 + 31)
+
+
+def test_blocks_nested_as_deep_as_the_limit_are_evaluated():
+    evaluated = evaluate("{% if true %}" * 30 + "Deep." + "{% endif %}" * 30)
+
+    assert evaluated.body == "Before.\nDeep.\nAfter."
+    assert evaluated.warnings == []
+
+
+def test_a_condition_too_long_for_python_to_parse_is_a_warning_not_a_crash():
+    evaluated = evaluate("{% if " + " and ".join(["true"] * 3000) + " %}Yes.{% endif %}")
+
+    assert_taken_out(evaluated, TOO_DEEP, line=None)
+
+
+def test_a_snippet_that_includes_itself_stops_at_the_include_depth_limit():
+    assert_taken_out(evaluate("{% include self.html %}"), INCLUDES)
+
+
+def test_liquid_running_past_its_time_budget_is_taken_out_with_a_warning(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(liquid_bodies, "LIQUID_SECONDS", 0.2)
+    slow = (
+        "{% for i in (1..10000) %}" + "{% assign a = i | plus: 1 %}" * 300 + "{% endfor %}"
+    )  # seconds, within every cap
+
+    assert_taken_out(evaluate(slow), TIME, line=None)
+
+
+def test_an_outer_budget_that_runs_out_during_liquid_is_the_outer_ones_to_handle(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    monkeypatch.setattr(liquid_bodies, "LIQUID_SECONDS", 60)
+    slow = "{% for i in (1..10000) %}" + "{% assign a = i | plus: 1 %}" * 300 + "{% endfor %}"
+
+    with pytest.raises(OverBudgetError) as raised, time_limit(0.2, "rendering the whole post"):
+        evaluate(slow)
+
+    assert raised.value.step == "rendering the whole post"
+
+
+@pytest.mark.parametrize(
+    ("liquid", "printed"),
+    [
+        ("{{ page.title }}", "Half  pair"),
+        ("{% for i in (1..2) %}{{ page.title }}/{% endfor %}", "Half  pair/Half  pair/"),
+        ('{{ "bell%07 and null%00" | url_decode }}', "bell and null"),
+    ],
+)
+def test_lone_surrogates_and_control_characters_liquid_prints_are_dropped(liquid: str, printed: str):
+    evaluated = evaluate(liquid, {"title": "Half \ud800 pair"})
+
+    assert evaluated.body == f"Before.\n{printed}\nAfter."
+    assert evaluated.warnings == []
+
+
+def test_validation_warns_of_the_limit_the_render_would_reach():
+    body = "Before.\n" + "{% for i in (1..4000) %}{% endfor %}" * 3
+
+    assert [warning.message for warning in warnings_in(body)] == [taken_out(LOOPS)]
+
+
+def test_a_raw_blocks_text_is_kept_when_the_liquid_around_it_is_taken_out():
+    evaluated = evaluate(
+        "{% raw %}{{ shown }}{% endraw %} {% for i in (1..99999999999999999999) %}{% endfor %}"
+    )
+
+    assert evaluated.body == "Before.\n{{ shown }} \nAfter."
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        pytest.param("{% a " * 200_000, "expected '%}', found 'eof'", id="tags-never-closed"),
+        pytest.param("{{ " * 330_000, "expected '}}', found 'eof'", id="outputs-never-closed"),
+        pytest.param("{% raw %}" * 110_000, "unexpected tag 'raw'", id="raw-never-closed"),
+    ],
+)
+def test_a_megabyte_of_openings_is_scanned_in_one_pass(body: str, reason: str):
+    with time_limit(BUDGET_SECONDS, "evaluating a hostile body"):
+        evaluated = render(body, {}, {})
+
+    assert [warning.message for warning in evaluated.warnings] == [
+        f"the Liquid in this post could not be evaluated ({reason}): it was taken out of the page"
+    ]
+    assert len(evaluated.body) <= len(body)
+
+
+def test_a_megabyte_of_unknown_tags_is_scanned_in_one_pass_and_warned_of_a_few_times():
+    body = "{% gist x %}\n" * 80_000
+
+    with time_limit(BUDGET_SECONDS, "evaluating a hostile body"):
+        evaluated = render(body, {}, {})
+
+    assert len(evaluated.warnings) == MAX_PROBLEMS + 1
+    assert [warning.line for warning in evaluated.warnings[:3]] == [1, 2, 3]
+    assert (
+        evaluated.warnings[-1].message == f"… and {80_000 - MAX_PROBLEMS} more tags like these were left out"
+    )
+    assert evaluated.body == "\n" * 80_000
