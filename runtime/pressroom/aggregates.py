@@ -10,6 +10,11 @@ Publishing or removing one post makes a bounded set of pages stale (its listings
 pages and the archive pages it was or is on, the feeds, its sitemap chunk), whatever the size
 of the site: that set is what this module computes, as page references the aggregate stage
 understands.
+
+A tag's or author's listing is named by the slug of the name (`pressroom.slugs.name_slug`), which
+may hold any script and `#` or `+`: the catalogue, the listing and the bucket key hold it as it is
+("tags/c#/index.html"), and every URL of it, in links, sitemaps, feeds and CloudFront
+invalidations, is percent-encoded the one way `url_path` does ("/tags/c%23/").
 """
 
 from __future__ import annotations
@@ -20,10 +25,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
+from urllib.parse import quote, unquote
 
-from pressroom.slugs import slugify
+from pressroom.slugs import name_slug
 
 _NOT_ID = re.compile(r"[^A-Za-z0-9_-]")
+# Left as written in a URL path: RFC 3986's path characters, but for "+", which S3 reads as a space.
+_URL_PATH_SAFE = "/!$&'()*,;=:@"
 
 ALL = "all"
 SITEMAP_CHUNK_SIZE = 1_000
@@ -41,7 +49,8 @@ _SECTION = {ListingKind.TAG: "tags", ListingKind.AUTHOR: "authors"}
 
 
 def term_slug(name: str) -> str:
-    return slugify(name) or "untitled"
+    """The slug naming a tag's or author's listing ("c#" for "C#"); "untitled" for a blank name."""
+    return name_slug(name) or "untitled"
 
 
 def tag_listing(name: str) -> str:
@@ -89,15 +98,25 @@ def terms_path(kind: ListingKind) -> str:
 
 
 def listing_path(listing: str, page: int | None = None) -> str:
-    """The site path of a listing's first page (page None) or of its archive page `page`."""
+    """The URL path of a listing's first page (page None) or of its archive page `page`,
+    percent-encoded ("/tags/c%23/" for "tag:c#")."""
     kind = listing_kind(listing)
-    base = "/" if kind is ListingKind.ALL else f"/{_SECTION[kind]}/{listing_term(listing)}/"
+    base = "/" if kind is ListingKind.ALL else f"/{_SECTION[kind]}/{url_path(listing_term(listing))}/"
     return base if page is None else f"{base}page/{page}/"
 
 
+def url_path(path: str) -> str:
+    """A site path or bucket key as URLs name it: UTF-8 percent-encoded where a URL needs it.
+
+    One encoding for links and CloudFront invalidations alike, as an invalidation names the URL a
+    browser asked for, byte for byte. S3 decodes it back to the key.
+    """
+    return quote(path, safe=_URL_PATH_SAFE)
+
+
 def page_key(path: str) -> str:
-    """The hosting bucket key serving a directory-style path."""
-    return path.lstrip("/") + "index.html"
+    """The hosting bucket key serving a directory-style URL path ("tags/c#/index.html")."""
+    return unquote(path).lstrip("/") + "index.html"
 
 
 def page_of(sequence: int, size: int) -> int:

@@ -6,6 +6,8 @@ import uuid
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from pressroom.aggregates import url_path
+
 if TYPE_CHECKING:
     from mypy_boto3_cloudfront import CloudFrontClient
 
@@ -20,8 +22,9 @@ class Invalidator:
 
     def invalidate(self, keys: Iterable[str]) -> str | None:
         """Invalidate the objects at these bucket keys (as CloudFront caches them, after the
-        viewer-request function has mapped /posts/x/ to /posts/x/index.html). Returns the id."""
-        paths = sorted({"/" + key.lstrip("/") for key in keys})
+        viewer-request function has mapped /posts/x/ to /posts/x/index.html), percent-encoded as
+        the site's links are ("tags/c#/index.html" is /tags/c%23/index.html). Returns the id."""
+        paths = sorted({url_path("/" + key.lstrip("/")) for key in keys})
         if not paths:
             return None
         if len(paths) > MAX_PATHS:
