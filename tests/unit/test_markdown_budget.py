@@ -50,7 +50,7 @@ def test_a_body_that_renders_too_long_is_published_as_its_plain_text(monkeypatch
     assert rendered.toc == ()
     assert rendered.words == 7
     [warning] = rendered.warnings
-    assert "took too long to render (over 0.2 s)" in warning.message
+    assert "its Markdown took too long to render (over 0.2 s)" in warning.message
     assert "shown as plain text" in warning.message
 
 
@@ -68,3 +68,39 @@ def test_task_items_are_labelled_in_linear_time():
         markdown._label_task_items(SimpleNamespace(tokens=tokens))  # type: ignore[arg-type]
     labelled = [token.meta["label"] for token in tokens if token.type == "list_item_open"]
     assert labelled == ["a task"] * 40_000
+
+
+def test_raw_html_nested_deeper_than_the_sanitiser_can_afford_is_published_as_text():
+    body = "Intro\n\n" + "<div>" * 100_000 + "deep"  # the sanitiser: minutes
+    with time_limit(30, "the test"):
+        rendered = MarkdownRenderer().render(body)
+    assert rendered.html.startswith("<p>Intro</p>\n<p>&lt;div&gt;&lt;div&gt;")
+    [warning] = rendered.warnings
+    assert f"its HTML nests elements more than {markdown.MAX_HTML_NESTING} deep" in warning.message
+
+
+def test_html_nested_to_the_limit_is_kept():
+    depth = markdown.MAX_HTML_NESTING
+    rendered = MarkdownRenderer().render("<div>" * depth + "deep" + "</div>" * depth)
+    assert rendered.warnings == ()
+    assert rendered.html.count("<div>") == depth
+
+
+@pytest.mark.parametrize(
+    ("html", "depth"),
+    [
+        ("<div><p>a<p>b<ul><li>x<li>y</ul></div>", 2),  # p and li close themselves
+        ("<div><br><img src=x><hr></div>", 1),  # void elements hold nothing
+        ("</div></div><div>", 1),  # stray end tags do not go below the top
+        ("<section><DIV class='a'><span>x</span></DIV></section>", 3),
+        ("<div " * 1000, 0),  # a tag never closed by > is not a tag
+    ],
+)
+def test_html_depth_counts_what_nests(html: str, depth: int):
+    assert markdown.html_depth(html) == depth
+
+
+def test_sanitising_html_too_deep_keeps_only_its_text():
+    html = "<div>" * (markdown.MAX_HTML_NESTING + 1) + "<b>deep</b><script>x</script>"
+    with time_limit(30, "the test"):
+        assert MarkdownRenderer().sanitize(html) == "deep"

@@ -42,13 +42,17 @@ DEFAULT_EMBED_PREFIXES = (
 WORDS_PER_MINUTE = 220
 # Larger code blocks are shown plain: highlighting them would cost more than they are worth.
 MAX_HIGHLIGHTED_CODE = 100_000
-# Time one body's code blocks may take to highlight, in all: a lexer that backtracks on a few
+# CPU time one body's code blocks may take to highlight, in all: a lexer that backtracks on a few
 # dozen characters (an open class of Pygments bugs) is stopped, and the blocks left are shown
 # without colours. See docs/limits.md for how these budgets fit the functions' timeouts.
 HIGHLIGHT_SECONDS = 1.0
-# Time parsing, rendering and sanitising one body may take; past it the body is published as
+# CPU time parsing, rendering and sanitising one body may take; past it the body is published as
 # its plain text, in paragraphs. No body CommonMark reads in linear time comes near it.
-MARKDOWN_SECONDS = 6.0
+MARKDOWN_SECONDS = 4.0
+# How deep a body's raw HTML may nest elements. The sanitiser takes time that grows with the
+# square of the depth (40,000 nested <div>s: 8 s, in Rust code no budget can interrupt), and no
+# page needs more than a few dozen; a deeper body is published as its plain text.
+MAX_HTML_NESTING = 256
 CODE_CSS_CLASS = "highlight"
 
 _EXTRA_TAGS = {
@@ -74,6 +78,16 @@ _EXTRA_ATTRIBUTES: dict[str, set[str]] = {
     "iframe": {"src", "width", "height", "title", "allow", "allowfullscreen", "loading", "referrerpolicy"},
     "time": {"datetime"},
 }
+# Elements that never hold others (void), or that the next of their kind closes (optional end
+# tags): neither makes the tree deeper.
+_NOT_NESTING = frozenset(
+    {
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+        "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option",
+        "optgroup", "rp", "rt", "colgroup",
+    }
+)  # fmt: skip
+_HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*>")
 _EMPTY_IFRAME = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>\s*</iframe>")
 _CLASS_OF_CODE = re.compile(r"language-[A-Za-z0-9_+#-]{1,40}")
 
@@ -126,7 +140,7 @@ class MarkdownRenderer:
         return parser
 
     @cached_property
-    def _clean(self) -> Callable[[str], str]:
+    def _clean(self) -> Callable[..., str]:
         """nh3 with the allowlist, configured once: every page is sanitised with it."""
         import nh3
 
@@ -156,6 +170,8 @@ class MarkdownRenderer:
             with time_limit(MARKDOWN_SECONDS, "rendering Markdown"):
                 tokens = self._parser.parse(body)
                 html = self._parser.renderer.render(tokens, self._parser.options, {})
+                if html_depth(html) > MAX_HTML_NESTING:
+                    return _plain_body(body, f"its HTML nests elements more than {MAX_HTML_NESTING} deep")
                 rendered = RenderedBody(
                     html=self.sanitize(html),
                     toc=tuple(_headings(tokens)),
@@ -172,7 +188,10 @@ class MarkdownRenderer:
         return rendered
 
     def sanitize(self, html: str) -> str:
-        """Keep only allowlisted tags, attributes, classes, URL schemes and embeds."""
+        """Keep only allowlisted tags, attributes, classes, URL schemes and embeds (only the text,
+        of HTML nested more than MAX_HTML_NESTING deep)."""
+        if html_depth(html) > MAX_HTML_NESTING:
+            return str(self._clean(html, tags=set()))
         clean = self._clean(html)
         return _EMPTY_IFRAME.sub("", clean)  # an embed from a player not allowed lost its src
 
@@ -255,7 +274,7 @@ def _highlight(code: str, language: str, _attributes: Any) -> str:
         return ""
     from pygments import highlight
 
-    started = time.monotonic()
+    started = time.process_time()
     try:
         with time_limit(highlighting.remaining, "highlighting code"):
             spans = highlight(code, lexer, _formatter())
@@ -271,18 +290,34 @@ def _highlight(code: str, language: str, _attributes: Any) -> str:
             )
         )
         return ""
-    highlighting.remaining -= time.monotonic() - started
+    highlighting.remaining -= time.process_time() - started
     language_class = escape(f"language-{language}", quote=True)
     return f'<pre class="{CODE_CSS_CLASS}"><code class="{language_class}">{spans}</code></pre>\n'
 
 
-def _plain_body(body: str) -> RenderedBody:
-    """A body that took too long to render, as its text: escaped, in paragraphs, no Markdown."""
+def html_depth(html: str) -> int:
+    """How deep the HTML's elements nest, as its tags say (end tags a browser would infer are not
+    guessed: unclosed elements count as open); in one pass."""
+    depth = deepest = 0
+    for tag in _HTML_TAG.finditer(html):
+        if tag[2].lower() in _NOT_NESTING:
+            continue
+        depth = max(depth - 1, 0) if tag[1] else depth + 1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _plain_body(body: str, why: str | None = None) -> RenderedBody:
+    """A body Markdown cannot render within its budget, as its text: escaped, in paragraphs.
+
+    `why`: what in it was refused; None when it took too long to render."""
     paragraphs = [" ".join(part.split()) for part in re.split(r"\n\s*\n", body)]
     html = "".join(f"<p>{escape(text)}</p>\n" for text in paragraphs if text)
+    if why is None:
+        why = f"its Markdown took too long to render (over {MARKDOWN_SECONDS:g} s)"
     warning = Problem(
-        f"this post's Markdown took too long to render (over {MARKDOWN_SECONDS:g} s): "
-        "it is shown as plain text; look for very long runs of brackets, list items or HTML tags"
+        f"this post could not be rendered as written: {why}; it is shown as plain text. Look for "
+        "very long runs of brackets, list items or unclosed HTML tags"
     )
     words = sum(len(text.split()) for text in paragraphs)
     return RenderedBody(html=html, words=words, warnings=(warning,))
