@@ -56,3 +56,22 @@ def hosting_writes(stack: LocalStack) -> Iterator[list[str]]:
     yield written
     events.unregister("provide-client-params.s3.PutObject", record)
     events.unregister("provide-client-params.s3.DeleteObject", record)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The seconds each hostile upload's steps took (tests/*/test_hostile_uploads*.py record
+    them), printed after the run: the suite shows what its bounds cost without asserting on time."""
+    rows = [
+        (report.nodeid.split("::")[0], value)
+        for report in terminalreporter.stats.get("passed", [])
+        for name, value in getattr(report, "user_properties", [])
+        if name == "hostile_upload"
+    ]
+    if not rows:
+        return
+    terminalreporter.section("hostile uploads: seconds per step")
+    for suite, steps in sorted(rows, key=lambda row: (row[0], row[1]["name"])):
+        times = "  ".join(
+            f"{step} {seconds:5.2f}" for step, seconds in steps.items() if step not in ("name", "step")
+        )
+        terminalreporter.write_line(f"{suite:48} {steps['name']:20} {steps['step']:14} {times}")
