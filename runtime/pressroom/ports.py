@@ -1,9 +1,9 @@
 """The ports the stages depend on: what they need from storage, queues and channels.
 
 The domain owns these Protocols; the adapters (pressroom.adapters, over boto3) implement them
-and translate AWS errors into the domain's (StaleEventError, SlugTakenError, None for a gone
-object). The in-memory implementations the unit tests and the folder-to-folder build use are in
-pressroom_tools.memory. A stage never sees a boto3 client.
+and translate AWS errors into the domain's (StaleEventError, SlugTakenError, ClaimTakenError,
+None for a gone object). The in-memory implementations the unit tests and the folder-to-folder
+build use are in pressroom_tools.memory. A stage never sees a boto3 client.
 """
 
 from __future__ import annotations
@@ -146,11 +146,15 @@ class Listings(Protocol):
         ...
 
     def put_author(self, profile: AuthorProfile, sequencer: str | None) -> None:
-        """Record a profile (raises StaleEventError if a newer event for its file was applied)."""
+        """Record a profile under its file's key as uploaded, holding its claims (profile_claims)
+        and releasing those its previous version held, in one atomic step. Raises StaleEventError
+        if a newer event for its file was applied, ClaimTakenError (nothing written) if another
+        file's profile holds one of its claims."""
         ...
 
-    def remove_author(self, key: str, sequencer: str | None) -> None:
-        """Record that the profile is gone (raises StaleEventError as put_author does)."""
+    def remove_author(self, source_key: str, sequencer: str | None) -> None:
+        """Record that the file's profile is gone, releasing its claims (raises StaleEventError as
+        put_author does)."""
         ...
 
     def authors(self) -> list[AuthorProfile]:

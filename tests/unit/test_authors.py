@@ -58,6 +58,7 @@ def test_a_profile_gives_a_name_bio_avatar_links_ids_and_a_longer_bio():
     profile = validate_profile("authors/ada.md", ADA, RULES.max_bytes)
 
     assert profile == AuthorProfile(
+        source_key="authors/ada.md",
         key="ada",
         name="Ada Lovelace",
         bio="Writes about engines that compute.",
@@ -90,8 +91,8 @@ def test_a_profile_with_a_mistake_is_refused_with_its_reason(front_matter: str, 
 
 
 def test_a_post_names_its_author_by_cms_id_by_name_or_by_the_profiles_key():
-    ada = AuthorProfile(key="ada", name="Ada Lovelace", ids=(CMS_ID,))
-    grace = AuthorProfile(key="grace", name="Grace Hopper")
+    ada = AuthorProfile(source_key="authors/ada.md", key="ada", name="Ada Lovelace", ids=(CMS_ID,))
+    grace = AuthorProfile(source_key="authors/grace.md", key="grace", name="Grace Hopper")
 
     assert resolve([], [CMS_ID], [ada, grace]).names == ("Ada Lovelace",)
     assert resolve(["grace hopper"], [], [ada, grace]).names == ("Grace Hopper",)

@@ -1,9 +1,10 @@
 """In-memory implementations of every port in pressroom.ports.
 
 They keep the rules the AWS adapters keep (the catalogue's ordering and slug ownership through
-pressroom.catalogue, listing rows where pressroom.aggregates places them, a republish counted
-once per post), so a stage behaves over them as over DynamoDB, S3 and SQS. The unit tests of
-the stages run on them; a folder-to-folder build can too.
+pressroom.catalogue, listing rows where pressroom.aggregates places them, each of a profile's
+claims held by one file, a republish counted once per post), so a stage behaves over them as
+over DynamoDB, S3 and SQS. The unit tests of the stages run on them; a folder-to-folder build
+can too.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from pressroom.catalogue import (
 )
 from pressroom.events import Contract, DetailType, SourceObject
 from pressroom.ports import CurrentVersion
-from pressroom.reading.profiles import AuthorProfile
+from pressroom.reading.profiles import AuthorProfile, ClaimTakenError, profile_claims
 from pressroom.webhooks import Webhook, WebhookRejectedError
 
 # --------------------------------------------------------------------------- the uploads bucket
@@ -260,6 +261,7 @@ class MemoryListings:
         self._terms: dict[str, Term] = {}
         self._site_pages: dict[str, SitePage] = {}
         self._authors: dict[str, tuple[str | None, AuthorProfile | None]] = {}  # sequencer, profile
+        self._author_claims: dict[str, str] = {}  # a claim's stored form: the file whose profile holds it
 
     def allocate(self, listing: str, name: str) -> int:
         term = self._terms.get(listing) or Term(listing=listing, name=name, next_sequence=0, listed=False)
@@ -284,15 +286,25 @@ class MemoryListings:
         return [self._site_pages[slug] for slug in sorted(self._site_pages)]
 
     def put_author(self, profile: AuthorProfile, sequencer: str | None) -> None:
-        self._author_write(profile.key, sequencer, profile)
+        self._author_write(profile.source_key, sequencer, profile)
 
-    def remove_author(self, key: str, sequencer: str | None) -> None:
-        self._author_write(key, sequencer, None)
+    def remove_author(self, source_key: str, sequencer: str | None) -> None:
+        self._author_write(source_key, sequencer, None)
 
     def _author_write(self, key: str, sequencer: str | None, profile: AuthorProfile | None) -> None:
         recorded = self._authors.get(key, (None, None))[0]
         if not may_replace(recorded, sequencer):
-            raise StaleEventError(f"a newer change to authors/{key} was applied")
+            raise StaleEventError(f"a newer change to {key} was applied")
+        claims = profile_claims(profile) if profile else ()
+        taken = [
+            (claim, self._author_claims[claim.stored])
+            for claim in claims
+            if self._author_claims.get(claim.stored, key) != key
+        ]
+        if taken:
+            raise ClaimTakenError(taken)
+        others = {stored: owner for stored, owner in self._author_claims.items() if owner != key}
+        self._author_claims = others | {claim.stored: key for claim in claims}
         self._authors[key] = (sequencer, profile)
 
     def authors(self) -> list[AuthorProfile]:

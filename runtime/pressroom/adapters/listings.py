@@ -7,10 +7,22 @@ Items (partition key `pk`, sort key `sk`), all read with consistent reads:
   TERM#<kind>              / <term>              a listing's display name, its next sequence
                                                  number, and whether the terms index lists it
   SITEPAGES                / <slug>              a live page (About…): title, dates, menu entry
-  AUTHORS                  / <key>               an author profile (authors/<key>.md), or the
+  AUTHORS                  / authors/<file>      an author profile, under its file's key as
+                                                 uploaded (with the claims it holds), or the
                                                  tombstone of a removed one, by sequencer
+  AUTHORS                  / <key>               a legacy profile (or tombstone): stored by the
+                                                 file name's slug, before profiles were files'
+                                                 own; it names no file and holds no claims
+  AUTHORCLAIMS             / <claim>             the file whose profile holds a claim (a key,
+                                                 name, page or CMS id; see reading/profiles.py)
 Each row carries what a listing shows (title, date, summary, tags, authors, image), so no page
 ever needs to read the posts themselves.
+
+A legacy row is read on, as the profile of authors/<key>.md, while no file with that key has a
+row of its own, so a stack upgraded in place keeps its authors. Writing the row of any file with
+that key (its profile, or its removal) deletes the legacy row in the same transaction, as the
+previous version's write for that key would have replaced it. Its claims are respected but not
+held: a profile of another key claiming what it shows is refused as if authors/<key>.md held it.
 """
 
 from __future__ import annotations
@@ -19,6 +31,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
 
 from pressroom.adapters.items import attributes, plain
 from pressroom.aggregates import (
@@ -34,12 +48,29 @@ from pressroom.aggregates import (
 )
 from pressroom.catalogue import StaleEventError
 from pressroom.ordering import sequencer_sort_key
-from pressroom.reading.profiles import AuthorProfile
+from pressroom.reading.profiles import (
+    AUTHORS_PREFIX,
+    AuthorProfile,
+    Claim,
+    ClaimTakenError,
+    profile_claims,
+    profile_key,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 AUTHORS = "AUTHORS"
+AUTHOR_CLAIMS = "AUTHORCLAIMS"
+AUTHOR_WRITE_ATTEMPTS = 3  # a profile's row changed by another event between its read and its write
+# A legacy row's key is a slug, without "/": it sorts before every "authors/…" or after all
+# of them ("0" follows "/").
+_FILE_SORT_KEYS = ("begins_with(sk, :sk)", AUTHORS_PREFIX)
+_LEGACY_SORT_KEYS = (("sk < :sk", AUTHORS_PREFIX), ("sk >= :sk", "authors0"))
+_CLAIM_FIELDS: dict[str, Any] = {  # what a row's claims are made of
+    "ProjectionExpression": "#sk, #removed, #name, #ids",
+    "ExpressionAttributeNames": {"#sk": "sk", "#removed": "removed", "#name": "name", "#ids": "ids"},
+}
 
 
 def _entry(item: Mapping[str, Any]) -> ListingEntry:
@@ -133,6 +164,7 @@ class ListingStore:
         return pages
 
     def put_author(self, profile: AuthorProfile, sequencer: str | None) -> None:
+        claims = profile_claims(profile)
         row = {
             "name": profile.name,
             "bio": profile.bio,
@@ -140,43 +172,116 @@ class ListingStore:
             "links": [list(link) for link in profile.links],
             "ids": list(profile.ids),
             "bioHtml": profile.bio_html,
+            "claims": [claim.stored for claim in claims],
         }
-        self._author_write(profile.key, sequencer, row)
+        self._author_write(profile.source_key, sequencer, row, claims)
 
-    def remove_author(self, key: str, sequencer: str | None) -> None:
-        self._author_write(key, sequencer, {"removed": True})
+    def remove_author(self, source_key: str, sequencer: str | None) -> None:
+        self._author_write(source_key, sequencer, {"removed": True}, ())
 
-    def _author_write(self, key: str, sequencer: str | None, row: dict[str, Any]) -> None:
-        values = attributes(row)
-        item = {"pk": {"S": AUTHORS}, "sk": {"S": key}, **values}
-        arguments: dict[str, Any] = {"TableName": self.table_name, "Item": item}
-        if sequencer:
-            item["sortSequencer"] = {"S": sequencer_sort_key(sequencer)}
-            arguments["ConditionExpression"] = "attribute_not_exists(pk) OR sortSequencer <= :seq"
-            arguments["ExpressionAttributeValues"] = {":seq": {"S": sequencer_sort_key(sequencer)}}
-        try:
-            self.client.put_item(**arguments)
-        except self.client.exceptions.ConditionalCheckFailedException as error:
-            raise StaleEventError(f"a newer change to authors/{key} was applied") from error
+    def _author_write(
+        self, key: str, sequencer: str | None, row: dict[str, Any], claims: Sequence[Claim]
+    ) -> None:
+        """Write the file's row, hold its claims and release those its previous version held, in
+        one transaction. The row is written only if unchanged since it was read, so that the
+        claims released are the ones it held; a change in between is read again."""
+        incoming = sequencer_sort_key(sequencer) if sequencer else None
+        author_key = profile_key(key)
+        for _attempt in range(AUTHOR_WRITE_ATTEMPTS):
+            recorded = self._author_row(key)
+            recorded_order = recorded.get("sortSequencer", {}).get("S") if recorded else None
+            if incoming and recorded_order and recorded_order > incoming:
+                raise StaleEventError(f"a newer change to {key} was applied")
+            if claims and (taken := self._claimed_by_legacy_rows(author_key, claims)):
+                raise ClaimTakenError(taken)
+            item = {"pk": {"S": AUTHORS}, "sk": {"S": key}, **attributes(row)}
+            if incoming:
+                item["sortSequencer"] = {"S": incoming}
+            wanted = {claim.stored for claim in claims}
+            held = {value["S"] for value in recorded.get("claims", {}).get("L", [])} if recorded else set()
+            actions = [
+                {"Put": {"TableName": self.table_name, "Item": item, **_unchanged_since(recorded)}},
+                *(self._claim_action("Put", stored, key) for stored in sorted(wanted)),
+                *(self._claim_action("Delete", stored, key) for stored in sorted(held - wanted)),
+                *self._legacy_row_removal(author_key),
+            ]
+            try:
+                self.client.transact_write_items(TransactItems=actions)  # type: ignore[arg-type]
+                return
+            except ClientError as error:
+                if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+                    raise
+                reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
+            if reasons[:1] == ["ConditionalCheckFailed"]:
+                continue  # the row changed since it was read: read it again
+            taken = self._claimed_by_others(key, claims)
+            if taken:
+                raise ClaimTakenError(taken)
+        raise RuntimeError(f"{key} kept changing while its profile was written; the event will be retried")
+
+    def _author_row(self, key: str) -> dict[str, Any] | None:
+        response = self.client.get_item(
+            TableName=self.table_name, Key={"pk": {"S": AUTHORS}, "sk": {"S": key}}, ConsistentRead=True
+        )
+        return response.get("Item")
+
+    def _claim_action(self, action: str, stored: str, key: str) -> dict[str, Any]:
+        """Hold (Put) or release (Delete) a claim, unless another file's profile holds it."""
+        claim_key = {"pk": {"S": AUTHOR_CLAIMS}, "sk": {"S": stored}}
+        target = {"Item": {**claim_key, "sourceKey": {"S": key}}} if action == "Put" else {"Key": claim_key}
+        return {
+            action: {
+                "TableName": self.table_name,
+                **target,
+                "ConditionExpression": "attribute_not_exists(pk) OR sourceKey = :key",
+                "ExpressionAttributeValues": {":key": {"S": key}},
+            }
+        }
+
+    def _legacy_row_removal(self, author_key: str) -> list[dict[str, Any]]:
+        """Delete the legacy row of this key, if there is one: the file's row replaces it."""
+        if not author_key:  # a file name without a key: no such row
+            return []
+        return [
+            {"Delete": {"TableName": self.table_name, "Key": {"pk": {"S": AUTHORS}, "sk": {"S": author_key}}}}
+        ]
+
+    def _claimed_by_legacy_rows(self, author_key: str, claims: Sequence[Claim]) -> list[tuple[Claim, str]]:
+        """Each of `claims` a shown legacy profile makes, with the file it is read as; the legacy
+        row of this write's own key is left out, as the write replaces it."""
+        legacy = [
+            item
+            for sort_keys in _LEGACY_SORT_KEYS
+            for item in self._all(AUTHORS, newest_first=False, sort_keys=sort_keys, **_CLAIM_FIELDS)
+        ]
+        if not legacy:  # once every legacy row is replaced: no need to read the files' rows
+            return []
+        files = self._all(AUTHORS, newest_first=False, sort_keys=_FILE_SORT_KEYS, **_CLAIM_FIELDS)
+        rows = _shown_author_rows(plain(item) for item in [*legacy, *files])
+        held: dict[str, str] = {}
+        for row in rows:
+            if _is_legacy(row) and row["sk"] != author_key:
+                profile = _author(row)
+                held |= {claim.stored: profile.source_key for claim in profile_claims(profile)}
+        return [(claim, held[claim.stored]) for claim in claims if claim.stored in held]
+
+    def _claimed_by_others(self, key: str, claims: Sequence[Claim]) -> list[tuple[Claim, str]]:
+        """Each of `claims` another file's profile holds, with that file (read after a refusal)."""
+        taken: list[tuple[Claim, str]] = []
+        for claim in claims:
+            response = self.client.get_item(
+                TableName=self.table_name,
+                Key={"pk": {"S": AUTHOR_CLAIMS}, "sk": {"S": claim.stored}},
+                ConsistentRead=True,
+            )
+            owner = response.get("Item", {}).get("sourceKey", {}).get("S")
+            if owner is not None and owner != key:
+                taken.append((claim, owner))
+        return taken
 
     def authors(self) -> list[AuthorProfile]:
-        profiles = []
-        for item in self._all(AUTHORS, newest_first=False):
-            row = plain(item)
-            if row.get("removed"):
-                continue
-            profiles.append(
-                AuthorProfile(
-                    key=row["sk"],
-                    name=row["name"],
-                    bio=row.get("bio", ""),
-                    avatar=row.get("avatar"),
-                    links=tuple((str(label), str(url)) for label, url in row.get("links", [])),
-                    ids=tuple(row.get("ids", [])),
-                    bio_html=row.get("bioHtml", ""),
-                )
-            )
-        return profiles
+        rows = _shown_author_rows(plain(item) for item in self._all(AUTHORS, newest_first=False))
+        return [_author(row) for row in rows]
 
     def delete(self, keys: Iterable[Key]) -> None:
         self._batch([{"DeleteRequest": {"Key": {"pk": {"S": pk}, "sk": {"S": sk}}}} for pk, sk in keys])
@@ -233,7 +338,7 @@ class ListingStore:
 
     def sitemap_chunk(self, chunk: int) -> list[SitemapRow]:
         """Read with a projection: a chunk holds up to 1,000 posts, and a sitemap needs three fields."""
-        projection = {
+        projection: dict[str, Any] = {
             "ProjectionExpression": "#slug, #date, #updated",
             "ExpressionAttributeNames": {"#slug": "slug", "#date": "date", "#updated": "updated"},
         }
@@ -266,12 +371,19 @@ class ListingStore:
             ExpressionAttributeValues={":listed": {"BOOL": listed}},
         )
 
-    def _all(self, partition: str, newest_first: bool, **projection: Any) -> list[dict[str, Any]]:
+    def _all(
+        self, partition: str, newest_first: bool, sort_keys: tuple[str, str] | None = None, **projection: Any
+    ) -> list[dict[str, Any]]:
+        """Every item of a partition; with `sort_keys` (a condition on `sk` and its `:sk`), those
+        whose sort key meets it."""
         items: list[dict[str, Any]] = []
+        condition, values = "pk = :pk", {":pk": {"S": partition}}
+        if sort_keys:
+            condition, values = f"{condition} AND {sort_keys[0]}", values | {":sk": {"S": sort_keys[1]}}
         arguments: dict[str, Any] = {
             "TableName": self.table_name,
-            "KeyConditionExpression": "pk = :pk",
-            "ExpressionAttributeValues": {":pk": {"S": partition}},
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeValues": values,
             "ScanIndexForward": not newest_first,
             "ConsistentRead": True,
             **projection,
@@ -282,6 +394,49 @@ class ListingStore:
             if "LastEvaluatedKey" not in response:
                 return items
             arguments["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+
+def _is_legacy(row: Mapping[str, Any]) -> bool:
+    """Whether an AUTHORS row is legacy: keyed by a slug, which has no "/"."""
+    return not row["sk"].startswith(AUTHORS_PREFIX)
+
+
+def _shown_author_rows(rows: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The rows whose profiles are shown: each file's live row, and each live legacy row while no
+    file with that key has a row (live or removed)."""
+    rows = list(rows)
+    keys_of_files = {profile_key(row["sk"]) for row in rows if not _is_legacy(row)}
+    return [
+        row for row in rows if not row.get("removed") and not (_is_legacy(row) and row["sk"] in keys_of_files)
+    ]
+
+
+def _author(row: Mapping[str, Any]) -> AuthorProfile:
+    """A shown row's profile; a legacy row's is read as authors/<key>.md's, the file name its key
+    was most likely made from (the row does not say)."""
+    legacy = _is_legacy(row)
+    return AuthorProfile(
+        source_key=f"{AUTHORS_PREFIX}{row['sk']}.md" if legacy else row["sk"],
+        key=row["sk"] if legacy else profile_key(row["sk"]),
+        name=row["name"],
+        bio=row.get("bio", ""),
+        avatar=row.get("avatar"),
+        links=tuple((str(label), str(url)) for label, url in row.get("links", [])),
+        ids=tuple(row.get("ids", [])),
+        bio_html=row.get("bioHtml", ""),
+    )
+
+
+def _unchanged_since(recorded: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The condition that a profile's row is as it was read: absent, or at the same sequencer."""
+    if recorded is None:
+        return {"ConditionExpression": "attribute_not_exists(pk)"}
+    if "sortSequencer" not in recorded:
+        return {"ConditionExpression": "attribute_exists(pk) AND attribute_not_exists(sortSequencer)"}
+    return {
+        "ConditionExpression": "sortSequencer = :read",
+        "ExpressionAttributeValues": {":read": recorded["sortSequencer"]},
+    }
 
 
 def _term_key(listing: str) -> dict[str, Any]:

@@ -3,6 +3,11 @@
 A profile changes how its posts name their authors (a CMS id becomes a name), so the posts whose
 shown authors change are applied again through the render stage, and the profile's author pages
 are queued for the aggregate stage.
+
+A profile is recorded under its file's key as uploaded. One claiming a key, name, page or CMS id
+that another file's profile holds is refused, as a post is (announced, and listed by `pressroom
+status`): the first keeps its posts. Deleting the first frees its claims; a profile refused
+earlier is not judged again, its author uploads it again.
 """
 
 from __future__ import annotations
@@ -15,10 +20,10 @@ from aws_lambda_powertools import Logger
 
 from pressroom.aggregates import Stale, author_listing, page_of, ref_listing
 from pressroom.catalogue import StaleEventError
-from pressroom.events import AuthorValidated, PostWithdrawn, SourceObject
-from pressroom.model import Rejection
+from pressroom.events import AuthorValidated, DetailType, PostRejected, PostWithdrawn, Reason, SourceObject
+from pressroom.model import Problem, Rejection
 from pressroom.pipeline.render import RenderStage, log_stale
-from pressroom.reading.profiles import AuthorProfile, profile_key, validate_profile
+from pressroom.reading.profiles import AuthorProfile, ClaimTakenError, claim_problems, validate_profile
 
 logger = Logger(child=True)
 
@@ -31,6 +36,8 @@ class AuthorStage:
         self.uploads = render.ports.uploads
         self.listings = render.ports.listings
         self.stale_pages = render.ports.stale_pages
+        self.catalogue = render.ports.catalogue
+        self.bus = render.ports.bus
         self.markdown = render.pages.markdown
         self.publication = render.publication
 
@@ -44,25 +51,48 @@ class AuthorStage:
             logger.warning("a validated profile is no longer valid", extra={"key": event.source.key})
             return
         bio_html = self.markdown.render(profile.body).html if profile.body else ""
-        self._record(event.source, replace(profile, bio_html=bio_html), now)
+        profile = replace(profile, bio_html=bio_html)
+        before = self._recorded(event.source.key)
+        try:
+            self.listings.put_author(profile, event.source.sequencer)
+        except StaleEventError:
+            log_stale(event.source)
+            return
+        except ClaimTakenError as taken:
+            self._refuse(event.source, claim_problems(profile, taken.taken))
+            return
+        self._show(event.source, before, profile, now)
 
     def on_withdrawn(self, event: PostWithdrawn, now: datetime) -> None:
         """The profile was deleted: its posts show their authors as the posts name them."""
-        self._record(event.source, None, now)
-
-    def _record(self, source: SourceObject, profile: AuthorProfile | None, now: datetime) -> None:
-        """Record a profile (None: removed), then: the posts whose shown authors it changes are
-        applied again (listings, pages, feeds), and its author pages rebuilt."""
-        key = profile.key if profile else profile_key(source.key)
-        before = next((p for p in self.listings.authors() if p.key == key), None)
+        before = self._recorded(event.source.key)
         try:
-            if profile is None:
-                self.listings.remove_author(key, source.sequencer)
-            else:
-                self.listings.put_author(profile, source.sequencer)
+            self.listings.remove_author(event.source.key, event.source.sequencer)
         except StaleEventError:
-            log_stale(source)
+            log_stale(event.source)
             return
+        if before is not None:  # else a file never recorded (refused, say): nothing showed it
+            self._show(event.source, before, None, now)
+
+    def _recorded(self, source_key: str) -> AuthorProfile | None:
+        return next((p for p in self.listings.authors() if p.source_key == source_key), None)
+
+    def _refuse(self, source: SourceObject, problems: tuple[Problem, ...]) -> None:
+        """Say why the profile was not recorded, as a refused post is said; nothing else changes."""
+        logger.info(
+            "profile refused", extra={"key": source.key, "problems": [p.describe() for p in problems]}
+        )
+        reasons = [Reason.of(problem) for problem in problems]
+        self.bus.emit(DetailType.POST_REJECTED, PostRejected(source=source, reasons=reasons))
+        self.catalogue.record_rejection(
+            source.key, source.sequencer, [reason.describe() for reason in reasons]
+        )
+
+    def _show(
+        self, source: SourceObject, before: AuthorProfile | None, profile: AuthorProfile | None, now: datetime
+    ) -> None:
+        """After a profile changed from `before` to `profile` (None: none): the posts whose shown
+        authors it changes are applied again (listings, pages, feeds), and its author pages rebuilt."""
         known = [p for p in (before, profile) if p is not None]
         shown = {author_listing(p.name) for p in known} | {author_listing(p.key) for p in known}
         if before is None or profile is None or (before.name, before.ids) != (profile.name, profile.ids):

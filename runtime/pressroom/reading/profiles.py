@@ -4,15 +4,23 @@ A profile's front matter gives `name` (required), `bio`, `avatar`, `links` and `
 ids for this person, so that a post exported with `author: [{id: …}]` finds its author); its
 body is a longer biography in Markdown. A post names its authors by name or by CMS id; each is
 resolved to a profile's name when one matches, and a CMS id that matches none is reported.
+
+A profile is the file as uploaded: authors/Ada.md and authors/ada.md are two files, and neither
+replaces or removes the other. What finds an author (the key its file name gives, its name, its
+page, each CMS id) is a claim that one profile at a time holds: a profile claiming what another
+file's profile holds is refused (ClaimTakenError), and the first keeps its posts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
+from hashlib import sha256
 from pathlib import PurePosixPath
 from typing import Any
 
+from pressroom.aggregates import term_slug
 from pressroom.filenames import is_markdown, markdown_stem
 from pressroom.model import Problem, Rejection, quoted
 from pressroom.reading.fields import MAX_PROBLEMS, FieldReader
@@ -25,13 +33,16 @@ MAX_BIO_LENGTH = 1_000
 MAX_BODY_LENGTH = 20_000
 MAX_LINKS = 20
 MAX_IDS = 20
+MAX_ID_LENGTH = 200
+MAX_STORED_CLAIM_BYTES = 900  # a longer claim is stored as its hash: a DynamoDB key holds 1,024 bytes
 
 
 @dataclass(frozen=True)
 class AuthorProfile:
     """A valid profile, as uploaded."""
 
-    key: str  # the file's stem, as a slug: authors/ada.md is "ada"
+    source_key: str  # the file as uploaded, which the profile is stored under: "authors/Ada.md"
+    key: str  # the file's stem as a slug, a name posts may use: authors/Ada.md is "ada"
     name: str
     bio: str = ""
     avatar: str | None = None
@@ -39,6 +50,49 @@ class AuthorProfile:
     ids: tuple[str, ...] = ()
     body: str = ""
     bio_html: str = ""  # the body as sanitised HTML, rendered when the profile is recorded
+
+
+class ClaimKind(StrEnum):
+    """What in a profile finds its author, and so belongs to one profile at a time."""
+
+    KEY = "key"  # the file name's slug: `author: ada` finds authors/ada.md
+    PAGE = "page"  # the name's slug: the author's page, /authors/<slug>/
+    NAME = "name"  # the name, case aside: `author: Ada Lovelace`
+    ID = "id"  # a CMS id: `author: [{id: …}]`
+
+
+@dataclass(frozen=True)
+class Claim:
+    kind: ClaimKind
+    value: str
+
+    @property
+    def stored(self) -> str:
+        """The claim as a store keys it. A key and a page share one namespace: a post's
+        `author: ada` and the page /authors/ada/ find either."""
+        namespace = "author" if self.kind in (ClaimKind.KEY, ClaimKind.PAGE) else self.kind.value
+        value = self.value.encode()
+        if len(value) > MAX_STORED_CLAIM_BYTES:
+            return f"{namespace}:sha256:{sha256(value).hexdigest()}"
+        return f"{namespace}:{self.value}"
+
+
+# What a refusal names for each kind of claim, the field it is in, and what the author can do.
+_CLAIMED: dict[ClaimKind, tuple[str, str | None, str]] = {
+    ClaimKind.KEY: ("the author key {value} (from the file name)", None, "rename this file"),
+    ClaimKind.PAGE: ("the author page /authors/{slug}/ (from the name)", "name", "change the name"),
+    ClaimKind.NAME: ("the name {name}", "name", "change the name"),
+    ClaimKind.ID: ("the CMS id {value}", "id", "remove that id here"),
+}
+
+
+class ClaimTakenError(Exception):
+    """A profile claims what another file's profile holds; `taken` pairs each such claim with
+    the file that holds it."""
+
+    def __init__(self, taken: Sequence[tuple[Claim, str]]) -> None:
+        super().__init__("; ".join(f"{claim.stored} is held by {owner}" for claim, owner in taken))
+        self.taken = tuple(taken)
 
 
 @dataclass(frozen=True)
@@ -94,7 +148,47 @@ def validate_profile(source_key: str, data: bytes, max_bytes: int) -> AuthorProf
     if problems or name is None:
         return Rejection(source_key, tuple(problems))
     return AuthorProfile(
-        key=key, name=name, bio=bio, avatar=avatar, links=links, ids=ids, body=split.body.strip()
+        source_key=source_key,
+        key=key,
+        name=name,
+        bio=bio,
+        avatar=avatar,
+        links=links,
+        ids=ids,
+        body=split.body.strip(),
+    )
+
+
+def profile_claims(profile: AuthorProfile) -> tuple[Claim, ...]:
+    """Everything that finds this profile's author, each once (by its stored form)."""
+    claims = [
+        Claim(ClaimKind.KEY, profile.key),
+        Claim(ClaimKind.PAGE, term_slug(profile.name)),
+        Claim(ClaimKind.NAME, profile.name.casefold()),
+        *(Claim(ClaimKind.ID, identifier) for identifier in profile.ids),
+    ]
+    unique: dict[str, Claim] = {}
+    for claim in claims:
+        unique.setdefault(claim.stored, claim)
+    return tuple(unique.values())
+
+
+def claim_problems(profile: AuthorProfile, taken: Sequence[tuple[Claim, str]]) -> tuple[Problem, ...]:
+    """Why a profile was refused: each claim another file holds, and what its author can do."""
+    same_name = {owner for claim, owner in taken if claim.kind is ClaimKind.NAME}
+    return tuple(
+        _claim_problem(profile, claim, owner)
+        for claim, owner in taken
+        if not (claim.kind is ClaimKind.PAGE and owner in same_name)  # the same name: said once
+    )
+
+
+def _claim_problem(profile: AuthorProfile, claim: Claim, owner: str) -> Problem:
+    what, field, remedy = _CLAIMED[claim.kind]
+    what = what.format(value=quoted(claim.value), slug=claim.value, name=quoted(profile.name))
+    return Problem(
+        f"{what} is already claimed by {owner}: {remedy}, or delete {owner} before uploading this file again",
+        field=field,
     )
 
 
@@ -189,4 +283,13 @@ def _ids(value: Any, problems: list[Problem]) -> tuple[str, ...]:
     if not all(isinstance(item, str | int) and not isinstance(item, bool) for item in values):
         problems.append(Problem("`id` must be the CMS's id for this person, or a list of ids", field="id"))
         return ()
-    return tuple(str(item) for item in values[:MAX_IDS])
+    ids = tuple(str(item) for item in values[:MAX_IDS])
+    if too_long := next((identifier for identifier in ids if len(identifier) > MAX_ID_LENGTH), None):
+        problems.append(
+            Problem(
+                f"the id {quoted(too_long)} is {len(too_long):,} characters; a CMS id is at most "
+                f"{MAX_ID_LENGTH}",
+                field="id",
+            )
+        )
+    return ids
