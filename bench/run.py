@@ -4,9 +4,10 @@ Each figure is a ratio against a reference measured in the same run on the same 
 machines differ in speed by 2x from one session to the next): the render path against a minimal
 library stack, `pressroom build` against Hugo and Pelican, the local stack against itself at a
 tenth of the size and against Pelican, publishing cost against a ten-post site, each handler's
-cold start against a bare boto3 client. The benchmarks themselves live beside this file; this
-runs them, one after another, and writes the table between the markers of docs/BENCHMARKS.md
-(the text around the markers, written by hand, is kept).
+cold start against a bare boto3 client, the worst hostile upload against a real 1 MB post.
+The benchmarks themselves live beside this file; this runs them, one after another, and
+writes the table between the markers of docs/BENCHMARKS.md (the text around the markers,
+written by hand, is kept).
 
 Usage: python bench/run.py [--quick] [--output FILE] [--work DIR]
   --quick   100 posts instead of 1,000 (and smaller sites for the publish cost): a few minutes.
@@ -112,6 +113,27 @@ def render_path(posts: Path, work: Path, sizes: Sizes) -> tuple[list[Row], dict[
             1.3,
         )
         for quantile in ("p50", "p95")
+    ]
+    return rows, result
+
+
+def hostile_uploads(work: Path) -> tuple[list[Row], dict[str, Any]]:
+    """Each budgeted step's worst hostile upload against rendering a real 1 MB post."""
+    result_file = work / "hostile-uploads.json"
+    run([PYTHON, REPOSITORY / "bench" / "hostile_uploads.py", "--json", result_file])
+    result = read_json(result_file)
+    real = result["reference"]["render"]["cpu_s"]
+    rows = [
+        Row(
+            f"Worst hostile upload, {'ValidateFunction' if step == 'validate' else 'RenderFunction'} "
+            f"({worst['name']}; {worst['lambda_s']:.1f} s of its {worst['timeout_s']} s timeout at 512 MB, "
+            f"peak {worst['peak_mb']:.0f} MB of {worst['quarter_memory_mb']:.0f})",
+            f"{worst['cpu_s']:.2f} s CPU",
+            f"rendering a real 1 MB post {real:.2f} s",
+            worst["cpu_s"] / real,
+            6.0,
+        )
+        for step, worst in result["worst"].items()
     ]
     return rows, result
 
@@ -326,6 +348,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     measure("local stack", lambda: local_stack(work, sizes, pelican))
     measure("publish cost", lambda: publish_cost(work, sizes))
     measure("cold start", lambda: cold_start(work, sizes))
+    measure("hostile uploads", lambda: hostile_uploads(work))
     write_report(args.output, report(rows, details, sizes, args.quick, time.perf_counter() - started))
     budgeted = [row for row in rows if row.budget is not None]
     met = sum(row.met for row in budgeted)
