@@ -21,7 +21,7 @@ from enum import StrEnum
 from typing import Any
 
 from pressroom.announcements import Announcement, AnnouncementKind
-from pressroom.slugs import slugify
+from pressroom.slugs import name_slug
 from pressroom.urls import url_problem
 
 SIGNATURE_HEADER = "X-Pressroom-Signature"
@@ -49,7 +49,7 @@ class Webhook:
     url: str
     secret: str | None = None
     announce: frozenset[AnnouncementKind] | None = None  # None: every kind
-    tags: frozenset[str] | None = None  # tags in slug form; None: every post, and rejections
+    tags: frozenset[str] | None = None  # tags as their pages name them; None: every post, and rejections
 
     @property
     def channel(self) -> str:
@@ -63,7 +63,7 @@ class Webhook:
             return False
         if self.tags is None:
             return True
-        return bool(self.tags & {slugify(str(tag)) for tag in announcement.data.get("tags") or ()})
+        return bool(self.tags & {name_slug(str(tag)) for tag in announcement.data.get("tags") or ()})
 
 
 def parse_webhooks(document: object) -> tuple[Webhook, ...]:
@@ -116,9 +116,10 @@ def _announce_filter(value: object, where: str) -> frozenset[AnnouncementKind] |
 def _tag_filter(value: object, where: str) -> frozenset[str] | None:
     if value is None:
         return None
-    if not isinstance(value, list) or not value or not all(isinstance(t, str) and slugify(t) for t in value):
+    named = isinstance(value, list) and all(isinstance(tag, str) and name_slug(tag) for tag in value)
+    if not named or not value:
         raise WebhookConfigError(f"{where}: tags must be a non-empty list of tag names")
-    return frozenset(slugify(tag) for tag in value)
+    return frozenset(name_slug(str(tag)) for tag in value)
 
 
 def payload(webhook: Webhook, announcement: Announcement) -> bytes:

@@ -63,7 +63,7 @@ def test_a_valid_configuration_is_read():
             "published, updated",
         ),
         ([{"name": "a", "kind": "slack", "url": "https://x.example/", "tags": "release"}], "tags must be"),
-        ([{"name": "a", "kind": "slack", "url": "https://x.example/", "tags": ["!!"]}], "tags must be"),
+        ([{"name": "a", "kind": "slack", "url": "https://x.example/", "tags": [" "]}], "tags must be"),
     ],
 )
 def test_a_bad_configuration_names_the_entry_and_the_fault(document: object, message: str):
@@ -105,6 +105,17 @@ def test_a_webhook_may_take_only_some_kinds_and_tags():
     assert rejections.wants(announcement(AnnouncementKind.REJECTED, []))
     assert not rejections.wants(announcement(AnnouncementKind.PUBLISHED, ["python"]))
     assert all(everything.wants(announcement(kind, [])) for kind in AnnouncementKind)
+
+
+def test_a_tag_filter_tells_tags_apart_as_their_pages_do():
+    (csharp,) = parse_webhooks(
+        [{"name": "c", "kind": "slack", "url": "https://hooks.example/T/X", "tags": ["C#", "Иван"]}]
+    )
+    assert csharp.wants(announcement(AnnouncementKind.PUBLISHED, ["c#"]))
+    assert csharp.wants(announcement(AnnouncementKind.PUBLISHED, ["ИВАН"]))
+    assert not csharp.wants(announcement(AnnouncementKind.PUBLISHED, ["C"]))
+    assert not csharp.wants(announcement(AnnouncementKind.PUBLISHED, ["C++"]))
+    assert not csharp.wants(announcement(AnnouncementKind.PUBLISHED, ["Пётр"]))
 
 
 def test_payloads_take_each_services_shape():
