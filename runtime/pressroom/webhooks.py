@@ -116,10 +116,12 @@ def _announce_filter(value: object, where: str) -> frozenset[AnnouncementKind] |
 def _tag_filter(value: object, where: str) -> frozenset[str] | None:
     if value is None:
         return None
-    named = isinstance(value, list) and all(isinstance(tag, str) and name_slug(tag) for tag in value)
-    if not named or not value:
+    if not isinstance(value, list) or not value or not all(isinstance(tag, str) for tag in value):
         raise WebhookConfigError(f"{where}: tags must be a non-empty list of tag names")
-    return frozenset(name_slug(str(tag)) for tag in value)
+    slugs = frozenset(name_slug(tag) for tag in value)
+    if "" in slugs:
+        raise WebhookConfigError(f"{where}: tags must be a non-empty list of tag names")
+    return slugs
 
 
 def payload(webhook: Webhook, announcement: Announcement) -> bytes:
