@@ -26,6 +26,7 @@ from pressroom.catalogue import (
     StaleEventError,
 )
 from pressroom.clock import SystemClock
+from pressroom_tools.memory import MemoryCatalogue
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -118,6 +119,24 @@ def test_sequencers_compare_as_s3_documents_them_padded_on_the_right_in_any_case
     catalogue.record_unchanged(live("posts/a.md", "a", "00AB02"))
 
     assert catalogue.source_state("posts/a.md") == live("posts/a.md", "a", "00AB02")
+
+
+def test_an_upload_refused_then_undone_is_no_longer_listed_as_refused(catalogue: Catalogue):
+    publish(catalogue, "posts/a.md", "a", "01")
+    assert catalogue.record_rejection("posts/a.md", "02", ["title: missing"])
+    assert [row["sk"] for row in catalogue.statuses()] == ["posts/a.md"]
+
+    catalogue.record_unchanged(live("posts/a.md", "a", "03"))  # the first version, uploaded again
+
+    assert catalogue.statuses() == []
+
+
+def test_the_in_memory_catalogue_forgets_an_undone_refusal_too():
+    memory = MemoryCatalogue()
+    memory.record_live(entry("posts/a.md", "a", "01"), live("posts/a.md", "a", "01"), release=False)
+    assert memory.record_rejection("posts/a.md", "02", ["title: missing"])
+    memory.record_unchanged(live("posts/a.md", "a", "03"))
+    assert memory.statuses == {}
 
 
 def test_an_event_without_a_sequencer_is_always_applied(catalogue: Catalogue):

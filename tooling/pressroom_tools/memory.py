@@ -219,7 +219,7 @@ class MemoryCatalogue:
 
     def record_unchanged(self, state: SourceState) -> None:
         self._check_order(state)
-        self.sources[state.key] = state
+        self._record(state)
 
     def record_rejection(
         self, key: str, sequencer: str | None, reasons: list[str], waiter: SlugWaiter | None = None

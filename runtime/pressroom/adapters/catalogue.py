@@ -245,8 +245,9 @@ class Catalogue:
         self._transact(actions, slug=None)
 
     def record_unchanged(self, state: SourceState) -> None:
-        """Move the key's latest event forward when its content did not change (same ETag)."""
-        self._transact([self._source_put(state)], slug=None)
+        """Move the key's latest event forward when its content did not change (same ETag), and
+        its STATUS row with it: an upload refused in between, then undone, is no longer listed."""
+        self._transact([self._source_put(state), self._status_row(state)], slug=None)
 
     def _release(self, slug: str, owner_key: str) -> TransactWriteItemTypeDef:
         return {
