@@ -223,7 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
     sam_start.add_argument("--template", type=Path, default=Path.cwd() / "template.yaml")
     sam_invoke = sam_actions.add_parser("invoke", help="run one function in a Lambda container")
     sam_invoke.add_argument("function", help="e.g. validate or ValidateFunction")
-    sam_actions.add_parser("stop", help="remove the emulated stack's container and the network")
+    sam_actions.add_parser("stop", help="remove the emulated stack, the containers SAM left, the network")
     for action in (sam_start, sam_invoke):
         _sam_options(action)
     sam_local.set_defaults(run=_run_sam_local)

@@ -31,6 +31,7 @@ from pressroom_tools.local.containers import (
     prepare,
     project_network,
     remove_container,
+    remove_function_containers,
     remove_network,
     stack_server,
 )
@@ -146,6 +147,7 @@ def invoke(args: argparse.Namespace) -> int:
 
 
 def stop(args: argparse.Namespace) -> int:
+    remove_function_containers(NETWORK)  # ones SAM has not removed yet would keep the network
     remove_container()
     remove_network()
     shutil.rmtree(state_dir(args), ignore_errors=True)

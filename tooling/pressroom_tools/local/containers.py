@@ -208,10 +208,10 @@ def start_lambda(
             process.wait(timeout=60)
         except subprocess.TimeoutExpired:
             process.kill()
-        _remove_function_containers(network)
+        remove_function_containers(network)
 
 
-def _remove_function_containers(network: str) -> None:
+def remove_function_containers(network: str) -> None:
     """The Lambda containers SAM started on our network, if it left any behind."""
     listed = subprocess.run(
         ["docker", "ps", "--all", "--quiet", "--filter", "label=sam.cli.container.type=lambda",
