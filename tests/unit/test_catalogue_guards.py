@@ -10,10 +10,9 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
-from moto import mock_aws
+from moto_table import pk_sk_table
 
 from pressroom.adapters.catalogue import Catalogue
 from pressroom.catalogue import (
@@ -36,20 +35,7 @@ TABLE = "PostsTable"
 
 @pytest.fixture
 def client() -> Iterator[DynamoDBClient]:
-    with mock_aws():
-        dynamodb = boto3.client("dynamodb", region_name="us-east-1")
-        dynamodb.create_table(
-            TableName=TABLE,
-            AttributeDefinitions=[
-                {"AttributeName": "pk", "AttributeType": "S"},
-                {"AttributeName": "sk", "AttributeType": "S"},
-            ],
-            KeySchema=[
-                {"AttributeName": "pk", "KeyType": "HASH"},
-                {"AttributeName": "sk", "KeyType": "RANGE"},
-            ],
-            BillingMode="PAY_PER_REQUEST",
-        )
+    with pk_sk_table(TABLE) as dynamodb:
         yield dynamodb
 
 

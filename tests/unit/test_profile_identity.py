@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-import boto3
 import pytest
-from moto import mock_aws
+from moto_table import pk_sk_table
 from world import BUCKET, NOW, RULES, World, post_file
 
 from pressroom.adapters.listings import AUTHOR_CLAIMS, ListingStore
@@ -228,20 +227,7 @@ def test_an_overlong_cms_id_is_refused_naming_the_field():
 
 @pytest.fixture
 def client() -> Iterator[DynamoDBClient]:
-    with mock_aws():
-        dynamodb = boto3.client("dynamodb", region_name="us-east-1")
-        dynamodb.create_table(
-            TableName=TABLE,
-            AttributeDefinitions=[
-                {"AttributeName": "pk", "AttributeType": "S"},
-                {"AttributeName": "sk", "AttributeType": "S"},
-            ],
-            KeySchema=[
-                {"AttributeName": "pk", "KeyType": "HASH"},
-                {"AttributeName": "sk", "KeyType": "RANGE"},
-            ],
-            BillingMode="PAY_PER_REQUEST",
-        )
+    with pk_sk_table(TABLE) as dynamodb:
         yield dynamodb
 
 

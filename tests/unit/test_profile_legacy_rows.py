@@ -13,9 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-import boto3
 import pytest
-from moto import mock_aws
+from moto_table import pk_sk_table
 from world import RULES
 
 from pressroom.adapters.listings import AUTHOR_CLAIMS, AUTHORS, ListingStore
@@ -86,20 +85,7 @@ def shown(store: ListingStore) -> list[tuple[str, str, str]]:
 
 @pytest.fixture
 def client() -> Iterator[DynamoDBClient]:
-    with mock_aws():
-        dynamodb = boto3.client("dynamodb", region_name="us-east-1")
-        dynamodb.create_table(
-            TableName=TABLE,
-            AttributeDefinitions=[
-                {"AttributeName": "pk", "AttributeType": "S"},
-                {"AttributeName": "sk", "AttributeType": "S"},
-            ],
-            KeySchema=[
-                {"AttributeName": "pk", "KeyType": "HASH"},
-                {"AttributeName": "sk", "KeyType": "RANGE"},
-            ],
-            BillingMode="PAY_PER_REQUEST",
-        )
+    with pk_sk_table(TABLE) as dynamodb:
         yield dynamodb
 
 
