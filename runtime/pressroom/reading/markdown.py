@@ -173,7 +173,7 @@ class MarkdownRenderer:
                 if html_depth(html) > MAX_HTML_NESTING:
                     return _plain_body(body, f"its HTML nests elements more than {MAX_HTML_NESTING} deep")
                 rendered = RenderedBody(
-                    html=self.sanitize(html),
+                    html=self._allowlisted(html),  # its depth was checked just above
                     toc=tuple(_headings(tokens)),
                     words=_count_words(tokens),
                     text=_paragraph_text(tokens),
@@ -192,6 +192,10 @@ class MarkdownRenderer:
         of HTML nested more than MAX_HTML_NESTING deep)."""
         if html_depth(html) > MAX_HTML_NESTING:
             return str(self._clean(html, tags=set()))
+        return self._allowlisted(html)
+
+    def _allowlisted(self, html: str) -> str:
+        """`sanitize` for HTML whose depth is known to be within MAX_HTML_NESTING."""
         clean = self._clean(html)
         return _EMPTY_IFRAME.sub("", clean)  # an embed from a player not allowed lost its src
 
