@@ -54,7 +54,8 @@ docker: ## Install Debian's docker.io and debootstrap and start dockerd (apt-get
 		docker info >/dev/null 2>&1 || { echo "make: dockerd did not start; see $(DOCKERD_LOG)" >&2; exit 1; }; \
 	fi
 
-$(VENV)/.installed: pyproject.toml requirements-dev.txt layers/core/requirements.txt layers/render/requirements.txt
+$(VENV)/.installed: pyproject.toml requirements-dev.txt layers/core/requirements.txt layers/render/requirements.txt \
+		layers/images/requirements.txt
 	@python="$$(scripts/find-python $(PYTHON_VERSION))" && echo "Creating $(VENV) with $$python" && \
 		"$$python" -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -194,7 +195,7 @@ your stack's outputs, or run make sam-local first" >&2; exit 1; }; \
 		$(SAM) local invoke $$(echo $* | sed 's/./\U&/')Function -e events/$*.json --env-vars events/env.json; \
 	fi
 
-lock: ## Re-resolve layers/{core,render}/requirements.txt from their requirements.in
+lock: ## Re-resolve layers/{core,render,images}/requirements.txt from their requirements.in
 	scripts/lock-requirements
 
 clean: ## Remove environments, build outputs and the demo site
