@@ -184,7 +184,7 @@ deploy-env: # ENV must name a section of samconfig.toml, before anything is buil
 # After make sam-local, against its emulated stack; otherwise against a deployed stack, with the
 # events in events/ and your copy of events/env.example.json as events/env.json.
 SAM_LOCAL_STATE := .aws-sam/local/stack/state.json
-invoke-%: setup ## Run one function in a Lambda container: make invoke-validate (render, notify, aggregate, assets, republish)
+invoke-%: setup ## Run one function in a Lambda container: make invoke-validate (render, notify, aggregate, assets, images, republish)
 	@if [ -f $(SAM_LOCAL_STATE) ]; then \
 		$(BIN)/pressroom sam-local invoke $*; \
 	else \

@@ -20,6 +20,7 @@ Usage: python bench/cold_start.py [--runs R] [--json FILE] [--budget RATIO] [--b
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import shutil
 import statistics
@@ -27,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 from pressroom_tools.local.containers import build_environment, host_template
@@ -176,6 +178,19 @@ def sam_build(work: Path) -> Path:
     return work / "build"
 
 
+def zipped_bytes(directories: list[Path]) -> int:
+    """What `directories` weigh as deployment zips (a function's code and each of its layers)."""
+    total = 0
+    for directory in directories:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(directory.rglob("*")):
+                if path.is_file():
+                    archive.write(path, path.relative_to(directory).as_posix())
+        total += len(buffer.getvalue())
+    return total
+
+
 def without_bytecode(build: Path, work: Path) -> Path:
     """A copy of `build` with every compiled file removed: the layers as they were deployed before."""
     copy = work / "sources-only"
@@ -311,6 +326,9 @@ def measure(args: argparse.Namespace, build: Path, sources: Path) -> int:
         "baseline_wall_ms": round(baseline_wall, 2),
         "budget": args.budget,
         "handlers": handlers,
+        # Each function's code and layers, zipped as deployed, and the core layer every one ships.
+        "deployed_bytes": {name: zipped_bytes(path) for name, path in compiled.items()},
+        "core_layer_bytes": zipped_bytes([build / "CoreLayer" / "python"]),
     }
 
     print(f"Cold starts, median of {args.runs} (import + stage build; wall: the whole subprocess)")

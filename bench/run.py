@@ -4,7 +4,8 @@ Each figure is a ratio against a reference measured in the same run on the same 
 machines differ in speed by 2x from one session to the next): the render path against a minimal
 library stack, `pressroom build` against Hugo and Pelican, the local stack against itself at a
 tenth of the size and against Pelican, publishing cost against a ten-post site, each handler's
-cold start against a bare boto3 client, the worst hostile upload against a real 1 MB post.
+cold start against a bare boto3 client, the worst hostile upload against a real 1 MB post, an
+image's smaller copies against Pillow's own thumbnail and save of them.
 The benchmarks themselves live beside this file; this runs them, one after another, and
 writes the table between the markers of docs/BENCHMARKS.md (the text around the markers,
 written by hand, is kept).
@@ -241,7 +242,34 @@ def cold_start(work: Path, sizes: Sizes) -> tuple[list[Row], dict[str, Any]]:
             handlers[name + SOURCES_ONLY]["median_ms"] / handlers[name]["median_ms"], None)
         for name in deployed
     ]  # fmt: skip
+    core = result["core_layer_bytes"]
+    rows += [
+        Row(f"Deployment: {name} (its code and layers, zipped)", f"{size / 1_000_000:.1f} MB",
+            f"the core layer alone {core / 1_000_000:.1f} MB", size / core, None)
+        for name, size in sorted(result["deployed_bytes"].items())
+    ]  # fmt: skip
     return rows, result
+
+
+# Making one image's copies may cost at most this many times Pillow's own thumbnail + save of them.
+IMAGES_BUDGET = 1.3
+
+
+def images(work: Path) -> tuple[list[Row], dict[str, Any]]:
+    """One 2,000-pixel PNG's smaller copies, pressroom's codec against Pillow used directly."""
+    result_file = work / "images.json"
+    run([PYTHON, REPOSITORY / "bench" / "images.py", "--json", result_file])
+    result = read_json(result_file)
+    image = result["image"]
+    row = Row(
+        f"An image's smaller copies: one {image['width']:,}-pixel PNG ({image['bytes'] / 1_000_000:.1f} MB), "
+        f"{result['copies_kept']} copies kept",
+        f"{result['pressroom_cpu_s']:.2f} s CPU",
+        f"Pillow's thumbnail + save of the same {result['pillow_cpu_s']:.2f} s",
+        result["ratio"],
+        IMAGES_BUDGET,
+    )
+    return [row], result
 
 
 # ------------------------------------------------------------------------------- the report
@@ -354,6 +382,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     measure("publish cost", lambda: publish_cost(work, sizes))
     measure("cold start", lambda: cold_start(work, sizes))
     measure("hostile uploads", lambda: hostile_uploads(work))
+    measure("images", lambda: images(work))
     write_report(args.output, report(rows, details, sizes, args.quick, time.perf_counter() - started))
     budgeted = [row for row in rows if row.budget is not None]
     met = sum(row.met for row in budgeted)

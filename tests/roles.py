@@ -68,6 +68,14 @@ ROLES: dict[str, frozenset[tuple[str, str]]] = {
         ("s3:DeleteObject", HOSTING),
         ("sqs:SendMessage", "${AssetsFailuresQueue.Arn}"),
     }),
+    "ImagesFunction": frozenset({
+        *((action, TABLE) for action in (
+            "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem",
+        )),  # on the IMAGES partition only (a LeadingKeys condition)
+        ("events:PutEvents", BUS),
+        ("s3:PutObject", "${HostingBucket.Arn}/_images/*"),
+        ("sqs:SendMessage", "${ImagesFailuresQueue.Arn}"),
+    }),
     "RepublishFunction": frozenset({
         *((action, TABLE) for action in (
             "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query",

@@ -1,4 +1,5 @@
-"""NotifyFunction: "Post Published" | "Post Rejected" → one announcement per channel, once each.
+"""NotifyFunction: "Post Published" | "Post Rejected" | "Image Rejected" → one announcement per
+channel, once each.
 
 Channels are the SNS topic and every configured webhook; the stage delivers each once, parks an
 event a webhook refused (4xx) for `pressroom dlq redrive`, and raises when a channel failed
@@ -15,7 +16,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from pressroom.events import PostPublished, PostRejected, parse_detail
+from pressroom.events import ImageRejected, PostPublished, PostRejected, parse_detail
 from pressroom.pipeline.notify import NotifyStage
 from pressroom.settings import NotifySettings
 from pressroom.wiring.notify import build_notify_stage
@@ -35,7 +36,7 @@ def stage() -> NotifyStage:
 def lambda_handler(event: EventBridgeEvent, context: LambdaContext) -> dict[str, Any]:
     notify = stage()  # settings first: a misconfigured function fails whatever the event
     detail = parse_detail(event.detail_type, event.detail)
-    if not isinstance(detail, PostPublished | PostRejected):
+    if not isinstance(detail, PostPublished | PostRejected | ImageRejected):
         raise ValueError(f"NotifyFunction does not handle {event.detail_type!r} events")
     logger.append_keys(key=detail.source.key, detail_type=event.detail_type)
     logger.set_correlation_id(detail.source.correlation_id)

@@ -1,4 +1,5 @@
-"""What is said when a post is published or refused: subject, readable text, structured data."""
+"""What is said when a post is published or refused, or an image is not resized: subject, readable
+text, structured data."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from enum import StrEnum
 from pathlib import PurePosixPath
 from typing import Any
 
-from pressroom.events import PostPublished, PostRejected
+from pressroom.events import ImageRejected, PostPublished, PostRejected
 
 # SNS subjects must be printable ASCII, without line breaks, under 100 characters.
 MAX_SUBJECT_LENGTH = 99
@@ -70,22 +71,47 @@ def announce_publication(event: PostPublished) -> Announcement:
 
 
 def announce_rejection(event: PostRejected) -> Announcement:
-    name = PurePosixPath(event.source.key).name
-    lines = [
-        f"{event.source.key} was not published. Fix the following and upload it again:",
-        "",
-        *(f"  - {reason.describe()}" for reason in event.reasons),
-        "",
-        "The version of this post already on the site, if any, is unchanged.",
-    ]
+    return _refusal(
+        event,
+        subject="Not published",
+        opening=[f"{event.source.key} was not published. Fix the following and upload it again:"],
+        closing="The version of this post already on the site, if any, is unchanged.",
+    )
+
+
+def announce_image_refusal(event: ImageRejected) -> Announcement:
+    """An image published as uploaded, without smaller copies: its author can do better."""
+    return _refusal(
+        event,
+        subject="Image not resized",
+        opening=[
+            f"{event.source.key} is on the site as uploaded, but no smaller copies of it were made for",
+            "small screens:",
+        ],
+        closing="Pages show the image as uploaded. Upload a smaller or repaired image to have it resized.",
+        published=True,
+    )
+
+
+def _refusal(
+    event: PostRejected | ImageRejected,
+    subject: str,
+    opening: list[str],
+    closing: str,
+    published: bool = False,
+) -> Announcement:
+    lines = [*opening, "", *(f"  - {reason.describe()}" for reason in event.reasons), "", closing]
+    data: dict[str, Any] = {
+        "kind": AnnouncementKind.REJECTED.value,
+        "source": event.source.key,
+        "correlation_id": event.source.correlation_id,
+        "reasons": [reason.to_wire() for reason in event.reasons],
+    }
+    if published:
+        data["published"] = True
     return Announcement(
         kind=AnnouncementKind.REJECTED,
-        subject=subject_line(f"Not published: {name}"),
+        subject=subject_line(f"{subject}: {PurePosixPath(event.source.key).name}"),
         text="\n".join(lines) + "\n",
-        data={
-            "kind": AnnouncementKind.REJECTED.value,
-            "source": event.source.key,
-            "correlation_id": event.source.correlation_id,
-            "reasons": [reason.to_wire() for reason in event.reasons],
-        },
+        data=data,
     )

@@ -29,6 +29,8 @@ class DetailType(StrEnum):
     REPUBLISH_REQUESTED = "Republish Requested"
     SLUG_RELEASED = "Slug Released"
     AUTHOR_VALIDATED = "Author Validated"
+    IMAGE_PROCESSED = "Image Processed"
+    IMAGE_REJECTED = "Image Rejected"
 
 
 class EventSource(StrEnum):
@@ -36,6 +38,7 @@ class EventSource(StrEnum):
     RENDER = "pressroom.render"
     SCHEDULE = "pressroom.schedule"
     AGGREGATE = "pressroom.aggregate"  # asks for a republish when the navigation changed
+    IMAGES = "pressroom.images"
 
 
 class Contract(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
@@ -213,6 +216,24 @@ class RepublishRequested(Contract, frozen=True, kw_only=True):
     request_id: str | None = None  # chosen by whoever asks (the CLI), to follow its progress
 
 
+class ImageProcessed(Contract, frozen=True, kw_only=True):
+    """An uploaded image's variants are on the site (or its removal took its record away): the
+    pages that show it can offer them."""
+
+    source: SourceObject
+    width: int | None = None  # None: the image was deleted
+    height: int | None = None
+    variants: int = 0
+
+
+class ImageRejected(Contract, frozen=True, kw_only=True):
+    """An uploaded image is on the site as uploaded, but no variants were made of it: its author
+    is told why (too many pixels, not an image, truncated)."""
+
+    source: SourceObject
+    reasons: list[Reason]
+
+
 DETAIL_MODELS: dict[DetailType, type[Contract]] = {
     DetailType.POST_VALIDATED: PostValidated,
     DetailType.POST_REJECTED: PostRejected,
@@ -223,6 +244,8 @@ DETAIL_MODELS: dict[DetailType, type[Contract]] = {
     DetailType.REPUBLISH_REQUESTED: RepublishRequested,
     DetailType.SLUG_RELEASED: SlugReleased,
     DetailType.AUTHOR_VALIDATED: AuthorValidated,
+    DetailType.IMAGE_PROCESSED: ImageProcessed,
+    DetailType.IMAGE_REJECTED: ImageRejected,
 }
 
 

@@ -17,6 +17,7 @@ from pressroom.aggregates import Key, ListingEntry, SitemapRow, SitePage, Term
 from pressroom.announcements import Announcement
 from pressroom.catalogue import CatalogueEntry, PostRecord, SlugWaiter, SourceState
 from pressroom.events import Contract, DetailType, SourceObject
+from pressroom.images import DecodedImage, ImageRecord
 from pressroom.webhooks import Webhook
 
 if TYPE_CHECKING:
@@ -186,6 +187,25 @@ class Schedules(Protocol):
 class Invalidations(Protocol):
     def invalidate(self, keys: Iterable[str]) -> str | None:
         """Tell the CDN these site objects changed, in one request; returns its id, if any."""
+        ...
+
+
+class ImageCodec(Protocol):
+    def decode(self, data: bytes, widths: tuple[int, ...]) -> DecodedImage:
+        """The image's size and type, and its variants at those of `widths` narrower than it;
+        ImageRefusedError for what is not decoded (not an image, too many pixels, truncated)."""
+        ...
+
+
+class ImageRecords(Protocol):
+    """What exists on the site for each uploaded image's current version (PostsTable)."""
+
+    def get(self, key: str) -> ImageRecord | None: ...
+
+    def put(self, record: ImageRecord) -> None: ...
+
+    def remove(self, key: str) -> ImageRecord | None:
+        """Forget the key's record; returns the record there was, if any."""
         ...
 
 

@@ -189,6 +189,13 @@ class AssetsSettings(Cdn):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ImagesSettings(FunctionSettings):
+    hosting_bucket: str = variable("HOSTING_BUCKET")
+    posts_table: str = variable("POSTS_TABLE")  # the image records live there
+    event_bus_name: str = variable("EVENT_BUS_NAME")
+
+
+@dataclass(frozen=True, kw_only=True)
 class NotifySettings(FunctionSettings):
     topic_arn: str = variable("TOPIC_ARN")
     posts_table: str = variable("POSTS_TABLE")  # the idempotency records live there

@@ -47,6 +47,7 @@ modules = {
         "markdown_it",
         "yaml",
         "frontmatter",
+        "PIL",
     )
 }
 print(json.dumps({"result": result, "modules": modules}))

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import REPO, SHARED_POST, SITE_URL, TEMPLATE
+from helpers import EXAMPLES, REPO, SHARED_POST, SITE_URL, TEMPLATE
 from moto.server import ThreadedMotoServer
 
 from pressroom_tools.local.containers import build_environment, host_template
@@ -32,7 +32,7 @@ pytestmark = pytest.mark.artifacts
 
 BOOTSTRAP = Path(__file__).with_name("lambda_bootstrap.py")
 FUNCTIONS = ("ValidateFunction", "RenderFunction", "NotifyFunction", "AggregateFunction", "AssetsFunction",
-             "RepublishFunction")  # fmt: skip
+             "ImagesFunction", "RepublishFunction")  # fmt: skip
 RENDER_MODULES = ("jinja2", "nh3", "pygments", "markdown_it", "yaml", "frontmatter")
 SAM = Path(os.environ.get("SAM", REPO / ".tools" / "sam" / "bin" / "sam"))
 
@@ -132,6 +132,7 @@ def test_the_built_functions_run_the_pipeline_alone(build_dir: Path, moto_endpoi
         (notify, "NotifyFunction"),
         (aggregate, "AggregateFunction"),
     ):
+        assert run["modules"]["PIL"] is None  # only ImagesFunction decodes images
         assert run["modules"]["app"] == str(build_dir / function / "app.py")
         assert run["modules"]["pressroom"].startswith(core)
         assert run["modules"]["boto3"].startswith(core)
@@ -146,6 +147,27 @@ def test_the_built_functions_run_the_pipeline_alone(build_dir: Path, moto_endpoi
                 loaded[module].startswith(render_layer) for module in set(loaded) & set(RENDER_MODULES)
             )
         assert all(path.startswith(str(build_dir)) for path in loaded.values()), loaded
+
+
+def test_the_built_images_function_makes_copies_with_pillow_from_its_own_layer_only(
+    build_dir: Path, moto_endpoint: str
+):
+    with LocalStack(TEMPLATE, site_url=SITE_URL) as stack:
+        key = "posts/pressroom-0-1-release-notes/pipeline.png"
+        stack.s3.put_object(
+            Bucket=stack.output("UploadsBucketName"),
+            Key=key,
+            Body=(EXAMPLES / "pressroom-0-1-release-notes" / "pipeline.png").read_bytes(),
+        )
+        (event,) = stack.pending_events("ImagesFunction")
+        images = run_built(build_dir, stack, "ImagesFunction", event, moto_endpoint)
+
+        assert images["result"] == {"key": key, "action": "processed"}
+        assert any(name.endswith("/pipeline-480w.webp") for name in stack.site_objects())
+    assert images["modules"]["PIL"].startswith(str(build_dir / "ImagesLayer" / "python"))
+    assert not {module for module, path in images["modules"].items() if path} & set(RENDER_MODULES)
+    pillow = build_dir / "ImagesLayer" / "python"
+    assert not list(pillow.glob("PIL/_avif*")) + list(pillow.glob("PIL/_imagingft*"))  # left out: never used
 
 
 def test_the_core_layer_ships_the_runtime_package_and_no_tooling(build_dir: Path):
@@ -206,9 +228,9 @@ def test_every_module_in_the_layers_ships_bytecode_lambda_can_use_unread(build_d
     Compiled by the runtime's Python (its magic number) with unchecked hashes, so the import
     system trusts it without reading the source's timestamp."""
     tag = sys.implementation.cache_tag
-    for layer in ("CoreLayer", "RenderLayer"):
+    for layer in ("CoreLayer", "RenderLayer", "ImagesLayer"):
         sources = sorted((build_dir / layer / "python").rglob("*.py"))
-        assert len(sources) > 100, layer
+        assert len(sources) > 50, layer
         for source in sources:
             compiled = source.parent / "__pycache__" / f"{source.stem}.{tag}.pyc"
             assert compiled.is_file(), f"{source} has no {tag} bytecode"

@@ -28,7 +28,7 @@ from helpers import EXAMPLES
 
 FUNCTIONS = {
     "ValidateFunction", "RenderFunction", "NotifyFunction", "AggregateFunction", "AssetsFunction",
-    "RepublishFunction",
+    "ImagesFunction", "RepublishFunction",
 }  # fmt: skip
 
 
@@ -91,6 +91,7 @@ EXPECTED: dict[str, Callable[[Any], bool]] = {
     "notify": lambda result: [delivery["channel"] for delivery in result["announced"]] in ([], ["sns"]),
     "aggregate": lambda result: result == {"batchItemFailures": []},
     "assets": lambda result: result["action"] == "copied",
+    "images": lambda result: result["action"] in ("processed", "unchanged"),  # unchanged: done by the start
     "republish": lambda result: result == {"batchItemFailures": []},
 }
 

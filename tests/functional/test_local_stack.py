@@ -118,27 +118,37 @@ def test_a_resource_the_local_stack_cannot_emulate_is_refused_by_name(tmp_path: 
 
 
 def test_every_function_has_a_sample_event_that_it_handles(stack: LocalStack):
-    from helpers import SHARED_POST
+    from helpers import EXAMPLES, SHARED_POST
 
     bucket = stack.output("UploadsBucketName")
     stack.upload("posts/uk-ai-opportunities-action-plan.md", SHARED_POST.read_bytes())
     stack.run_until_quiet()
     stack.s3.put_object(Bucket=bucket, Key="assets/logo.png", Body=b"\x89PNG\r\n\x1a\n")
+    image = "posts/pressroom-0-1-release-notes/pipeline.png"
+    stack.s3.put_object(
+        Bucket=bucket, Key=image, Body=(EXAMPLES / "pressroom-0-1-release-notes/pipeline.png").read_bytes()
+    )
     stack.pending_events("AssetsFunction")
+    stack.pending_events("ImagesFunction")
     samples = {
         "AggregateFunction": load_event("aggregate.json"),
         "RepublishFunction": load_event("republish.json"),
-        "AssetsFunction": json.loads(
-            json.dumps(load_event("assets.json")).replace("pressroom-uploadsbucket-example", bucket)
-        ),
+        **{
+            function: json.loads(
+                json.dumps(load_event(sample)).replace("pressroom-uploadsbucket-example", bucket)
+            )
+            for function, sample in (("AssetsFunction", "assets.json"), ("ImagesFunction", "images.json"))
+        },
     }
-    samples["AssetsFunction"]["detail"]["object"].pop("version-id")  # the emulated bucket's ids differ
+    for function in ("AssetsFunction", "ImagesFunction"):
+        samples[function]["detail"]["object"].pop("version-id")  # the emulated bucket's ids differ
 
     results = {name: stack.invoke(name, event) for name, event in samples.items()}
 
     assert {name: result.succeeded for name, result in results.items()} == dict.fromkeys(samples, True)
     site = stack.site_objects()
     assert site["assets/logo.png"]["content_type"] == "image/png"
+    assert any(key.startswith("_images/") and key.endswith("/pipeline-480w.webp") for key in site)
     assert "atom.xml" in site
     template_functions = {
         name

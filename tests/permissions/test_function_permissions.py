@@ -40,6 +40,7 @@ READERS_OF_UPLOADS = (
     "ValidateFunction",
     "RenderFunction",
     "AssetsFunction",
+    "ImagesFunction",
     "AggregateFunction",
     "RepublishFunction",
 )
@@ -51,7 +52,7 @@ KEPT_UNUSED: dict[tuple[str, str, str], str] = {
         (function, "sqs:SendMessage", f"${{{function.removesuffix('Function')}FailuresQueue.Arn}}"): (
             ON_FAILURE_DESTINATION
         )
-        for function in ("ValidateFunction", "RenderFunction", "AssetsFunction")
+        for function in ("ValidateFunction", "RenderFunction", "AssetsFunction", "ImagesFunction")
     },
     ("NotifyFunction", "kms:Decrypt", "${WebhooksKeyArn}"): (
         "granted only when the webhooks parameter is under a key of the operator's own "

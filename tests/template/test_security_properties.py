@@ -128,7 +128,7 @@ def test_every_function_that_publishes_may_encrypt_with_the_topics_key(translate
 
 def test_every_function_stops_recursive_loops(translated: dict[str, Any]):
     functions = resources(translated, "AWS::Lambda::Function")
-    assert len(functions) == 6
+    assert len(functions) == 7
     assert {name: f["Properties"].get("RecursiveLoop") for name, f in functions.items()} == dict.fromkeys(
         functions, "Terminate"
     )

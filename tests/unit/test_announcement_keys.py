@@ -47,3 +47,11 @@ def test_the_delivery_id_is_the_same_for_every_retry_to_one_channel():
     key = "Post Published|uploads|posts/a.md|0000000000000001"
 
     assert delivery_id(key, "webhook:ci") == "4e4d57f2c146c28c8c95ee59442876a1"
+
+
+def test_the_same_unresizable_image_uploaded_again_is_not_announced_again():
+    first = SourceObject(bucket="uploads", key="assets/a.png", version_id="v1", etag="e1")
+    again = SourceObject(bucket="uploads", key="assets/a.png", version_id="v2", etag="e1")
+
+    assert announcement_key("Image Rejected", first) == "Image Rejected|uploads|assets/a.png|etag:e1"
+    assert announcement_key("Image Rejected", again) == "Image Rejected|uploads|assets/a.png|etag:e1"

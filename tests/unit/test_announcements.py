@@ -11,11 +11,12 @@ from hypothesis import strategies as st
 from pressroom.announcements import (
     MAX_SUBJECT_LENGTH,
     AnnouncementKind,
+    announce_image_refusal,
     announce_publication,
     announce_rejection,
     subject_line,
 )
-from pressroom.events import PostMetadata, PostPublished, PostRejected, Reason, SourceObject
+from pressroom.events import ImageRejected, PostMetadata, PostPublished, PostRejected, Reason, SourceObject
 from pressroom.model import PostStatus
 
 SOURCE = SourceObject(bucket="uploads", key="posts/2024/ada's-post.md", version_id="v1", sequencer="00AB")
@@ -156,3 +157,23 @@ def test_rejection_subject_for_an_unwieldy_file_name_is_still_sns_safe():
 
     assert is_sns_subject(announcement.subject)
     assert announcement.subject.startswith("Not published: unicode unicode")
+
+
+def test_an_image_not_resized_is_announced_as_published_as_uploaded_with_the_reason():
+    source = SourceObject(bucket="uploads", key="posts/cats/huge.png", version_id="v1", etag="e1")
+    reason = "it is 20,000 by 20,000 pixels, over the 40 megapixels pressroom resizes"
+
+    announcement = announce_image_refusal(ImageRejected(source=source, reasons=[Reason(message=reason)]))
+
+    assert announcement.kind is AnnouncementKind.REJECTED  # webhooks that take rejections hear of it
+    assert announcement.subject == "Image not resized: huge.png"
+    assert announcement.text.startswith("posts/cats/huge.png is on the site as uploaded, but no smaller")
+    assert f"  - {reason}" in announcement.text.splitlines()
+    assert "Upload a smaller or repaired image" in announcement.text
+    assert announcement.data == {
+        "kind": "rejected",
+        "source": "posts/cats/huge.png",
+        "correlation_id": source.correlation_id,
+        "reasons": [{"message": reason, "field": None, "line": None, "column": None}],
+        "published": True,
+    }

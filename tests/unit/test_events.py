@@ -14,6 +14,8 @@ from pressroom.events import (
     AuthorValidated,
     ContractError,
     DetailType,
+    ImageProcessed,
+    ImageRejected,
     PostDue,
     PostMetadata,
     PostPublished,
@@ -70,6 +72,8 @@ EXAMPLES = {
     DetailType.AUTHOR_VALIDATED: AuthorValidated(
         source=SOURCE, author=AuthorMetadata(key="ada", name="Ada Lovelace", ids=["4dBOgUlI09p9cQ3p5W2EtI"])
     ),
+    DetailType.IMAGE_PROCESSED: ImageProcessed(source=SOURCE, width=2000, height=1300, variants=7),
+    DetailType.IMAGE_REJECTED: ImageRejected(source=SOURCE, reasons=[Reason(message="it is not an image")]),
 }
 
 

@@ -11,6 +11,7 @@ from pressroom.settings import (
     AggregateSettings,
     AssetsSettings,
     FunctionSettings,
+    ImagesSettings,
     NotifySettings,
     RenderSettings,
     RepublishSettings,
@@ -27,6 +28,7 @@ FUNCTIONS: dict[str, type[FunctionSettings]] = {
     "RepublishFunction": RepublishSettings,
     "AggregateFunction": AggregateSettings,
     "AssetsFunction": AssetsSettings,
+    "ImagesFunction": ImagesSettings,
     "NotifyFunction": NotifySettings,
 }
 REQUIRED = {
@@ -194,6 +196,7 @@ def test_the_template_gives_each_function_only_variables_it_reads():
     ("settings", "required"),
     [
         (AssetsSettings, {"HOSTING_BUCKET"}),
+        (ImagesSettings, {"HOSTING_BUCKET", "POSTS_TABLE", "EVENT_BUS_NAME"}),
         (NotifySettings, {"TOPIC_ARN", "POSTS_TABLE"}),
         (ValidateSettings, {"EVENT_BUS_NAME"}),
         (AggregateSettings, {"HOSTING_BUCKET", "POSTS_TABLE", "SITE_URL", "EVENT_BUS_NAME"}),

@@ -22,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pressroom
+from pressroom.adapters.pillow_codec import PillowCodec
 from pressroom.events import (
     Contract,
     DetailType,
@@ -31,6 +32,7 @@ from pressroom.filenames import is_markdown
 from pressroom.model import Post, PostStatus
 from pressroom.pipeline.aggregate import AggregateStage
 from pressroom.pipeline.assets import AssetsStage
+from pressroom.pipeline.images import ImagesStage
 from pressroom.pipeline.pages import PostPages, navigation_links, page_fingerprint
 from pressroom.pipeline.publishing import Publication, RenderPorts
 from pressroom.pipeline.rendering import Rendering
@@ -46,6 +48,7 @@ from pressroom_tools.local.watch import site_files
 from pressroom_tools.memory import (
     MemoryBus,
     MemoryCatalogue,
+    MemoryImageRecords,
     MemoryListings,
     MemorySchedules,
     MemorySite,
@@ -93,6 +96,7 @@ class _Ports:
     listings: MemoryListings = field(default_factory=MemoryListings)
     schedules: MemorySchedules = field(default_factory=MemorySchedules)
     site: MemorySite = field(default_factory=MemorySite)
+    images: MemoryImageRecords = field(default_factory=MemoryImageRecords)
     digests: dict[str, str] = field(default_factory=dict)
     book: OutcomeBook = field(default_factory=OutcomeBook)
 
@@ -125,6 +129,7 @@ class SiteBuild:
         # Two buses, as the rules tell sources apart: RenderFunction takes the rejections
         # ValidateFunction announces, never its own.
         self.validate_bus, self.bus = MemoryBus(), MemoryBus()
+        self.images_bus = MemoryBus()  # what ImagesFunction announces: recorded, as the stack's observer does
         rules = settings.rules()
         theme = _theme(settings, cache)
         self.pages = PostPages(theme, MarkdownRenderer(embed_prefixes=settings.embed_prefixes))
@@ -146,6 +151,7 @@ class SiteBuild:
             invalidator=None,
         )
         self.assets = AssetsStage(site=ports.site, uploads=ports.uploads, invalidator=None)
+        self.images = ImagesStage(ports.site, ports.uploads, ports.images, PillowCodec(), self.images_bus)
 
     # ----------------------------------------------------------------------------- the run
 
@@ -209,6 +215,10 @@ class SiteBuild:
         key = change.source.key
         if not is_markdown(key):
             self.assets.sync(UPLOADS_BUCKET, key)
+            self.images.sync(UPLOADS_BUCKET, key)
+            for detail_type, detail in self.images_bus.events:
+                self._record(detail_type, detail)
+            self.images_bus.events.clear()
             return
         self.validate.handle(change, now)
         self._dispatch(now)

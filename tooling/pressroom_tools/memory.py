@@ -40,6 +40,7 @@ from pressroom.catalogue import (
     may_replace,
 )
 from pressroom.events import Contract, DetailType, SourceObject
+from pressroom.images import ImageRecord
 from pressroom.ports import CurrentVersion
 from pressroom.reading.profiles import AuthorProfile, ClaimTakenError, profile_claims
 from pressroom.webhooks import Webhook, WebhookRejectedError
@@ -369,6 +370,20 @@ class MemoryStalePages:
         refs = {ref for note in self.notes for ref in note["stale"]}
         self.notes.clear()
         return refs
+
+
+class MemoryImageRecords:
+    def __init__(self) -> None:
+        self.records: dict[str, ImageRecord] = {}
+
+    def get(self, key: str) -> ImageRecord | None:
+        return self.records.get(key)
+
+    def put(self, record: ImageRecord) -> None:
+        self.records[record.key] = record
+
+    def remove(self, key: str) -> ImageRecord | None:
+        return self.records.pop(key, None)
 
 
 class MemoryBus:

@@ -15,8 +15,13 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from pressroom.announcements import Announcement, announce_publication, announce_rejection
-from pressroom.events import DetailType, PostPublished, PostRejected, SourceObject
+from pressroom.announcements import (
+    Announcement,
+    announce_image_refusal,
+    announce_publication,
+    announce_rejection,
+)
+from pressroom.events import DetailType, ImageRejected, PostPublished, PostRejected, SourceObject
 from pressroom.model import PostKind
 from pressroom.ports import (
     AnnouncementChannel,
@@ -49,6 +54,8 @@ class Announced:
 
 
 SNS_CHANNEL = "sns"
+# What NotifyFunction announces: publications, refused posts and profiles, images not resized.
+Announceable = PostPublished | PostRejected | ImageRejected
 
 
 def announcement_key(detail_type: str, source: SourceObject) -> str:
@@ -58,7 +65,7 @@ def announcement_key(detail_type: str, source: SourceObject) -> str:
     (one written by hand for `sam local invoke`, say) carries no sequencer. A rejection is
     keyed on the content (ETag): uploading the same broken bytes again is not news.
     """
-    if detail_type == DetailType.POST_REJECTED and source.etag:
+    if detail_type in (DetailType.POST_REJECTED, DetailType.IMAGE_REJECTED) and source.etag:
         return f"{detail_type}|{source.bucket}|{source.key}|etag:{source.etag}"
     version = source.sequencer or source.version_id or source.etag or "unversioned"
     return f"{detail_type}|{source.bucket}|{source.key}|{version}"
@@ -69,8 +76,12 @@ def delivery_id(key: str, channel: str) -> str:
     return hashlib.sha256(f"{key}|{channel}".encode()).hexdigest()[:32]
 
 
-def compose(detail: PostPublished | PostRejected) -> Announcement:
-    return announce_publication(detail) if isinstance(detail, PostPublished) else announce_rejection(detail)
+def compose(detail: Announceable) -> Announcement:
+    if isinstance(detail, PostPublished):
+        return announce_publication(detail)
+    if isinstance(detail, ImageRejected):
+        return announce_image_refusal(detail)
+    return announce_rejection(detail)
 
 
 class NotifyStage:
@@ -89,7 +100,7 @@ class NotifyStage:
         self.parking = parking
 
     def announce(
-        self, detail_type: str, detail: PostPublished | PostRejected, event: dict[str, Any], function_arn: str
+        self, detail_type: str, detail: Announceable, event: dict[str, Any], function_arn: str
     ) -> Announced:
         """Announce `detail` on every channel once; `event` and `function_arn` are what a refused
         delivery parks (the invocation's event, to be redriven). Raises AnnouncementFailedError."""
@@ -127,7 +138,7 @@ class NotifyStage:
         """The topic, and every webhook that takes this announcement (see Webhook.wants)."""
         return [SNS_CHANNEL, *(hook.channel for hook in self.webhooks.current() if hook.wants(announcement))]
 
-    def deliver(self, channel: str, detail: PostPublished | PostRejected, key: str) -> dict[str, object]:
+    def deliver(self, channel: str, detail: Announceable, key: str) -> dict[str, object]:
         """Announce on one channel. Raises WebhookRejectedError (4xx) or another error to retry."""
         announcement = compose(detail)
         if channel == SNS_CHANNEL:

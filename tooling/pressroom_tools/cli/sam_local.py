@@ -101,7 +101,7 @@ def start(args: argparse.Namespace) -> int:
           f"on the Docker network {NETWORK}.")  # fmt: skip
     print(f"Events for {', '.join(sorted(recorder.first_events))} are in {directory / 'events'}/.")
     print("Run a function in a Lambda container:  make invoke-validate  (or render, notify, aggregate, "
-          "assets, republish)")  # fmt: skip
+          "assets, images, republish)")  # fmt: skip
     print("Stop it:                               make sam-local-stop")
     return EXIT_OK
 
