@@ -30,6 +30,7 @@ ROLES: dict[str, frozenset[tuple[str, str]]] = {
         *((action, TABLE) for action in (
             "dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem",
             "dynamodb:DeleteItem", "dynamodb:BatchWriteItem",
+            "dynamodb:BatchGetItem",  # on the IMAGES partition only (a LeadingKeys condition)
         )),
         ("events:PutEvents", BUS),
         ("iam:PassRole", "${SchedulerRole.Arn}"),
@@ -79,6 +80,8 @@ ROLES: dict[str, frozenset[tuple[str, str]]] = {
     "RepublishFunction": frozenset({
         *((action, TABLE) for action in (
             "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query",
+            "dynamodb:BatchGetItem",  # on the IMAGES partition only (a LeadingKeys condition)
+            "dynamodb:BatchWriteItem",  # on IMAGEUSE# partitions only (a LeadingKeys condition)
         )),
         ("s3:PutObject", HOSTING),
         ("sqs:SendMessage", "${RepublishQueue.Arn}"),

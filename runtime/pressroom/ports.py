@@ -202,10 +202,22 @@ class ImageRecords(Protocol):
 
     def get(self, key: str) -> ImageRecord | None: ...
 
+    def get_many(self, keys: Sequence[str]) -> dict[str, ImageRecord]:
+        """The records of those of `keys` that have one."""
+        ...
+
     def put(self, record: ImageRecord) -> None: ...
 
     def remove(self, key: str) -> ImageRecord | None:
         """Forget the key's record; returns the record there was, if any."""
+        ...
+
+    def note_shown(self, keys: Sequence[str], slug: str) -> None:
+        """Note that the page of `slug` shows each of the images `keys`."""
+        ...
+
+    def shown_on(self, key: str) -> list[str]:
+        """The slugs of the pages noted as showing the image `key` (some may show it no more)."""
         ...
 
 

@@ -88,3 +88,20 @@ def test_a_20000_pixel_square_and_a_decompression_bomb_are_refused_with_reasons_
         in told["Image not resized: huge.png"]
     )
     assert "it is 100,000 by 100,000 pixels" in told["Image not resized: bomb.png"]
+
+
+def test_a_post_published_after_its_image_offers_the_copies_from_the_catalogue(stack: LocalStack):
+    upload(stack, KEY, encoded(picture(2000, 1300), "PNG"))
+    stack.run_until_quiet()
+    stack.upload(
+        "posts/hello.md",
+        b"---\ntitle: Hello\ndate: 2024-05-01\n---\n\n![The beach](Beach%20Photo.png)\n",
+    )
+
+    stack.run_until_quiet()
+
+    page = stack.site_objects()["posts/hello/index.html"]["body"].decode()
+    record = records(stack).get(KEY)
+    assert record is not None
+    assert f'<source type="image/webp" srcset="{record.srcset(WEBP)}"' in page
+    assert 'alt="The beach" width="2000" height="1300" srcset="/_images/' in page

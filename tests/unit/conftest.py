@@ -28,3 +28,14 @@ def theme() -> Theme:
     from theme_fixtures import SITE
 
     return Theme(SITE)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_liquid_environment(request: pytest.FixtureRequest) -> None:
+    """Jekyll posts' Liquid environment is built once per process and kept (functools.cache). The
+    Liquid tests build it afresh, so that each one runs the code that bounds its work, not a copy
+    an earlier test built: a change to that code (a mutant under `make mutate`) is seen by all."""
+    if "liquid" in request.node.module.__name__:
+        from pressroom.reading import liquid_bodies
+
+        liquid_bodies._environment.cache_clear()

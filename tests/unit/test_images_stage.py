@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from picture_files import encoded, picture, png_claiming
-from world import BUCKET
+from world import BUCKET, NOW, World, post_file
 
 from pressroom.adapters.pillow_codec import PillowCodec
 from pressroom.events import DetailType, ImageProcessed, ImageRejected
@@ -226,3 +226,68 @@ def test_only_images_pressroom_publishes_and_resizes_are_looked_at(images: Image
     assert images.sync(key) == "ignored"
     assert images.codec.decodes == 0
     assert images.bus.events == []
+
+
+# ---------------------------------------------------------------- the pages that show them
+
+
+def test_a_post_rendered_after_its_images_copies_offers_them_with_their_size():
+    world = World()
+    images = Images(uploads=world.uploads, records=world.images)
+    images.upload("posts/hello/chart.png", encoded(picture(1000, 500), "PNG"))
+    images.sync("posts/hello/chart.png")
+    body = "![A chart](chart.png)\n\n![Remote](https://elsewhere.example/x.png)\n"
+
+    world.publish("posts/hello.md", post_file("Hello", extra="image: /posts/hello/chart.png", body=body))
+
+    page = world.site.text("posts/hello/index.html")
+    record = world.images.get("posts/hello/chart.png")
+    assert record is not None
+    webp = record.srcset(WEBP)
+    assert webp.startswith("/_images/")
+    assert page.count(f'<source type="image/webp" srcset="{webp}"') == 2  # the cover and the body's
+    assert '<img src="chart.png" alt="A chart" width="1000" height="500" srcset=' in page
+    assert '<img src="https://elsewhere.example/x.png" alt="Remote"' in page  # not this site's: as it was
+
+
+def test_a_post_rendered_before_its_images_copies_shows_the_original_as_it_is():
+    world = World()
+    world.upload("posts/hello/chart.png", encoded(picture(1000, 500), "PNG"))
+
+    world.publish("posts/hello.md", post_file("Hello", body="![A chart](chart.png)\n"))
+
+    page = world.site.text("posts/hello/index.html")
+    assert '<img src="chart.png" alt="A chart"' in page
+    assert "<picture>" not in page
+
+
+def test_when_an_images_copies_are_made_the_live_pages_that_show_it_are_rendered_again_once():
+    world = World()
+    images = Images(uploads=world.uploads, records=world.images)
+    images.upload("posts/hello/chart.png", encoded(picture(1000, 500), "PNG"))
+    world.publish("posts/hello.md", post_file("Hello", body="![A chart](chart.png)\n"))
+    world.publish("posts/other.md", post_file("Other", body="No pictures.\n"))
+    world.stale.take()
+    assert "<picture>" not in world.site.text("posts/hello/index.html")
+
+    images.sync("posts/hello/chart.png")
+    [(_, processed)] = images.bus.events
+    world.rendering.handle(processed, NOW)
+
+    assert "<picture>" in world.site.text("posts/hello/index.html")
+    assert world.stale.take() == {"purge|posts/hello/index.html"}  # the CDN forgets the old page
+    assert world.bus.events[-1][0] is DetailType.POST_PUBLISHED  # nothing new announced
+
+
+def test_a_deleted_images_pages_are_rendered_again_showing_it_as_it_is():
+    world = World()
+    images = Images(uploads=world.uploads, records=world.images)
+    images.upload("posts/hello/chart.png", encoded(picture(1000, 500), "PNG"))
+    images.sync("posts/hello/chart.png")
+    world.publish("posts/hello.md", post_file("Hello", body="![A chart](chart.png)\n"))
+    world.uploads.delete(BUCKET, "posts/hello/chart.png")
+
+    images.sync("posts/hello/chart.png")
+    world.rendering.handle(images.bus.events[-1][1], NOW)
+
+    assert "<picture>" not in world.site.text("posts/hello/index.html")

@@ -48,6 +48,7 @@ def test_every_event_the_rules_deliver_has_a_route_and_no_other_does():
         DetailType.POST_REJECTED,
         DetailType.AUTHOR_VALIDATED,
         DetailType.SLUG_RELEASED,
+        DetailType.IMAGE_PROCESSED,
     }
 
 

@@ -27,6 +27,7 @@ from pressroom.views import SiteInfo
 from pressroom_tools.memory import (
     MemoryBus,
     MemoryCatalogue,
+    MemoryImageRecords,
     MemoryInvalidations,
     MemoryListings,
     MemoryRepublishFailures,
@@ -78,13 +79,14 @@ class World:
     ledger: MemoryRepublishLedger = field(default_factory=MemoryRepublishLedger)
     work: MemoryRepublishWork = field(default_factory=MemoryRepublishWork)
     parked: MemoryRepublishFailures = field(default_factory=MemoryRepublishFailures)
+    images: MemoryImageRecords = field(default_factory=MemoryImageRecords)
 
     def __post_init__(self) -> None:
         self.site = MemorySite(self.uploads)
         self.theme = Theme(SITE, loader=self.loader, snippets=self.snippets.get)
         ports = RenderPorts(
             uploads=self.uploads, site=self.site, catalogue=self.catalogue, listings=self.listings,
-            stale_pages=self.stale, bus=self.bus, schedules=self.schedules,
+            stale_pages=self.stale, bus=self.bus, schedules=self.schedules, images=self.images,
         )  # fmt: skip
         self.rendering = Rendering.over(
             ports,

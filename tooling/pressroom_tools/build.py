@@ -138,7 +138,7 @@ class SiteBuild:
         self.rendering = Rendering.over(
             RenderPorts(
                 uploads=ports.uploads, site=ports.site, catalogue=ports.catalogue, listings=ports.listings,
-                stale_pages=self.stale, bus=self.bus, schedules=ports.schedules,
+                stale_pages=self.stale, bus=self.bus, schedules=ports.schedules, images=ports.images,
             ),
             self.pages,
             Publication(rules=rules, page_size=settings.page_size, uploads_bucket=UPLOADS_BUCKET),
@@ -165,7 +165,12 @@ class SiteBuild:
         now = now or clock_from_environment().now()
         say = progress or (lambda _message: None)
         digests = {key: hashlib.sha256(data).hexdigest() for key, data in files.items()}
-        changed = sorted(key for key, digest in digests.items() if self.ports.digests.get(key) != digest)
+        # Images and other files first, as ImagesFunction has made an image's copies by the time a
+        # post that shows it is rendered (the order of the posts among themselves is unchanged).
+        changed = sorted(
+            (key for key, digest in digests.items() if self.ports.digests.get(key) != digest),
+            key=lambda key: (is_markdown(key), key),
+        )
         removed = sorted(key for key in self.ports.digests if key not in files)
         first_write = len(self.ports.site.writes)
         posts = [key for key in changed if is_markdown(key)]

@@ -375,15 +375,26 @@ class MemoryStalePages:
 class MemoryImageRecords:
     def __init__(self) -> None:
         self.records: dict[str, ImageRecord] = {}
+        self.shown: dict[str, set[str]] = {}
 
     def get(self, key: str) -> ImageRecord | None:
         return self.records.get(key)
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, ImageRecord]:
+        return {key: self.records[key] for key in keys if key in self.records}
 
     def put(self, record: ImageRecord) -> None:
         self.records[record.key] = record
 
     def remove(self, key: str) -> ImageRecord | None:
         return self.records.pop(key, None)
+
+    def note_shown(self, keys: Sequence[str], slug: str) -> None:
+        for key in keys:
+            self.shown.setdefault(key, set()).add(slug)
+
+    def shown_on(self, key: str) -> list[str]:
+        return sorted(self.shown.get(key, ()))
 
 
 class MemoryBus:

@@ -23,7 +23,16 @@ from pressroom.aggregates import (
 from pressroom.catalogue import CatalogueEntry, Pending, PostRecord, SourceState, SourceStateKind
 from pressroom.events import SourceObject
 from pressroom.model import Post, PostKind, content_page_key
-from pressroom.ports import CatalogueStore, EventBus, Listings, Schedules, Site, StalePages, Uploads
+from pressroom.ports import (
+    CatalogueStore,
+    EventBus,
+    ImageRecords,
+    Listings,
+    Schedules,
+    Site,
+    StalePages,
+    Uploads,
+)
 from pressroom.reading.validation import ValidationRules
 
 
@@ -38,6 +47,7 @@ class RenderPorts:
     stale_pages: StalePages
     bus: EventBus
     schedules: Schedules
+    images: ImageRecords | None = None  # None: pages show images as uploaded
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from datetime import datetime
 from aws_lambda_powertools import Logger
 
 from pressroom.aggregates import (
+    Stale,
     listings_for,
 )
 from pressroom.catalogue import (
@@ -26,6 +27,7 @@ from pressroom.catalogue import (
 )
 from pressroom.events import (
     DetailType,
+    ImageProcessed,
     PostDue,
     PostMetadata,
     PostPublished,
@@ -63,6 +65,7 @@ from pressroom.pipeline.takedown import TakeDown
 from pressroom.pipeline.versions import judge_version
 from pressroom.reading.profiles import resolve
 from pressroom.theme.refusals import TemplateRefusedError
+from pressroom.theme.responsive import image_keys, with_responsive_images
 
 logger = Logger(child=True)
 
@@ -107,14 +110,32 @@ class RenderStage:
         Nothing in the catalogue changes: a republish applies the theme (or settings) as they
         are now to the versions already live. False if the post is no longer live.
         """
+        return self._rerendered_page(slug, now) is not None
+
+    def on_image_processed(self, event: ImageProcessed, now: datetime) -> DetailType | None:
+        """An image's copies were made (or it was deleted): the live pages that show it are
+        rendered again to offer them, and purged from the CDN. Nothing is announced."""
+        images = self.ports.images
+        if images is None:
+            return None
+        pages = [
+            page for slug in images.shown_on(event.source.key) if (page := self._rerendered_page(slug, now))
+        ]
+        if pages:
+            cause = f"image {event.source.correlation_id}"
+            self.stale_pages.send([Stale.purge(page) for page in pages], cause, event.source.correlation_id)
+        return None
+
+    def _rerendered_page(self, slug: str, now: datetime) -> str | None:
+        """rerender's work: the key of the page written, or None."""
         record = self.catalogue.post_record(slug)
         if record is None:
-            return False
+            return None
         source = SourceObject(bucket=self.uploads_bucket, key=record.source_key, version_id=record.version_id)
         post = judge_version(self.uploads, source, self.rules, now)
         if not isinstance(post, Post) or post.status is not PostStatus.PUBLISHED:
             logger.warning("a live post could not be rendered again", extra={"key": source.key})
-            return False
+            return None
         try:
             page = self._page(self._with_profiles(post))
         except TemplateRefusedError as refused:
@@ -122,10 +143,10 @@ class RenderStage:
                 "the theme refused to render a live post; its page is unchanged",
                 extra={"key": source.key, "reason": refused.describe()},
             )
-            return False
+            return None
         self.stylesheet.ensure()
         self.site.put_page(post.page_key, page)
-        return True
+        return post.page_key
 
     def _with_profiles(self, post: Post) -> Post:
         """The post with its authors as their profiles name them, and a warning for each CMS
@@ -164,7 +185,19 @@ class RenderStage:
         pages = {page.slug: page for page in self.listings.site_pages()}
         if post.kind is PostKind.PAGE:
             pages[post.slug] = site_page(post)  # a page shows itself as it is about to be
-        return self.pages.render(post, navigation_links(pages.values()))
+        html = self.pages.render(post, navigation_links(pages.values()))
+        return self._responsive(html, post)
+
+    def _responsive(self, html: str, post: Post) -> str:
+        """The page offering the smaller copies of each of its images that has them; the images
+        note that the post shows them, so that it is rendered again when their copies change."""
+        images = self.ports.images
+        base_url = self.theme.site.base_url
+        keys = image_keys(html, post.path, base_url) if images is not None else []
+        if not keys or images is None:
+            return html
+        images.note_shown(keys, post.slug)
+        return with_responsive_images(html, post.path, base_url, images.get_many(keys))
 
     def on_withdrawn(self, event: PostWithdrawn, now: datetime) -> DetailType | None:  # noqa: ARG002 - a route's shape
         """The post's file was deleted: its page and rows go, and it is announced as unpublished."""

@@ -16,6 +16,7 @@ from pressroom.events import (
     AuthorValidated,
     Contract,
     DetailType,
+    ImageProcessed,
     PostDue,
     PostRejected,
     PostValidated,
@@ -82,6 +83,7 @@ class Rendering:
             AuthorValidated: self._author_validated,
             PostRejected: self._rejected,
             RepublishRequested: self._republish_requested,
+            ImageProcessed: _emitting(render.on_image_processed),
         }
 
     @classmethod

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pressroom.adapters.bus import EventPublisher
 from pressroom.adapters.catalogue import Catalogue
+from pressroom.adapters.image_records import ImageRecordStore
 from pressroom.adapters.listings import ListingStore
 from pressroom.adapters.republish import RepublishFailures, RepublishLedger, RepublishQueue
 from pressroom.adapters.schedules import PublicationSchedules
@@ -29,6 +30,7 @@ def render_ports(settings: RenderSettings) -> RenderPorts:
         site=SiteStore(s3, settings.hosting_bucket),
         catalogue=Catalogue(dynamodb, settings.posts_table, settings.clock),
         listings=ListingStore(dynamodb, settings.posts_table),
+        images=ImageRecordStore(dynamodb, settings.posts_table),
         stale_pages=StalePagesQueue(clients.sqs(), settings.stale_pages_queue_url),
         bus=EventPublisher(clients.events(), settings.event_bus_name, EventSource.RENDER),
         schedules=PublicationSchedules(

@@ -162,17 +162,27 @@ def _query(params: Mapping[str, Any], account: Account) -> list[IamRequest]:
 
 
 def _batch_write(params: Mapping[str, Any], account: Account) -> list[IamRequest]:
-    requests = []
-    for table, writes in params["RequestItems"].items():
-        items = [
+    return [
+        _batch("dynamodb:BatchWriteItem", table, account, [
             write["PutRequest"]["Item"] if "PutRequest" in write else write["DeleteRequest"]["Key"]
             for write in writes
-        ]
-        keys = [_leading_keys(table, item, account) for item in items]
-        leading = sorted({value for key in keys for value in key.get("dynamodb:LeadingKeys", [])})
-        context: Context = {"dynamodb:LeadingKeys": leading} if leading else {}
-        requests.append(IamRequest("dynamodb:BatchWriteItem", _table(table, account), context))
-    return requests
+        ])
+        for table, writes in params["RequestItems"].items()
+    ]  # fmt: skip
+
+
+def _batch_get(params: Mapping[str, Any], account: Account) -> list[IamRequest]:
+    return [
+        _batch("dynamodb:BatchGetItem", table, account, reads["Keys"])
+        for table, reads in params["RequestItems"].items()
+    ]
+
+
+def _batch(action: str, table: str, account: Account, keys: list[Mapping[str, Any]]) -> IamRequest:
+    """One request for a batch on one table: its context holds every partition key it touches."""
+    contexts = [_leading_keys(table, key, account) for key in keys]
+    leading = sorted({value for context in contexts for value in context.get("dynamodb:LeadingKeys", [])})
+    return IamRequest(action, _table(table, account), {"dynamodb:LeadingKeys": leading} if leading else {})
 
 
 _TRANSACT_ACTIONS = {
@@ -278,6 +288,7 @@ _MAPPERS: dict[tuple[str, str], _Mapper] = {
     ("dynamodb", "DeleteItem"): _item_action("dynamodb:DeleteItem", "Key"),
     ("dynamodb", "Query"): _query,
     ("dynamodb", "BatchWriteItem"): _batch_write,
+    ("dynamodb", "BatchGetItem"): _batch_get,
     ("dynamodb", "TransactWriteItems"): _transact_write,
     ("sqs", "SendMessage"): _send_message,
     ("sqs", "SendMessageBatch"): _send_message,
