@@ -125,6 +125,7 @@ def test_non_dates_are_refused_with_the_format_hint(value: object):
     [
         ("2024-05-01T09:30:00+02:00", "ISO 8601"),
         ("2024-05-01 10:30:00 +0530", "Jekyll's date with a spaced offset"),
+        ("2023-01-29 18:30:22 2023 -0800", "Jekyll's date with its year written again after the time"),
         (
             "May 1, 2024",
             "written out, read as Jekyll and Hugo read dates, in the site's time zone (Europe/London)",
@@ -171,3 +172,23 @@ def test_date_error_is_a_value_error():
     # Callers that only know ValueError still catch it.
     with pytest.raises(ValueError, match="not a date"):
         parse_date("soon", UTC)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (
+            "2023-01-29 18:30:22 2023 -0800",
+            datetime(2023, 1, 29, 18, 30, 22, tzinfo=timezone(timedelta(hours=-8))),
+        ),
+        ("2023-01-29 18:30 2023 +01:00", datetime(2023, 1, 29, 18, 30, tzinfo=timezone(timedelta(hours=1)))),
+        ("2023-01-29T18:30:22 2023", datetime(2023, 1, 29, 18, 30, 22, tzinfo=LONDON)),
+    ],
+)
+def test_a_jekyll_date_with_its_year_written_again_is_read_as_ruby_reads_it(value: str, expected: datetime):
+    assert parse_date(value, LONDON) == expected
+
+
+def test_a_different_year_after_the_time_is_not_guessed_at():
+    with pytest.raises(DateError, match=r"^'2023-01-29 18:30:22 2024 -0800' is not a date"):
+        parse_date("2023-01-29 18:30:22 2024 -0800", LONDON)

@@ -18,6 +18,12 @@ from pressroom.model import quoted
 
 # Jekyll writes `2025-01-29 18:15:32 +0530`: a space before an offset without a colon.
 _SPACED_OFFSET = re.compile(r"^(?P<stamp>.*\d)\s+(?P<sign>[+-])(?P<hours>\d{2}):?(?P<minutes>\d{2})$")
+# Some Jekyll sites' dates carry the year again after the time (`2023-01-29 18:30:22 2023 -0800`),
+# which Ruby's Time.parse reads past; the same year, repeated, is dropped (another is not guessed).
+_REPEATED_YEAR = re.compile(
+    r"^(?P<date>(?P<year>\d{4})-\d{2}-\d{2})[ T](?P<time>\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s+(?P=year)"
+    r"(?P<offset>\s+[+-]\d{2}:?\d{2})?$"
+)
 
 DATE_FORMAT_HINT = (
     "write it as YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS with an optional offset "
@@ -79,17 +85,22 @@ def read_date(value: object, zone: tzinfo) -> DateReading:
 
 def _parse_text(written: str) -> tuple[datetime, str]:
     text, how = written, "ISO 8601"
+    repeated = _REPEATED_YEAR.match(text)
+    if repeated:
+        text = f"{repeated['date']} {repeated['time']}{repeated['offset'] or ''}"
+        how = "Jekyll's date with its year written again after the time, read once"
+    readable = text
     spaced = _SPACED_OFFSET.match(text)
     if spaced:
         text = f"{spaced['stamp']}{spaced['sign']}{spaced['hours']}:{spaced['minutes']}"
-        how = "Jekyll's date with a spaced offset"
+        how = "Jekyll's date with a spaced offset" if how == "ISO 8601" else how
     try:
         return datetime.fromisoformat(text), how
     except ValueError as error:
         detail = str(error)
         if "out of range" in detail or "must be in" in detail or "offset" in detail:
             raise DateError(f"{quoted(written)} is not a real date ({detail}); {DATE_FORMAT_HINT}") from error
-    return _parse_leniently(written), "written out, read as Jekyll and Hugo read dates"
+    return _parse_leniently(readable), "written out, read as Jekyll and Hugo read dates"
 
 
 def _parse_leniently(written: str) -> datetime:
