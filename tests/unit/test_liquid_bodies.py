@@ -68,3 +68,10 @@ def test_an_include_gets_its_arguments_as_include_values():
     evaluated = render('{% include quote.html text="Hi" %}', {"title": "S"}, {}, includes=snippets.get)
 
     assert evaluated.body == "<q>Hi</q> (S)"
+
+
+def test_a_body_without_liquid_is_returned_as_it_is():
+    evaluated = render("Plain *Markdown*, no tags.\n", {}, {})
+
+    assert evaluated.body == "Plain *Markdown*, no tags.\n"
+    assert evaluated.warnings == []

@@ -10,6 +10,7 @@ hours for a scanner that rescans the rest of the body for each opening.
 
 from __future__ import annotations
 
+import sys
 import tracemalloc
 from collections.abc import Mapping
 from typing import Any
@@ -322,3 +323,133 @@ def test_a_megabyte_of_unknown_tags_is_scanned_in_one_pass_and_warned_of_a_few_t
         evaluated.warnings[-1].message == f"… and {80_000 - MAX_PROBLEMS} more tags like these were left out"
     )
     assert evaluated.body == "\n" * 80_000
+
+
+# ---------------------------------------------------------------- the predictions and measures
+
+
+@pytest.mark.parametrize(
+    ("filter_name", "value", "args", "built"),
+    [
+        ("replace", "banana", ("a", "oo"), "boonoonoo"),
+        ("replace", "banana", ("an",), "ba"),  # no replacement: removed
+        ("replace", "abc", ("", "-"), "-a-b-c-"),  # an empty needle matches between every character
+        ("replace", 12321, ("2", "xx"), "1xx3xx1"),  # a number is replaced in as text
+        ("replace", "abc", ("z", "long text"), "abc"),
+    ],
+)
+def test_replace_is_predicted_exactly_before_it_is_built(
+    filter_name: str, value: object, args: tuple[object, ...], built: str
+):
+    assert liquid_bodies._growth(filter_name, value, args) == len(built)
+
+
+@pytest.mark.parametrize(
+    ("value", "args", "pieces"),
+    [("a,b,c", (",",), 3), ("abc", ("",), 3), ("abc", (",",), 1), (1234, ("2",), 2)],
+)
+def test_split_is_predicted_as_the_text_and_a_fixed_cost_per_piece(
+    value: object, args: tuple[object, ...], pieces: int
+):
+    expected = len(str(value)) + pieces * liquid_bodies._SPLIT_PIECE_BYTES
+    assert liquid_bodies._growth("split", value, args) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "args", "separators"),
+    [
+        ([1, 2, 3], ("--",), "----"),
+        (("a", "b"), (), " "),
+        (range(4), (", ",), ", , , "),
+        ([], (",",), ""),
+        (["a"], (",",), ""),
+    ],
+)
+def test_join_is_predicted_as_the_separators_it_adds(
+    value: object, args: tuple[object, ...], separators: str
+):
+    assert liquid_bodies._growth("join", value, args) == len(separators)
+
+
+@pytest.mark.parametrize(
+    ("filter_name", "value", "args"),
+    [("upcase", "abc", ()), ("join", "not a list", (",",)), ("replace", "abc", ()), ("split", "abc", ())],
+)
+def test_filters_that_do_not_multiply_their_input_are_predicted_to_add_nothing(
+    filter_name: str, value: object, args: tuple[object, ...]
+):
+    assert liquid_bodies._growth(filter_name, value, args) == 0
+
+
+def test_a_value_is_measured_with_everything_it_holds_each_time_it_holds_it():
+    text = "x" * 1000
+    alone = liquid_bodies._built_size(text)
+    assert alone == sys.getsizeof(text)
+    assert liquid_bodies._built_size([text, text]) == sys.getsizeof([text, text]) + 2 * alone
+    assert liquid_bodies._built_size({text: text}) == sys.getsizeof({text: text}) + 2 * alone
+
+
+def test_a_value_over_the_limit_is_refused_and_one_at_it_is_not():
+    from liquid.exceptions import LocalNamespaceLimitError
+
+    empty = sys.getsizeof("")
+    at_limit = "x" * (liquid_bodies.LOCAL_NAMESPACE_LIMIT - empty)
+    assert liquid_bodies._built_size(at_limit) == liquid_bodies.LOCAL_NAMESPACE_LIMIT
+    with pytest.raises(LocalNamespaceLimitError):
+        liquid_bodies._built_size(at_limit + "x")
+
+
+def test_numbers_are_refused_past_their_bits_and_kept_at_them():
+    from liquid.exceptions import LocalNamespaceLimitError
+
+    largest = (1 << liquid_bodies._NUMBER_BITS) - 1
+    assert liquid_bodies._built_size([largest]) > 0
+    with pytest.raises(LocalNamespaceLimitError):
+        liquid_bodies._built_size([largest + 1])
+
+
+# ---------------------------------------------------------------- the scanners
+
+
+def constructs(body: str) -> list[tuple[str, int, str | None]]:
+    """Each construct's text, line and tag name (None: an output)."""
+    return [(body[c.start : c.end], c.line, c.tag) for c in liquid_bodies._constructs(body)]
+
+
+def test_the_scanner_finds_outputs_and_tags_with_their_lines_and_names():
+    body = "{{ title }} and {{}}\n{% if x %}\n{%- assign y = 1 -%}{% %}\n{{ y }}{% endif %}"
+
+    assert constructs(body) == [
+        ("{{ title }}", 1, None),
+        ("{{}}", 1, None),
+        ("{% if x %}", 2, "if"),
+        ("{%- assign y = 1 -%}", 3, "assign"),
+        ("{% %}", 3, ""),
+        ("{{ y }}", 4, None),
+        ("{% endif %}", 4, "endif"),
+    ]
+
+
+def test_an_opening_never_closed_is_passed_over_and_what_follows_still_found():
+    assert constructs("{{ never closed {% tag %}") == [("{% tag %}", 1, "tag")]
+    assert constructs("{{% assign x = 1 %}") == [("{% assign x = 1 %}", 1, "assign")]
+    assert constructs("{% never closed {{ shown }}") == [("{{ shown }}", 1, None)]
+
+
+def test_a_raw_blocks_content_is_not_looked_into():
+    body = "{% raw %}{{ not liquid }}\n{% if %}{% endraw %}{{ after }}"
+
+    assert constructs(body) == [
+        ("{% raw %}", 1, "raw"),
+        ("{% endraw %}", 2, "endraw"),
+        ("{{ after }}", 2, None),
+    ]
+
+
+def test_a_liquid_tag_names_each_tag_it_holds_on_its_own_line():
+    body = "Text\n{% liquid\nif x\n  assign y = 1 | plus: 2\nendif\n%}\n{% liquid echo y\nendif%}"
+    found = list(liquid_bodies._constructs(body))
+
+    names = [list(liquid_bodies._tag_names(body, construct)) for construct in found]
+
+    assert names == [[(3, "if"), (4, "assign"), (5, "endif")], [(7, "echo"), (8, "endif")]]

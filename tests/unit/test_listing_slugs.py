@@ -246,3 +246,11 @@ def test_cloudfront_is_told_the_urls_browsers_ask_for(site: tuple[World, list[st
     for path in cloudfront.paths:
         assert URL_PATH.fullmatch(path), path
         assert s3_object(path) in changed, path
+
+
+def test_a_tag_url_keeps_the_characters_a_path_may_hold_and_encodes_the_rest():
+    from pressroom.aggregates import url_path
+
+    assert url_path("/tags/r&d:notes@home!/") == "/tags/r&d:notes@home!/"
+    assert url_path("/tags/c#/") == "/tags/c%23/"
+    assert url_path("/tags/a b?/") == "/tags/a%20b%3F/"

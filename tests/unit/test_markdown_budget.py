@@ -104,3 +104,10 @@ def test_sanitising_html_too_deep_keeps_only_its_text():
     html = "<div>" * (markdown.MAX_HTML_NESTING + 1) + "<b>deep</b><script>x</script>"
     with time_limit(30, "the test"):
         assert MarkdownRenderer().sanitize(html) == "deep"
+
+
+def test_sanitising_html_nested_to_the_limit_keeps_its_elements():
+    depth = markdown.MAX_HTML_NESTING - 1  # and the <b> inside: the limit exactly
+    html = "<div>" * depth + "<b>deep</b>" + "</div>" * depth
+    assert markdown.html_depth(html) == markdown.MAX_HTML_NESTING
+    assert MarkdownRenderer().sanitize(html) == html

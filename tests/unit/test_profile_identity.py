@@ -307,6 +307,80 @@ def test_dynamodb_a_write_that_raced_another_of_the_same_file_releases_what_that
     assert [p.name for p in store.authors()] == ["Augusta Ada King"]
 
 
+def test_dynamodb_profiles_from_events_without_a_sequencer_are_written_in_turn(store: ListingStore):
+    # S3's events through some emulators, and ones written by hand, carry no sequencer
+    store.put_author(profile("authors/ada.md", ADA), None)
+    store.put_author(profile("authors/ada.md", profile_file("Augusta Ada King", CMS_ID)), "0A")
+    store.put_author(profile("authors/ada.md", ADA), None)
+
+    assert [p.name for p in store.authors()] == ["Ada Lovelace"]
+
+
+def test_dynamodb_an_older_event_for_a_profile_is_refused_naming_the_file(store: ListingStore):
+    store.put_author(profile("authors/ada.md", ADA), "0B")
+
+    with pytest.raises(StaleEventError, match=r"^a newer change to authors/ada\.md was applied$"):
+        store.put_author(profile("authors/ada.md", profile_file("Mallory")), "0A")
+
+
+def test_dynamodb_a_profile_uploaded_again_after_its_removal_is_shown_again(
+    store: ListingStore, client: DynamoDBClient
+):
+    store.put_author(profile("authors/ada.md", ADA), "0A")
+    store.remove_author("authors/ada.md", "0B")
+    assert store.authors() == []
+
+    store.put_author(profile("authors/ada.md", ADA), "0C")
+
+    assert [p.name for p in store.authors()] == ["Ada Lovelace"]
+    assert set(claims_held(client).values()) == {"authors/ada.md"}
+
+
+def test_dynamodb_a_refusal_names_only_what_another_file_holds_not_the_files_own_claims(
+    store: ListingStore,
+):
+    store.put_author(profile("authors/ada.md", ADA), "0A")
+    store.put_author(profile("authors/bob.md", profile_file("Bob", "BOB-ID")), "0A")
+
+    with pytest.raises(ClaimTakenError) as refused:
+        store.put_author(profile("authors/ada.md", profile_file("Ada Lovelace", CMS_ID, "BOB-ID")), "0B")
+
+    assert [(claim.stored, owner) for claim, owner in refused.value.taken] == [
+        ("id:BOB-ID", "authors/bob.md")
+    ]
+
+
+def test_dynamodb_claims_are_read_consistently_so_a_claim_just_taken_is_seen(
+    store: ListingStore, client: DynamoDBClient, monkeypatch: pytest.MonkeyPatch
+):
+    store.put_author(profile("authors/ada.md", ADA), "0A")
+    get_item = client.get_item
+    reads: list[Any] = []
+
+    def recorded_get_item(**arguments: Any) -> Any:
+        reads.append(arguments.get("ConsistentRead"))
+        return get_item(**arguments)
+
+    monkeypatch.setattr(client, "get_item", recorded_get_item)
+    with pytest.raises(ClaimTakenError):
+        store.put_author(profile("authors/mallory.md", profile_file("Mallory", CMS_ID)), "0B")
+
+    assert reads
+    assert set(reads) == {True}
+
+
+def test_dynamodb_a_profile_whose_row_keeps_changing_is_left_to_the_retry_saying_so(
+    store: ListingStore, monkeypatch: pytest.MonkeyPatch
+):
+    store.put_author(profile("authors/ada.md", ADA), "0A")
+    before = store._author_row("authors/ada.md")
+    store.put_author(profile("authors/ada.md", profile_file("Countess")), "0B")
+    monkeypatch.setattr(store, "_author_row", lambda _key: before)  # every read a step behind
+
+    with pytest.raises(RuntimeError, match=r"^authors/ada\.md kept changing while its profile was written; "):
+        store.put_author(profile("authors/ada.md", profile_file("Augusta Ada King")), "0C")
+
+
 def test_claim_problems_name_every_claim_another_file_holds():
     mallory = profile("authors/ada.md", profile_file("Mallory", CMS_ID))
     taken = [(claim, "authors/other.md") for claim in profile_claims(mallory)]

@@ -153,6 +153,17 @@ def test_a_profile_of_another_key_cannot_take_what_a_legacy_profile_shows(store:
     assert shown(store) == [("authors/ada.md", "ada", "Ada Lovelace")]
 
 
+def test_every_legacy_profiles_claims_are_respected_not_only_the_last_ones(
+    store: ListingStore, client: DynamoDBClient
+):
+    write_legacy_profile(client, "carol", "Carol Shaw", "0A", "CAROL-ID")  # sorts after Ada's
+
+    with pytest.raises(ClaimTakenError) as refused:
+        store.put_author(profile("authors/lovelace.md", profile_file("Ada Lovelace")), "0B")
+
+    assert {owner for _claim, owner in refused.value.taken} == {"authors/ada.md"}
+
+
 def test_a_refused_upload_of_the_file_leaves_its_legacy_profile_shown(store: ListingStore):
     # GIVEN another file's profile, uploaded after the upgrade, holding a CMS id
     store.put_author(profile("authors/grace.md", profile_file("Grace Hopper", "cms-grace")), "0A")

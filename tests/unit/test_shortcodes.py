@@ -64,3 +64,13 @@ def test_values_are_escaped_so_a_shortcode_cannot_inject_markup():
 
 def test_hugos_escaped_form_is_shown_as_the_shortcode_it_writes():
     assert expand("Use {{%/* notice */%}} like this.").body == "Use {{% notice %}} like this."
+
+
+def test_a_code_fence_closed_by_a_fence_of_the_same_length_ends_there():
+    body = '```\n{{< figure src="kept.png" >}}\n```\n\n{{< figure src="after.png" >}}\n'
+
+    expanded = expand(body).body
+
+    assert '{{< figure src="kept.png" >}}' in expanded  # inside the code block: shown as written
+    assert "after.png" in expanded
+    assert '{{< figure src="after.png" >}}' not in expanded  # after it: rendered

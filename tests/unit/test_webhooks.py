@@ -64,6 +64,10 @@ def test_a_valid_configuration_is_read():
         ),
         ([{"name": "a", "kind": "slack", "url": "https://x.example/", "tags": "release"}], "tags must be"),
         ([{"name": "a", "kind": "slack", "url": "https://x.example/", "tags": [" "]}], "tags must be"),
+        (
+            [{"name": "a", "kind": "slack", "url": "https://x.example/", "tags": ["release", 5]}],
+            "tags must be",
+        ),
     ],
 )
 def test_a_bad_configuration_names_the_entry_and_the_fault(document: object, message: str):

@@ -192,20 +192,20 @@ def _constructs(body: str) -> Iterator[_Construct]:
     """Each `{% tag %}` and `{{ output }}` in the body, in order, found in one pass.
 
     A raw block's content is not looked into. An opening never closed is passed over (Liquid
-    refuses such a body); the closings already searched for are remembered, so that a body of
-    openings alone takes no longer than one of text.
+    refuses such a body); once no closing of a kind is left, it is not searched for again, so
+    that a body of openings alone takes no longer than one of text.
     """
-    closing_at = {"{{": -2, "{%": -2}  # the next closing found; -1: none left; -2: not looked for
+    none_left: set[str] = set()  # the kinds of opening no closing follows any more
     raw_ends_left = True
     position, line, counted = 0, 1, 0
     while opening := _OPENING.search(body, position):
         start, kind = opening.start(), opening.group()
-        if closing_at[kind] == -2 or -1 < closing_at[kind] < start + 2:
-            closing_at[kind] = body.find(_CLOSING[kind], start + 2)
-        if closing_at[kind] == -1:
+        closing = -1 if kind in none_left else body.find(_CLOSING[kind], start + 2)
+        if closing == -1:
+            none_left.add(kind)
             position = start + 1
             continue
-        end = position = closing_at[kind] + 2
+        end = position = closing + 2
         line += body.count("\n", counted, start)
         counted = start
         if kind == "{{":
