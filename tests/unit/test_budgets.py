@@ -122,3 +122,34 @@ def test_a_limit_left_behind_by_an_interrupted_exit_does_not_outlive_its_block()
         if abandoned in budgets._active:
             budgets._active.remove(abandoned)
     assert budgets._active == []
+
+
+def test_an_interruption_due_inside_a_garbage_collector_callback_comes_after_it(
+    recwarn: pytest.WarningsRecorder,
+):
+    import gc
+
+    def slow_callback(phase: str, _info: dict[str, int]) -> None:
+        if phase == "start":
+            _burn(0.05)  # an exception raised here would be printed and dropped by Python
+
+    def collect_and_work() -> None:
+        for _ in range(1_000):
+            gc.collect()  # most of the budget is spent in the callback
+            _burn(0.005)
+
+    gc.callbacks.append(slow_callback)
+    try:
+        with pytest.raises(OverBudgetError) as raised, time_limit(0.1, "collecting"):
+            collect_and_work()
+    finally:
+        gc.callbacks.remove(slow_callback)
+    assert raised.value.step == "collecting"
+    assert not [warning for warning in recwarn if "Exception ignored" in str(warning.message)]
+
+
+def test_an_over_budget_error_says_the_step_and_its_budget():
+    error = OverBudgetError("highlighting a code block", 1.5)
+
+    assert (error.step, error.seconds) == ("highlighting a code block", 1.5)
+    assert str(error) == "highlighting a code block took more than its budget of 1.5 s of CPU time"

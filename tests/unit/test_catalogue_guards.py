@@ -70,7 +70,7 @@ def withdrawn(key: str, sequencer: str | None, released_slug: str | None = None)
 def test_an_older_event_arriving_late_is_refused_and_the_newer_one_stands(catalogue: Catalogue):
     publish(catalogue, "posts/a.md", "a", "0000000000000002")
 
-    with pytest.raises(StaleEventError):
+    with pytest.raises(StaleEventError, match="ConditionalCheckFailed"):  # DynamoDB's reason, for the logs
         catalogue.record_taken_down(
             withdrawn("posts/a.md", "0000000000000001", released_slug="a"), release=True
         )

@@ -453,3 +453,26 @@ def test_a_liquid_tag_names_each_tag_it_holds_on_its_own_line():
     names = [list(liquid_bodies._tag_names(body, construct)) for construct in found]
 
     assert names == [[(3, "if"), (4, "assign"), (5, "endif")], [(7, "echo"), (8, "endif")]]
+
+
+def test_blocks_one_after_another_never_count_as_nested():
+    body = "{% if a %}x{% endif %}" * (liquid_bodies.NESTING_LIMIT * 2)
+
+    assert liquid_bodies._nesting_problem(body) is None
+
+
+def test_closing_a_block_makes_room_for_exactly_one_more():
+    limit = liquid_bodies.NESTING_LIMIT
+    at_limit = "{% if a %}" * limit + "{% endif %}" + "{% if b %}"
+    over = at_limit + "\n{% if c %}"
+
+    assert liquid_bodies._nesting_problem(at_limit) is None
+    problem = liquid_bodies._nesting_problem(over)
+    assert problem is not None
+    assert problem.line == 2
+
+
+def test_a_stray_end_tag_at_the_top_does_not_make_room_below_it():
+    body = "{% endif %}" + "{% if a %}" * liquid_bodies.NESTING_LIMIT
+
+    assert liquid_bodies._nesting_problem(body) is None

@@ -74,3 +74,15 @@ def test_a_code_fence_closed_by_a_fence_of_the_same_length_ends_there():
     assert '{{< figure src="kept.png" >}}' in expanded  # inside the code block: shown as written
     assert "after.png" in expanded
     assert '{{< figure src="after.png" >}}' not in expanded  # after it: rendered
+
+
+def test_backticks_on_earlier_lines_do_not_make_a_code_span_of_a_later_one():
+    body = 'one `\ntwo `\n{{< figure src="shown.png" >}}\n'
+
+    assert '{{< figure src="shown.png" >}}' not in expand(body).body
+
+
+def test_a_shortcode_in_a_code_span_opened_at_the_start_of_its_line_is_shown_as_written():
+    body = 'Intro\n`{{< figure src="kept.png" >}}`\n'
+
+    assert '{{< figure src="kept.png" >}}' in expand(body).body
