@@ -79,6 +79,7 @@ def test_a_post_that_becomes_a_draft_leaves_the_site(site: Any):
 
 EXPECTED_TYPES = {
     ".png": "image/png",
+    ".webp": "image/webp",
     ".html": "text/html; charset=utf-8",
     ".css": "text/css; charset=utf-8",
     ".txt": "text/plain; charset=utf-8",
@@ -93,7 +94,7 @@ def test_every_object_has_its_type_with_charset_and_a_fitting_cache_life(site: A
     for key, item in objects.items():
         if key not in ("atom.xml", "rss.xml"):
             assert item["content_type"] == EXPECTED_TYPES[key[key.rfind(".") :]], key
-        if key.startswith("assets/theme/"):
+        if key.startswith(("assets/theme/", "_images/")):  # named after their content
             assert item["cache_control"] == "public, max-age=31536000, immutable", key
         elif key.endswith(".png"):  # an uploaded image: not fingerprinted, invalidated on change
             assert item["cache_control"] == "public, max-age=86400", key
