@@ -146,3 +146,11 @@ def test_image_keys_lists_the_sites_recordable_images_once_in_order():
     )
 
     assert image_keys(html, PAGE, BASE) == ["posts/hello/cat.png", "assets/b.jpg"]
+
+
+def test_a_page_without_images_names_none():
+    assert image_keys("<p>No pictures, only text about img tags.</p>", PAGE, BASE) == []
+
+
+def test_an_image_tag_in_capitals_is_found_as_the_browser_finds_it():
+    assert image_keys('<P><IMG SRC="cat.png"></P>', PAGE, BASE) == ["posts/hello/cat.png"]

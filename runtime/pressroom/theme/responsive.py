@@ -25,6 +25,7 @@ from pressroom.images import WEBP, ImageRecord, resizable_type
 
 # The theme's text column is 70ch wide, about 42rem at its type size; narrower screens fill it.
 SIZES = "(min-width: 46rem) 42rem, 100vw"
+_IMG_TAG = re.compile(r"<img\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ class _ImageTag:
 
 def image_keys(html: str, page_path: str, base_url: str) -> list[str]:
     """The upload keys of the site's resizable images the page shows, each once, in order."""
+    if not _IMG_TAG.search(html):  # most pages: no need to tokenize them
+        return []
     keys = (site_image_key(tag.attributes.get("src") or "", page_path, base_url) for tag in _image_tags(html))
     return list(dict.fromkeys(key for key in keys if key is not None))
 
