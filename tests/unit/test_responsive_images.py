@@ -154,3 +154,10 @@ def test_a_page_without_images_names_none():
 
 def test_an_image_tag_in_capitals_is_found_as_the_browser_finds_it():
     assert image_keys('<P><IMG SRC="cat.png"></P>', PAGE, BASE) == ["posts/hello/cat.png"]
+
+
+def test_a_self_closed_image_tag_is_offered_its_copies_too():
+    out = with_responsive_images('<img src="cat.png" alt="A cat" />', PAGE, BASE, {CAT.key: CAT})
+
+    assert out.startswith(f'<picture><source type="image/webp" srcset="{WEBP_SRCSET}"')
+    assert 'alt="A cat" width="2000" height="1300"' in out
