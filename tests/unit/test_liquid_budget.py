@@ -129,10 +129,26 @@ def test_a_range_past_what_python_can_count_is_a_warning_not_an_overflow(liquid:
             "{% for i in (1..5) offset: continue %}{{ i }}{% endfor %}",
             "12345",
         ),
+        pytest.param(
+            "{% for i in page.list limit: 2 %}{{ i }}{% endfor %}|"
+            "{% for i in page.other offset: continue %}{{ i }}{% endfor %}",
+            "12|789",
+            id="continue-is-kept-per-iterable",
+        ),
+        pytest.param(
+            "{% for i in page.list limit: page.two %}{{ i }}{% endfor %}", "12", id="limit-from-a-value"
+        ),
+        pytest.param("{% for i in (1..3) reversed %}{{ i }}{% endfor %}", "321", id="reversed"),
+        pytest.param(
+            "{% tablerow i in page.list cols: 2 %}{{ i }}{% endtablerow %}",
+            '<tr class="row1">\n<td class="col1">1</td><td class="col2">2</td></tr>\n'
+            '<tr class="row2"><td class="col1">3</td></tr>\n',
+            id="tablerow-columns",
+        ),
     ],
 )
 def test_a_loops_limit_and_offset_are_held_between_none_and_all(liquid: str, printed: str):
-    evaluated = evaluate(liquid)
+    evaluated = evaluate(liquid, {"list": [1, 2, 3], "other": [7, 8, 9], "two": 2})
 
     assert evaluated.body == f"Before.\n{printed}\nAfter."
     assert evaluated.warnings == []
@@ -147,6 +163,41 @@ def test_a_loops_limit_and_offset_are_held_between_none_and_all(liquid: str, pri
 )
 def test_a_string_doubled_in_a_loop_stops_at_the_value_limit(liquid: str):
     assert_taken_out(evaluate(liquid), VALUES)
+
+
+def test_a_loops_limit_from_text_is_refused_naming_it():
+    evaluated = evaluate("{% for i in (1..3) limit: page.two %}{{ i }}{% endfor %}", {"two": "2"})
+
+    assert [warning.message for warning in evaluated.warnings] == [
+        "the Liquid in this post could not be evaluated (expected an integer argument, found '2'): "
+        "it was taken out of the page"
+    ]
+
+
+def strings_sized(*sizes: int) -> dict[str, str]:
+    """Page values `a`, `b`… each measuring exactly its size as a Liquid value."""
+    empty = sys.getsizeof("")
+    return {name: "x" * (size - empty) for name, size in zip("abcdef", sizes, strict=False)}
+
+
+def test_assigned_values_count_together_up_to_the_limit_exactly(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(liquid_bodies, "LOCAL_NAMESPACE_LIMIT", 10_000)
+    both = "{% assign a = page.a %}{% assign b = page.b %}{{ b.size }}"
+
+    at_limit = render(both, {}, strings_sized(5000, 5000))
+    over = render(both, {}, strings_sized(5000, 5001))
+
+    assert (at_limit.body, at_limit.warnings) == (str(5000 - sys.getsizeof("")), [])
+    assert [warning.message for warning in over.warnings] == [taken_out(VALUES)]
+
+
+def test_a_value_assigned_again_counts_once(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(liquid_bodies, "LOCAL_NAMESPACE_LIMIT", 10_000)
+    again = "{% assign a = page.a %}{% assign a = page.a %}{% assign a = page.b %}{{ a.size }}"
+
+    evaluated = render(again, {}, strings_sized(6000, 7000))
+
+    assert (evaluated.body, evaluated.warnings) == (str(7000 - sys.getsizeof("")), [])
 
 
 @pytest.mark.parametrize(
@@ -210,6 +261,31 @@ def test_output_past_the_limit_names_it():
     liquid = "{% assign s = page.short %}{% for i in (1..2100) %}{{ s }}{% endfor %}"
 
     assert_taken_out(evaluate(liquid, {"short": "x" * 1000}), OUTPUT)
+
+
+def test_output_written_a_piece_at_a_time_is_counted_in_all():
+    assert_taken_out(evaluate("{{ page.short }}" * 2100, {"short": "x" * 1000}), OUTPUT)
+
+
+def test_output_at_the_limit_in_utf8_bytes_is_kept_and_a_byte_more_is_not(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(liquid_bodies, "OUTPUT_LIMIT", 1000)
+    page = {"text": "é" * 500}  # 1,000 bytes of UTF-8
+
+    at_limit = render("{{ page.text }}", {}, page)
+    over = render("{{ page.text }}!", {}, page)
+
+    assert (at_limit.body, at_limit.warnings) == ("é" * 500, [])
+    assert [warning.message for warning in over.warnings] == [taken_out(OUTPUT)]
+
+
+def test_what_a_capture_writes_counts_with_the_output_before_it(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(liquid_bodies, "OUTPUT_LIMIT", 1000)
+
+    liquid = "{{ page.text }}{% capture c %}{{ page.text }}{% endcapture %}"
+
+    evaluated = render(liquid, {}, {"text": "x" * 600})
+
+    assert [warning.message for warning in evaluated.warnings] == [taken_out(OUTPUT)]
 
 
 def test_blocks_nested_one_deeper_than_the_limit_are_a_warning_on_the_line_of_the_first_too_deep():
@@ -319,10 +395,29 @@ def test_a_megabyte_of_unknown_tags_is_scanned_in_one_pass_and_warned_of_a_few_t
 
     assert len(evaluated.warnings) == MAX_PROBLEMS + 1
     assert [warning.line for warning in evaluated.warnings[:3]] == [1, 2, 3]
-    assert (
-        evaluated.warnings[-1].message == f"… and {80_000 - MAX_PROBLEMS} more tags like these were left out"
+    assert (evaluated.warnings[-1].message, evaluated.warnings[-1].field) == (
+        f"… and {80_000 - MAX_PROBLEMS} more tags like these were left out",
+        "body",
     )
     assert evaluated.body == "\n" * 80_000
+
+
+def test_as_many_unknown_tags_as_are_warned_of_one_by_one_need_no_summary():
+    evaluated = render("{% gist x %}\n" * MAX_PROBLEMS, {}, {})
+
+    assert [warning.line for warning in evaluated.warnings] == list(range(1, MAX_PROBLEMS + 1))
+
+
+def test_unknown_tags_anywhere_are_taken_out_line_for_line():
+    body = "{% if true %}a{% endif %}\n{% tabs x %}\nb\n{% endtabs %}{% gist\n 1 %}\n{{ page.n }}"
+
+    evaluated = render(body, {}, {"n": 7})
+
+    assert evaluated.body == "a\n\nb\n\n\n7"
+    assert [(warning.message.split("`")[1], warning.line) for warning in evaluated.warnings] == [
+        ("tabs", 2),
+        ("gist", 4),
+    ]
 
 
 # ---------------------------------------------------------------- the predictions and measures
@@ -446,6 +541,32 @@ def test_a_raw_blocks_content_is_not_looked_into():
     ]
 
 
+def test_a_raw_block_counts_its_lines_and_one_never_closed_hides_nothing_after_it():
+    body = "a\n{% raw %}x\n{% endraw %}{{ after }}\n\n{% raw %}{{ y }}"
+
+    assert constructs(body) == [
+        ("{% raw %}", 2, "raw"),
+        ("{% endraw %}", 3, "endraw"),
+        ("{{ after }}", 3, None),
+        ("{% raw %}", 5, "raw"),
+        ("{{ y }}", 5, None),
+    ]
+
+
+def test_an_end_of_raw_before_a_raw_block_is_not_taken_for_its_end():
+    body = "{% endraw %} text {% raw %}{{ x }}{% endraw %}{{ y }}"
+
+    with time_limit(BUDGET_SECONDS, "scanning"):
+        found = constructs(body)
+
+    assert found == [
+        ("{% endraw %}", 1, "endraw"),
+        ("{% raw %}", 1, "raw"),
+        ("{% endraw %}", 1, "endraw"),
+        ("{{ y }}", 1, None),
+    ]
+
+
 def test_a_liquid_tag_names_each_tag_it_holds_on_its_own_line():
     body = "Text\n{% liquid\nif x\n  assign y = 1 | plus: 2\nendif\n%}\n{% liquid echo y\nendif%}"
     found = list(liquid_bodies._constructs(body))
@@ -470,6 +591,12 @@ def test_closing_a_block_makes_room_for_exactly_one_more():
     problem = liquid_bodies._nesting_problem(over)
     assert problem is not None
     assert problem.line == 2
+
+
+def test_an_elsif_does_not_close_the_block_it_is_in():
+    body = "{% if a %}{% elsif b %}" * (liquid_bodies.NESTING_LIMIT + 1)
+
+    assert liquid_bodies._nesting_problem(body) is not None
 
 
 def test_a_stray_end_tag_at_the_top_does_not_make_room_below_it():

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from pressroom.reading.front_matter import split_post
-from pressroom.reading.markdown import ALLOWED_URL_SCHEMES, render_markdown, sanitize_html
+from pressroom.reading.markdown import ALLOWED_URL_SCHEMES, MarkdownRenderer, render_markdown, sanitize_html
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASES: dict[str, dict[str, Any]] = yaml.safe_load(
@@ -64,3 +64,9 @@ def test_sanitize_html_is_what_render_markdown_relies_on():
     # THEN only the dangerous URL goes
     assert "javascript:" not in clean
     assert 'href="https://example.com"' in clean
+
+
+def test_words_are_counted_for_reading_time_and_code_counts_half():
+    rendered = MarkdownRenderer().render("One *two* three.\n\n- four\n\n```\na b c d\n```\n")
+
+    assert rendered.words == 4 + 2

@@ -70,6 +70,12 @@ def test_task_items_are_labelled_in_linear_time():
     assert labelled == ["a task"] * 40_000
 
 
+def test_a_task_items_label_is_its_first_200_characters():
+    html = MarkdownRenderer().render("- [ ] " + "abcd" * 75).html
+
+    assert f'aria-label="{"abcd" * 50}"' in html
+
+
 def test_raw_html_nested_deeper_than_the_sanitiser_can_afford_is_published_as_text():
     body = "Intro\n\n" + "<div>" * 100_000 + "deep"  # the sanitiser: minutes
     with time_limit(30, "the test"):
@@ -92,6 +98,7 @@ def test_html_nested_to_the_limit_is_kept():
         ("<div><p>a<p>b<ul><li>x<li>y</ul></div>", 2),  # p and li close themselves
         ("<div><br><img src=x><hr></div>", 1),  # void elements hold nothing
         ("</div></div><div>", 1),  # stray end tags do not go below the top
+        ("<div><div><div></div><div><div>x</div></div></div></div>", 4),  # an end tag closes one
         ("<section><DIV class='a'><span>x</span></DIV></section>", 3),
         ("<div " * 1000, 0),  # a tag never closed by > is not a tag
     ],
