@@ -32,7 +32,11 @@ def lambda_handler(event: S3EventBridgeNotificationEvent, context: LambdaContext
     obj = event.detail.object
     logger.append_keys(key=obj.key)
     logger.set_correlation_id(correlation_id(obj.key, obj.get("version-id"), obj.get("sequencer")))
-    action = assets.sync(event.detail.bucket.name, obj.key)
-    logger.info("asset synced", extra={"action": action})
-    metrics.add_metric(name=f"Assets{action.title()}", unit=MetricUnit.Count, value=1)
-    return {"key": obj.key, "action": action}
+    synced = assets.sync(event.detail.bucket.name, obj.key)
+    if synced.reason is not None:
+        logger.warning(
+            "asset not copied to the site: what the site had stays", extra={"reason": synced.reason}
+        )
+    logger.info("asset synced", extra={"action": synced.action})
+    metrics.add_metric(name=f"Assets{synced.action.title()}", unit=MetricUnit.Count, value=1)
+    return {"key": obj.key, "action": synced.action}

@@ -66,7 +66,7 @@ def test_a_replaced_asset_is_replaced(stack: LocalStack):
     "key",
     [
         "assets/page.html",  # could run script from the site's origin
-        "assets/icon.svg",  # so could an SVG
+        "assets/icon.svg",  # so could an SVG holding a script
         "assets/theme/style.css",  # the theme's own files
         "assets/notes",  # no type at all
     ],
@@ -87,3 +87,41 @@ def test_markdown_beside_posts_is_a_post_not_an_asset(stack: LocalStack):
 
     assert "AssetsFunction" not in {invocation.function for invocation in stats.invocations}
     assert "posts/hello/index.html" in hosted(stack)
+
+
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><rect width="4" height="4"/></svg>'
+
+
+@pytest.mark.parametrize(
+    ("key", "body", "content_type"),
+    [
+        ("posts/my-post/diagram.SVG", SVG, "image/svg+xml"),  # the rule takes it beside a post too
+        ("assets/favicon.ico", b"\x00\x00\x01\x00", "image/x-icon"),
+        ("posts/my-post/notes.txt", b"Notes.", "text/plain; charset=utf-8"),
+    ],
+)
+def test_an_svg_holding_no_script_a_favicon_and_a_text_file_are_published(
+    stack: LocalStack, key: str, body: bytes, content_type: str
+):
+    stack.s3.put_object(Bucket=stack.output("UploadsBucketName"), Key=key, Body=body)
+
+    stats = stack.run_until_quiet()
+
+    assert [i.function for i in stats.invocations if i.function == "AssetsFunction"] == ["AssetsFunction"]
+    item = hosted(stack)[key]
+    assert (item["body"], item["content_type"]) == (body, content_type)
+
+
+def test_a_favicon_is_also_served_where_browsers_look_for_one(stack: LocalStack):
+    bucket = stack.output("UploadsBucketName")
+    stack.s3.put_object(Bucket=bucket, Key="assets/favicon.ico", Body=b"\x00\x00\x01\x00")
+    stack.run_until_quiet()
+
+    assert hosted(stack)["favicon.ico"]["body"] == b"\x00\x00\x01\x00"
+    assert hosted(stack)["favicon.ico"]["content_type"] == "image/x-icon"
+    assert stack.invalidations()[-1] == ["/assets/favicon.ico", "/favicon.ico"]
+
+    stack.s3.delete_object(Bucket=bucket, Key="assets/favicon.ico")
+    stack.run_until_quiet()
+
+    assert {"assets/favicon.ico", "favicon.ico"}.isdisjoint(hosted(stack))

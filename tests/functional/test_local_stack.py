@@ -54,7 +54,8 @@ def test_a_delete_in_the_versioned_uploads_bucket_notifies_a_delete_marker(stack
         ("authors/Ada.mD", True, False),
         ("authors/grace.markdown", True, False),  # a profile in either extension
         ("theme/post.html.j2", True, False),
-        ("posts/notes.txt", False, False),
+        ("posts/notes.rtf", False, False),
+        ("posts/a/notes.txt", False, True),  # a text file beside a post
         ("posts/a/IMG_0001.JPG", False, True),
         ("posts/a/chart.Png", False, True),
         ("assets/logo.svg", False, True),  # assets/ in full: the stage refuses what it will not copy
